@@ -1,0 +1,1 @@
+"""The domain of a networked improvement community, registered as a built-in plugin."""

@@ -1,0 +1,1 @@
+"""The JSON API kernel: operations, request handling, errors, pagination, OpenAPI."""

@@ -1,0 +1,46 @@
+"""Declarative API operations: plugins return these, the host turns them into routes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from core.api.calls import ApiCall
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A query-string parameter; ``type`` is ``int``, ``str``, ``date`` or ``bool``."""
+
+    name: str
+    type: type
+    description: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation at ``/api/v1`` + ``path``.
+
+    ``path`` uses Starlette converters (``/cycles/{id:int}``). ``body`` is the
+    pydantic model the JSON body must satisfy; ``response`` the model that
+    documents the answer (``paginated`` wraps it in a page). The handler gets an
+    :class:`core.api.calls.ApiCall` and returns JSON-ready data.
+    """
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    tag: str
+    handler: Callable[[ApiCall], Awaitable[Any]]
+    body: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    paginated: bool = False
+    query: tuple[QueryParam, ...] = field(default_factory=tuple)
+    status: int = 200
+    public: bool = False

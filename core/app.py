@@ -1,0 +1,94 @@
+"""The app factory: an app owns its settings, plugin host and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from tortoise.contrib.starlette import RegisterTortoise
+
+from core.api.calls import ApiCall
+from core.api.openapi import build_openapi
+from core.api.operations import Operation
+from core.api.routing import API_PREFIX, api_routes, error_response, json_response
+from core.auth.users import get_user
+from core.db import tortoise_config
+from core.errors import NotFound
+from core.plugins import PluginHost
+from core.settings import Settings, load_settings
+from core.templating import build_templates
+
+
+def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
+    async def get_openapi(call: ApiCall) -> dict[str, Any]:
+        return openapi
+
+    async def get_me(call: ApiCall) -> dict[str, Any]:
+        assert call.ctx.actor.user_id is not None
+        return await get_user(call.ctx.actor.user_id)
+
+    return [
+        Operation(
+            "GET", "/openapi.json", "getOpenApi", "This OpenAPI document", "meta",
+            get_openapi, public=True,
+        ),
+        Operation("GET", "/me", "getMe", "The user the token belongs to", "accounts", get_me),
+    ]  # fmt: skip
+
+
+async def _api_not_found(request: Request) -> Response:
+    return error_response(NotFound(f"no API operation at {request.url.path}"))
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    extra_plugins: Iterable[object] = (),
+    autoload: bool = True,
+) -> Starlette:
+    """Build an app; every plugin contribution is collected once, here."""
+    settings = settings or load_settings()
+    settings.require_secret_key()
+    plugins = PluginHost.from_settings(settings, extra_plugins, autoload=autoload)
+    config = tortoise_config(settings, plugins)
+    templates = build_templates(plugins)
+
+    operations: list[Operation] = list(plugins.collect("nic_api_operations"))
+    openapi: dict[str, Any] = {}
+    operations = _kernel_operations(openapi) + operations
+    openapi.update(build_openapi(operations))
+
+    async def index(request: Request) -> Response:
+        counts = await plugins.call("nic_site_stats")
+        community_count = sum(c.get("communities", 0) for c in counts)
+        return templates.TemplateResponse(
+            request, "index.html", {"community_count": community_count}
+        )
+
+    async def health(request: Request) -> Response:
+        return json_response({"status": "ok"})
+
+    routes: list[BaseRoute] = [
+        Route("/", index),
+        Route("/healthz", health),
+        *api_routes(operations, plugins),
+        *plugins.collect("nic_routes"),
+        Route(API_PREFIX + "/{rest:path}", _api_not_found, methods=["GET", "POST", "PATCH", "DELETE", "PUT"]),
+    ]  # fmt: skip
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=config):
+            yield
+
+    app = Starlette(debug=settings.debug, routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.plugins = plugins
+    app.state.tortoise_config = config
+    app.state.templates = templates
+    return app

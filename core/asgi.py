@@ -1,0 +1,5 @@
+"""The ASGI entry point for ``nic serve`` and other servers: ``core.asgi:app``."""
+
+from core.app import create_app
+
+app = create_app()

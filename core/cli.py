@@ -1,0 +1,178 @@
+"""The ``nic`` command. Kernel commands live here; plugins add theirs through a hook."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from core.cli_commands import Command
+from core.db import migrate, open_database, tortoise_config
+from core.errors import ServiceError
+from core.plugins import PluginHost
+from core.settings import SETTINGS_FILE, Settings, SettingsError, load_settings
+
+
+@dataclass
+class CommandContext:
+    settings: Settings
+    plugins: PluginHost
+    out: TextIO
+
+    @property
+    def tortoise_config(self) -> dict:
+        return tortoise_config(self.settings, self.plugins)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def _migration_progress(ctx: CommandContext):  # type: ignore[no-untyped-def]
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            ctx.say(f"  applied {app_label}.{name}")
+
+    return progress
+
+
+async def migrate_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    ctx.say(f"Migrating {ctx.settings.database_kind} database ...")
+    await migrate(ctx.tortoise_config, target=args.target, progress=_migration_progress(ctx))
+    ctx.say("Database is at the latest migration.")
+    return 0
+
+
+async def init_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    settings_path = Path(SETTINGS_FILE)
+    if not ctx.settings.secret_key and not settings_path.exists():
+        settings_path.write_text(
+            f'# NIC Platform settings; keep this file out of version control.\n'
+            f'secret_key = "{secrets.token_urlsafe(48)}"\n'
+            f'database_url = "{ctx.settings.database_url}"\n',
+            encoding="utf-8",
+        )
+        ctx.say(f"Wrote {settings_path} with a new secret key.")
+    await migrate_command(argparse.Namespace(target=None), ctx)
+    return 0
+
+
+async def makemigrations_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """Write new migration files for model changes (a developer command)."""
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from core.db import open_database
+
+    config = ctx.tortoise_config
+    async with open_database(config):
+        from tortoise import Tortoise
+
+        writers = await MigrationAutodetector(Tortoise.apps, config["apps"]).changes()
+    if not writers:
+        ctx.say("No changes detected.")
+    for writer in writers:
+        if args.name:
+            number = int(writer.name.split("_", 1)[0])
+            writer.name = f"{number:04d}_{args.name}"
+        ctx.say(f"Created {writer.app_label}.{writer.name}: {writer.write()}")
+    return 0
+
+
+def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
+    import uvicorn
+
+    ctx.settings.require_secret_key()
+    uvicorn.run(
+        "core.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        factory=False,
+    )
+    return 0
+
+
+async def serve_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    raise AssertionError("serve runs outside the event loop")
+
+
+KERNEL_COMMANDS = (
+    Command(
+        "init",
+        "Write nic.toml with a secret key (if none) and create the database at head.",
+        lambda p: None,
+        init_command,
+        needs_database=False,
+    ),
+    Command(
+        "migrate",
+        "Apply pending migrations of the core, the domain and every plugin.",
+        lambda p: p.add_argument("--target", help="APP or APP.MIGRATION to migrate to"),
+        migrate_command,
+        needs_database=False,
+    ),
+    Command(
+        "makemigrations",
+        "Write migration files for model changes (for developers).",
+        lambda p: p.add_argument("--name", help="name of the new migration"),
+        makemigrations_command,
+        needs_database=False,
+    ),
+)
+
+
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+
+
+def build_parser(commands: list[Command]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nic", description="NIC Platform")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="Serve the web app and API.")
+    _configure_serve(serve)
+    for command in commands:
+        command.configure(sub.add_parser(command.name, help=command.help))
+    return parser
+
+
+async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) -> int:
+    if not command.needs_database:
+        return await command.run(args, ctx)
+    async with open_database(ctx.tortoise_config):
+        return await command.run(args, ctx)
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        settings = load_settings()
+        plugins = PluginHost.from_settings(settings)
+    except SettingsError as exc:
+        print(f"nic: configuration error: {exc}", file=sys.stderr)
+        return 2
+    commands = list(KERNEL_COMMANDS) + list(plugins.collect("nic_cli_commands"))
+    args = build_parser(commands).parse_args(argv)
+    ctx = CommandContext(settings=settings, plugins=plugins, out=out)
+    try:
+        if args.command == "serve":
+            return _serve(args, ctx)
+        command = next(c for c in commands if c.name == args.command)
+        return asyncio.run(_run(command, args, ctx))
+    except SettingsError as exc:
+        print(f"nic: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"nic: {exc.message}", file=sys.stderr)
+        for name, problem in exc.fields.items():
+            print(f"  {name}: {problem}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Who is acting, and the narrow handle services use to ask plugins and authorize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from core.plugins import PluginHost
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in user (or ``system`` for the CLI run by the operator)."""
+
+    user_id: int | None
+    email: str
+    is_admin: bool = False
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(user_id=None, email="system", is_admin=True)
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """Passed to every domain service: the actor and the plugin host.
+
+    Services authorize through :meth:`authorize` (which asks the
+    ``nic_permission`` hook) and announce what happened through :meth:`emit`.
+    """
+
+    actor: Actor
+    plugins: PluginHost
+
+    async def allowed(self, action: str, **scope: Any) -> bool:
+        if self.actor.is_admin:
+            return True
+        votes = await self.plugins.call(
+            "nic_permission", actor=self.actor, action=action, scope=scope
+        )
+        if any(v is False for v in votes):
+            return False
+        return any(v is True for v in votes)
+
+    async def authorize(self, action: str, **scope: Any) -> None:
+        if not await self.allowed(action, **scope):
+            raise PermissionDenied(f"you may not {action.replace('_', ' ')}")
+
+    async def emit(self, event: str, **kwargs: Any) -> None:
+        await self.plugins.call(f"nic_{event}", **kwargs)

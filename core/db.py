@@ -1,0 +1,55 @@
+"""Tortoise configuration, migrations, and opening the ORM for scripts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api.migrate import migrate as _tortoise_migrate
+
+from core.plugins import PluginHost
+from core.settings import Settings
+
+CORE_APP = {"models": ["core.models"], "migrations": "migrations.core"}
+
+
+def tortoise_config(settings: Settings, plugins: PluginHost) -> dict[str, Any]:
+    """The Tortoise config: the kernel's app plus every app that plugins contribute."""
+    apps: dict[str, dict[str, Any]] = {"core": dict(CORE_APP)}
+    for contribution in plugins.collect("nic_models"):
+        for label, app in contribution.items():
+            if label in apps:
+                raise ValueError(f"two plugins define the Tortoise app {label!r}")
+            apps[label] = {"default_connection": "default", **app}
+    apps["core"]["default_connection"] = "default"
+    return {
+        "connections": {"default": settings.database_url},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+Progress = Callable[[str, str, str], object]
+
+
+async def migrate(
+    config: dict[str, Any], *, target: str | None = None, progress: Progress | None = None
+) -> None:
+    """Apply pending migrations of every app in dependency order (or up to ``target``)."""
+    try:
+        await _tortoise_migrate(config=config, target=target, progress=progress)
+    finally:
+        await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def open_database(config: dict[str, Any], *, create: bool = False) -> AsyncIterator[None]:
+    """Open the ORM for a script or command, and always close it (SQLite hangs otherwise)."""
+    await Tortoise.init(config=config, _create_db=create)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()

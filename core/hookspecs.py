@@ -1,0 +1,115 @@
+"""Every hook of NIC Platform, grouped by lifecycle phase.
+
+A hook may return a value or an awaitable; the host resolves both (see
+:meth:`core.plugins.PluginHost.call`). Implementations may accept fewer
+arguments than the spec names, so adding a parameter never breaks a plugin.
+Each hook has a section in ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from core.api.operations import Operation
+    from core.cli_commands import Command
+    from core.context import Actor
+    from core.nodes import NodeKind
+    from starlette.routing import BaseRoute
+
+hookspec = pluggy.HookspecMarker("nic")
+hookimpl = pluggy.HookimplMarker("nic")
+
+
+# --- start-up -----------------------------------------------------------------
+
+
+@hookspec
+def nic_models() -> dict[str, dict[str, Any]]:  # type: ignore[empty-body]
+    """Tortoise apps this plugin contributes.
+
+    Return ``{label: {"models": [module, ...], "migrations": "package"}}``. Each
+    plugin with models is its own Tortoise app with its own migrations package;
+    ``nic migrate`` applies every app's migrations in dependency order.
+    """
+
+
+@hookspec
+def nic_team_kinds() -> list[tuple[str, str]]:  # type: ignore[empty-body]
+    """Team kinds this plugin adds, as ``(slug, label)`` pairs."""
+
+
+@hookspec
+def nic_cli_commands() -> list[Command]:  # type: ignore[empty-body]
+    """Subcommands of ``nic`` this plugin adds (see :class:`core.cli_commands.Command`)."""
+
+
+# --- web ----------------------------------------------------------------------
+
+
+@hookspec
+def nic_routes() -> list[BaseRoute]:  # type: ignore[empty-body]
+    """Starlette routes (pages, feeds) this plugin serves, added when the app is built."""
+
+
+@hookspec
+def nic_api_operations() -> list[Operation]:  # type: ignore[empty-body]
+    """JSON API operations under ``/api/v1``; each appears in the OpenAPI document."""
+
+
+@hookspec
+def nic_template_dirs() -> list[str]:  # type: ignore[empty-body]
+    """Directories of Jinja2 templates, searched after site overrides and before core."""
+
+
+@hookspec
+def nic_permission(actor: Actor, action: str, scope: dict[str, Any]) -> bool | None:
+    """Decide whether ``actor`` may perform ``action`` on ``scope``.
+
+    Return ``True`` to allow, ``False`` to deny, ``None`` to abstain. One
+    ``False`` denies; otherwise one ``True`` allows; if every plugin abstains
+    the action is denied. Site admins are allowed before this hook is asked.
+    """
+
+
+@hookspec
+def nic_site_stats() -> dict[str, int]:  # type: ignore[empty-body]
+    """Counts this plugin reports for the site's front page, e.g. ``{"communities": 2}``."""
+
+
+# --- domain events --------------------------------------------------------------
+
+
+@hookspec
+def nic_cycle_posted(cycle: dict[str, Any]) -> None:
+    """A PDSA cycle was created (called after the transaction committed)."""
+
+
+@hookspec
+def nic_cycle_completed(cycle: dict[str, Any]) -> None:
+    """A cycle reached the ``completed`` status."""
+
+
+@hookspec
+def nic_artifact_shared(artifact: dict[str, Any], team_ids: list[int]) -> None:
+    """An artifact was shared with teams (or its vetting status rose to shared)."""
+
+
+@hookspec
+def nic_link_recorded(link: dict[str, Any]) -> None:
+    """A learning link ``source -> target`` was recorded."""
+
+
+@hookspec
+def nic_membership_changed(membership: dict[str, Any], change: str) -> None:
+    """A membership was ``added``, ``updated`` or ``ended``."""
+
+
+# --- graph ----------------------------------------------------------------------
+
+
+@hookspec
+def nic_node_kinds() -> list[NodeKind]:  # type: ignore[empty-body]
+    """Kinds of node that learning links may address as ``kind:id``."""

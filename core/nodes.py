@@ -1,0 +1,51 @@
+"""Nodes that learning links address as ``kind:id``, and the kinds plugins register."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+_REF = re.compile(r"^([a-z][a-z0-9_]*):([1-9][0-9]*)$")
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    kind: str
+    id: int
+
+    @classmethod
+    def parse(cls, text: str) -> NodeRef:
+        """Parse ``"cycle:12"``; raises ``ValueError`` with a readable message."""
+        match = _REF.match(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise ValueError(f"expected kind:id such as cycle:12, got {text!r}")
+        return cls(match.group(1), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What the kernel needs to know of a node to validate a link to it."""
+
+    community_id: int
+    date: date | None
+    label: str
+
+
+Resolver = Callable[[list[int]], Awaitable[dict[int, NodeInfo]]]
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A kind of node: its name in ``kind:id``, a label, and how to look nodes up.
+
+    ``resolve`` takes ids and returns the ones that exist, in one query.
+    """
+
+    name: str
+    label: str
+    resolve: Resolver

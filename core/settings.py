@@ -1,0 +1,142 @@
+"""Settings from environment variables and an optional ``nic.toml``.
+
+Environment variables win over the file. Every problem is reported as a
+:class:`SettingsError` that names the setting, so a bad deployment fails at
+start-up with a message an operator can act on.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite://nic.sqlite3"
+SETTINGS_FILE = "nic.toml"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str | None = None
+    debug: bool = False
+    plugins_enabled: tuple[str, ...] = ()
+    plugins_disabled: tuple[str, ...] = ()
+    plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def database_kind(self) -> str:
+        """``sqlite`` or ``postgres``."""
+        scheme = urlsplit(self.database_url).scheme
+        return "postgres" if scheme in {"postgres", "postgresql", "asyncpg"} else "sqlite"
+
+    def require_secret_key(self) -> str:
+        """The secret key, or a clear error when a non-debug site has none."""
+        if self.secret_key:
+            return self.secret_key
+        if self.debug:
+            return "debug-only-insecure-secret-key"
+        raise SettingsError(
+            "NIC_SECRET_KEY is not set: set the environment variable or `secret_key` in "
+            "nic.toml (`nic init` writes one), or run with NIC_DEBUG=1 for local development"
+        )
+
+
+def _parse_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SettingsError(f"{name}: expected true or false, got {value!r}")
+
+
+def _parse_list(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+    elif isinstance(value, list | tuple):
+        items = [str(part).strip() for part in value]
+    else:
+        raise SettingsError(f"{name}: expected a list of plugin names, got {value!r}")
+    return tuple(item for item in items if item)
+
+
+def _check_database_url(name: str, url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return url
+    if scheme in {"postgres", "postgresql", "asyncpg"}:
+        parts = urlsplit(url)
+        if not parts.hostname or not parts.path.strip("/"):
+            raise SettingsError(f"{name}: a PostgreSQL URL needs a host and a database name")
+        return "postgres" + url[len(scheme) :]
+    raise SettingsError(
+        f"{name}: unsupported database URL {url!r}; use sqlite://PATH or postgres://USER@HOST/DB"
+    )
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, path: str | Path | None = None
+) -> Settings:
+    """Read settings from ``nic.toml`` (if present) and ``NIC_*`` environment variables."""
+    env = os.environ if environ is None else environ
+    file_path = Path(path or env.get("NIC_SETTINGS_FILE") or SETTINGS_FILE)
+    data: dict[str, Any] = {}
+    if file_path.exists():
+        try:
+            data = tomllib.loads(file_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{file_path}: not valid TOML ({exc})") from exc
+    known = {"database_url", "secret_key", "debug", "plugins", "plugin"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SettingsError(f"{file_path}: unknown setting {unknown[0]!r}")
+
+    database_url = env.get("NIC_DATABASE_URL") or data.get("database_url") or DEFAULT_DATABASE_URL
+    if not isinstance(database_url, str):
+        raise SettingsError("database_url: expected a string")
+    database_url = _check_database_url(
+        "NIC_DATABASE_URL" if env.get("NIC_DATABASE_URL") else "database_url", database_url
+    )
+
+    secret_key = env.get("NIC_SECRET_KEY") or data.get("secret_key") or None
+    if secret_key is not None and (not isinstance(secret_key, str) or len(secret_key) < 16):
+        raise SettingsError("NIC_SECRET_KEY: must be a string of at least 16 characters")
+
+    debug = _parse_bool("NIC_DEBUG", env.get("NIC_DEBUG", data.get("debug", False)))
+
+    plugins = data.get("plugins", {})
+    if not isinstance(plugins, dict):
+        raise SettingsError("plugins: expected a table with `enabled` and `disabled` lists")
+    enabled = _parse_list(
+        "NIC_PLUGINS_ENABLED", env.get("NIC_PLUGINS_ENABLED", plugins.get("enabled", ()))
+    )
+    disabled = _parse_list(
+        "NIC_PLUGINS_DISABLED", env.get("NIC_PLUGINS_DISABLED", plugins.get("disabled", ()))
+    )
+    plugin_config = data.get("plugin", {})
+    if not isinstance(plugin_config, dict) or not all(
+        isinstance(v, dict) for v in plugin_config.values()
+    ):
+        raise SettingsError("plugin: expected one table per plugin, e.g. [plugin.rubrics]")
+
+    return Settings(
+        database_url=database_url,
+        secret_key=secret_key,
+        debug=debug,
+        plugins_enabled=enabled,
+        plugins_disabled=disabled,
+        plugin_config=plugin_config,
+    )

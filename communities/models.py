@@ -31,7 +31,9 @@ class CommunityRole(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="roles", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField("core.User", related_name="community_roles", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "core.User", related_name="community_roles", on_delete=fields.CASCADE
+    )
     role = fields.CharField(max_length=32)
 
     class Meta:

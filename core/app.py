@@ -34,11 +34,16 @@ def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
 
     return [
         Operation(
-            "GET", "/openapi.json", "getOpenApi", "This OpenAPI document", "meta",
-            get_openapi, public=True,
+            "GET",
+            "/openapi.json",
+            "getOpenApi",
+            "This OpenAPI document",
+            "meta",
+            get_openapi,
+            public=True,
         ),
         Operation("GET", "/me", "getMe", "The user the token belongs to", "accounts", get_me),
-    ]  # fmt: skip
+    ]
 
 
 async def _api_not_found(request: Request) -> Response:
@@ -78,8 +83,12 @@ def create_app(
         Route("/healthz", health),
         *api_routes(operations, plugins),
         *plugins.collect("nic_routes"),
-        Route(API_PREFIX + "/{rest:path}", _api_not_found, methods=["GET", "POST", "PATCH", "DELETE", "PUT"]),
-    ]  # fmt: skip
+        Route(
+            API_PREFIX + "/{rest:path}",
+            _api_not_found,
+            methods=["GET", "POST", "PATCH", "DELETE", "PUT"],
+        ),
+    ]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

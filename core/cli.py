@@ -50,7 +50,7 @@ async def init_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     settings_path = Path(SETTINGS_FILE)
     if not ctx.settings.secret_key and not settings_path.exists():
         settings_path.write_text(
-            f'# NIC Platform settings; keep this file out of version control.\n'
+            f"# NIC Platform settings; keep this file out of version control.\n"
             f'secret_key = "{secrets.token_urlsafe(48)}"\n'
             f'database_url = "{ctx.settings.database_url}"\n',
             encoding="utf-8",

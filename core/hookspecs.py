@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
     from core.api.operations import Operation
     from core.cli_commands import Command
     from core.context import Actor
     from core.nodes import NodeKind
-    from starlette.routing import BaseRoute
 
 hookspec = pluggy.HookspecMarker("nic")
 hookimpl = pluggy.HookimplMarker("nic")

@@ -34,6 +34,7 @@ class NodeInfo:
     community_id: int
     date: date | None
     label: str
+    team_id: int | None = None
 
 
 Resolver = Callable[[list[int]], Awaitable[dict[int, NodeInfo]]]

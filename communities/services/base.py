@@ -1,0 +1,126 @@
+"""Helpers shared by the services: lookups, scope checks, generic listing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from communities.models import Community
+from communities.permissions import readable_community_ids
+from core.api.calls import Page
+from core.context import ServiceContext
+from core.errors import InvalidInput, NotFound
+
+
+def changes_of(data: BaseModel, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The fields the caller actually sent."""
+    return data.model_dump(exclude_unset=True, exclude=set(exclude))
+
+
+async def community_id_of(model: type[Model], object_id: int, path: str, what: str) -> int:
+    rows = await model.filter(id=object_id).values_list(path, flat=True)
+    if not rows:
+        raise NotFound(f"no {what} {object_id}")
+    return int(rows[0])
+
+
+async def check_reference(
+    model: type[Model],
+    object_id: int | None,
+    community_id: int,
+    field_name: str,
+    *,
+    path: str = "community_id",
+    what: str = "record",
+) -> None:
+    """Refuse a reference to a record that is missing or in another community."""
+    if object_id is None:
+        return
+    rows = await model.filter(id=object_id).values_list(path, flat=True)
+    if not rows:
+        raise InvalidInput.field(field_name, f"no {what} {object_id}")
+    if rows[0] != community_id:
+        raise InvalidInput.field(field_name, f"{what} {object_id} is in another community")
+
+
+async def check_references(
+    model: type[Model], ids: Sequence[int], community_id: int, field_name: str, what: str
+) -> None:
+    found = dict(await model.filter(id__in=list(ids)).values_list("id", "community_id"))
+    for object_id in ids:
+        if object_id not in found:
+            raise InvalidInput.field(field_name, f"no {what} {object_id}")
+        if found[object_id] != community_id:
+            raise InvalidInput.field(field_name, f"{what} {object_id} is in another community")
+
+
+async def community_id_for_slug(slug: str) -> int:
+    rows = await Community.filter(slug=slug).values_list("id", flat=True)
+    if not rows:
+        raise NotFound(f"no community {slug!r}", {"community": "no such community"})
+    return int(rows[0])
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How to read one kind of record: its fields, where its community is, its filters."""
+
+    model: type[Model]
+    what: str
+    fields: tuple[str, ...]
+    community_path: str = "community_id"
+    filters: Mapping[str, str | Callable[[Any], Q]] = field(default_factory=dict)
+    order: tuple[str, ...] = ("id",)
+
+
+async def list_rows(
+    ctx: ServiceContext, listing: Listing, filters: Mapping[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of records the actor may read, and the total: two queries."""
+    query = listing.model.all()
+    readable = await readable_community_ids(ctx.actor)
+    if readable is not None:
+        query = query.filter(**{f"{listing.community_path}__in": readable})
+    for name, value in filters.items():
+        lookup = listing.filters.get(name)
+        if value is None or lookup is None:
+            continue
+        query = query.filter(lookup(value)) if callable(lookup) else query.filter(**{lookup: value})
+    total = await query.count()
+    rows = (
+        await query.order_by(*listing.order)
+        .offset(page.offset)
+        .limit(page.size)
+        .values(*listing.fields)
+    )
+    return list(rows), total
+
+
+async def get_row(ctx: ServiceContext, listing: Listing, object_id: int) -> dict[str, Any]:
+    """One record, after checking the actor may read its community."""
+    rows = await listing.model.filter(id=object_id).values(
+        *listing.fields, scope_community_id=listing.community_path
+    )
+    if not rows:
+        raise NotFound(f"no {listing.what} {object_id}")
+    row = dict(rows[0])
+    await ctx.authorize("read", community_id=row.pop("scope_community_id"))
+    return row
+
+
+async def related_ids(model: type[Model], ids: Sequence[int], path: str) -> dict[int, list[int]]:
+    """Many-to-many ids for a set of records, in one query: ``{id: [related ids]}``."""
+    result: dict[int, list[int]] = {}
+    if not ids:
+        return result
+    for owner, other in await model.filter(id__in=list(ids)).values_list("id", path):
+        if other is not None:
+            result.setdefault(owner, []).append(other)
+    for values in result.values():
+        values.sort()
+    return result

@@ -1,0 +1,101 @@
+"""Communities and the roles users hold in them."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from communities.models import Community, CommunityRole
+from communities.schemas import CommunityCreate, CommunityUpdate, RoleAssign
+from communities.services.base import Listing, changes_of, get_row
+from core.auth.users import find_user
+from core.context import ServiceContext
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+COMMUNITIES = Listing(
+    Community,
+    "community",
+    ("id", "slug", "name", "description", "method", "time_zone", "created_at"),
+    community_path="id",
+    filters={"slug": "slug"},
+)
+ROLES = Listing(
+    CommunityRole,
+    "role",
+    ("id", "community_id", "user_id", "user__email", "role"),
+    filters={"community": "community_id"},
+)
+
+
+def _check_time_zone(name: str | None) -> None:
+    if name is None:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput.field("time_zone", f"unknown time zone {name!r}") from None
+
+
+async def create_community(ctx: ServiceContext, data: CommunityCreate) -> dict[str, Any]:
+    if not ctx.actor.is_admin:
+        raise PermissionDenied("only site admins create communities")
+    _check_time_zone(data.time_zone)
+    try:
+        async with in_transaction():
+            community = await Community.create(**data.model_dump())
+    except IntegrityError:
+        raise Conflict(
+            f"a community with slug {data.slug!r} exists", {"slug": "already taken"}
+        ) from None
+    return await get_row(ctx, COMMUNITIES, community.id)
+
+
+async def update_community(
+    ctx: ServiceContext, community_id: int, data: CommunityUpdate
+) -> dict[str, Any]:
+    await get_row(ctx, COMMUNITIES, community_id)
+    await ctx.authorize("manage", community_id=community_id)
+    changes = changes_of(data)
+    _check_time_zone(changes.get("time_zone"))
+    for name in ("name", "method", "time_zone"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput.field(name, "may not be null")
+    if changes:
+        await Community.filter(id=community_id).update(**changes)
+    return await get_row(ctx, COMMUNITIES, community_id)
+
+
+async def delete_community(ctx: ServiceContext, community_id: int) -> None:
+    if not ctx.actor.is_admin:
+        raise PermissionDenied("only site admins delete communities")
+    async with in_transaction():
+        deleted = await Community.filter(id=community_id).delete()
+    if not deleted:
+        raise NotFound(f"no community {community_id}")
+
+
+async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) -> dict[str, Any]:
+    """Give a user a role in a community (replacing any role they had there)."""
+    await get_row(ctx, COMMUNITIES, community_id)
+    await ctx.authorize("manage", community_id=community_id)
+    user = await find_user(data.user_email)
+    async with in_transaction():
+        existing = await CommunityRole.filter(community_id=community_id, user_id=user["id"]).first()
+        if existing is None:
+            existing = await CommunityRole.create(
+                community_id=community_id, user_id=user["id"], role=data.role
+            )
+        else:
+            existing.role = data.role
+            await existing.save(update_fields=["role"])
+    return await get_row(ctx, ROLES, existing.id)
+
+
+async def remove_role(ctx: ServiceContext, community_id: int, user_id: int) -> None:
+    await ctx.authorize("manage", community_id=community_id)
+    deleted = await CommunityRole.filter(community_id=community_id, user_id=user_id).delete()
+    if not deleted:
+        raise NotFound(f"user {user_id} has no role in community {community_id}")

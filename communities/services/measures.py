@@ -1,0 +1,101 @@
+"""Measures (outcome, process, balancing) and their dated data points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from communities.models import Cycle, DataPoint, Measure, Team
+from communities.schemas import DataPointCreate, MeasureCreate, MeasureUpdate
+from communities.services.base import (
+    Listing,
+    changes_of,
+    check_reference,
+    community_id_of,
+    get_row,
+)
+from core.context import ServiceContext
+from core.errors import InvalidInput
+
+MEASURES = Listing(
+    Measure,
+    "measure",
+    ("id", "community_id", "team_id", "name", "kind", "unit", "description"),
+    filters={"community": "community_id", "team": "team_id", "kind": "kind"},
+)
+DATA_POINTS = Listing(
+    DataPoint,
+    "data point",
+    ("id", "measure_id", "cycle_id", "date", "value", "note"),
+    community_path="measure__community_id",
+    filters={
+        "measure": "measure_id",
+        "cycle": "cycle_id",
+        "from": "date__gte",
+        "to": "date__lte",
+    },
+    order=("measure_id", "date", "id"),
+)
+
+
+async def _scope(measure_team: int | None, community_id: int, ctx: ServiceContext) -> None:
+    """A team's measure is written by that team; a community measure by facilitators."""
+    if measure_team is None:
+        await ctx.authorize("manage", community_id=community_id)
+    else:
+        await ctx.authorize("write_team", community_id=community_id, team_id=measure_team)
+
+
+async def create_measure(ctx: ServiceContext, data: MeasureCreate) -> dict[str, Any]:
+    await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
+    await _scope(data.team_id, data.community_id, ctx)
+    async with in_transaction():
+        measure = await Measure.create(**data.model_dump())
+    return await get_row(ctx, MEASURES, measure.id)
+
+
+async def update_measure(
+    ctx: ServiceContext, measure_id: int, data: MeasureUpdate
+) -> dict[str, Any]:
+    current = await get_row(ctx, MEASURES, measure_id)
+    await _scope(current["team_id"], current["community_id"], ctx)
+    changes = changes_of(data)
+    for name in ("name", "kind", "unit", "description"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput.field(name, "may not be null")
+    if "team_id" in changes:
+        await check_reference(
+            Team, changes["team_id"], current["community_id"], "team_id", what="team"
+        )
+        await _scope(changes["team_id"], current["community_id"], ctx)
+    if changes:
+        await Measure.filter(id=measure_id).update(**changes)
+    return await get_row(ctx, MEASURES, measure_id)
+
+
+async def delete_measure(ctx: ServiceContext, measure_id: int) -> None:
+    current = await get_row(ctx, MEASURES, measure_id)
+    await _scope(current["team_id"], current["community_id"], ctx)
+    async with in_transaction():
+        await Measure.filter(id=measure_id).delete()
+
+
+async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, Any]:
+    """Record one value of a measure on a date, optionally from a cycle."""
+    measure = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
+    if not measure:
+        raise InvalidInput.field("measure_id", f"no measure {data.measure_id}")
+    community_id = measure[0]["community_id"]
+    await _scope(measure[0]["team_id"], community_id, ctx)
+    await check_reference(Cycle, data.cycle_id, community_id, "cycle_id", what="cycle")
+    async with in_transaction():
+        point = await DataPoint.create(**data.model_dump())
+    return await get_row(ctx, DATA_POINTS, point.id)
+
+
+async def delete_data_point(ctx: ServiceContext, point_id: int) -> None:
+    community_id = await community_id_of(DataPoint, point_id, "measure__community_id", "data point")
+    team = await DataPoint.filter(id=point_id).values_list("measure__team_id", flat=True)
+    await _scope(team[0], community_id, ctx)
+    await DataPoint.filter(id=point_id).delete()

@@ -1,0 +1,192 @@
+"""People and their memberships in teams (dated, overlapping across teams)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from communities.models import Membership, Organization, Person, Team
+from communities.schemas import (
+    MembershipCreate,
+    MembershipEnd,
+    MembershipUpdate,
+    PersonCreate,
+    PersonUpdate,
+)
+from communities.services.base import (
+    Listing,
+    changes_of,
+    check_reference,
+    community_id_of,
+    get_row,
+)
+from core.context import ServiceContext
+from core.errors import Conflict, InvalidInput
+from core.models import User
+
+PEOPLE = Listing(
+    Person,
+    "person",
+    ("id", "community_id", "organization_id", "user_id", "name", "email", "title"),
+    filters={
+        "community": "community_id",
+        "organization": "organization_id",
+        "team": "memberships__team_id",
+    },
+)
+MEMBERSHIPS = Listing(
+    Membership,
+    "membership",
+    ("id", "person_id", "team_id", "role", "start_date", "end_date"),
+    community_path="team__community_id",
+    filters={
+        "community": "team__community_id",
+        "team": "team_id",
+        "person": "person_id",
+        "role": "role",
+        "active_on": lambda day: (
+            Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        ),
+    },
+)
+
+
+async def _check_person(community_id: int, values: dict[str, Any]) -> None:
+    await check_reference(
+        Organization, values.get("organization_id"), community_id, "organization_id",
+        what="organization",
+    )  # fmt: skip
+    user_id = values.get("user_id")
+    if user_id is not None and not await User.filter(id=user_id).exists():
+        raise InvalidInput.field("user_id", f"no user {user_id}")
+
+
+def _email_taken() -> Conflict:
+    return Conflict("a person with that email is in this community", {"email": "already taken"})
+
+
+async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, Any]:
+    await ctx.authorize("manage", community_id=data.community_id)
+    values = data.model_dump()
+    if values["email"]:
+        values["email"] = values["email"].lower()
+    await _check_person(data.community_id, values)
+    try:
+        async with in_transaction():
+            person = await Person.create(**values)
+    except IntegrityError:
+        raise _email_taken() from None
+    return await get_row(ctx, PEOPLE, person.id)
+
+
+async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate) -> dict[str, Any]:
+    community_id = await community_id_of(Person, person_id, "community_id", "person")
+    await ctx.authorize("manage", community_id=community_id)
+    changes = changes_of(data)
+    for name in ("name", "title"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput.field(name, "may not be null")
+    if changes.get("email"):
+        changes["email"] = changes["email"].lower()
+    await _check_person(community_id, changes)
+    try:
+        if changes:
+            await Person.filter(id=person_id).update(**changes)
+    except IntegrityError:
+        raise _email_taken() from None
+    return await get_row(ctx, PEOPLE, person_id)
+
+
+async def delete_person(ctx: ServiceContext, person_id: int) -> None:
+    community_id = await community_id_of(Person, person_id, "community_id", "person")
+    await ctx.authorize("manage", community_id=community_id)
+    async with in_transaction():
+        await Person.filter(id=person_id).delete()
+
+
+def _check_dates(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise InvalidInput.field("end_date", "must not be before start_date")
+
+
+async def _check_overlap(
+    person_id: int, team_id: int, start: date, end: date | None, exclude: int | None = None
+) -> None:
+    spells = await Membership.filter(person_id=person_id, team_id=team_id).values_list(
+        "id", "start_date", "end_date"
+    )
+    for spell_id, other_start, other_end in spells:
+        if spell_id == exclude:
+            continue
+        if (end is None or other_start <= end) and (other_end is None or start <= other_end):
+            raise Conflict(
+                f"person {person_id} is already a member of team {team_id} in that period",
+                {"start_date": f"overlaps membership {spell_id}"},
+            )
+
+
+async def add_membership(ctx: ServiceContext, data: MembershipCreate) -> dict[str, Any]:
+    community_id = await community_id_of(Team, data.team_id, "community_id", "team")
+    await ctx.authorize("manage", community_id=community_id)
+    await check_reference(Person, data.person_id, community_id, "person_id", what="person")
+    _check_dates(data.start_date, data.end_date)
+    async with in_transaction():
+        await _check_overlap(data.person_id, data.team_id, data.start_date, data.end_date)
+        membership = await Membership.create(**data.model_dump())
+    row = await get_row(ctx, MEMBERSHIPS, membership.id)
+    await ctx.emit("membership_changed", membership=row, change="added")
+    return row
+
+
+async def update_membership(
+    ctx: ServiceContext, membership_id: int, data: MembershipUpdate
+) -> dict[str, Any]:
+    current = await get_row(ctx, MEMBERSHIPS, membership_id)
+    community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
+    await ctx.authorize("manage", community_id=community_id)
+    changes = changes_of(data)
+    for name in ("role", "start_date"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput.field(name, "may not be null")
+    merged = {**current, **changes}
+    _check_dates(merged["start_date"], merged["end_date"])
+    async with in_transaction():
+        await _check_overlap(
+            current["person_id"], current["team_id"], merged["start_date"], merged["end_date"],
+            exclude=membership_id,
+        )  # fmt: skip
+        if changes:
+            await Membership.filter(id=membership_id).update(**changes)
+    row = await get_row(ctx, MEMBERSHIPS, membership_id)
+    await ctx.emit("membership_changed", membership=row, change="updated")
+    return row
+
+
+async def end_membership(
+    ctx: ServiceContext, membership_id: int, data: MembershipEnd
+) -> dict[str, Any]:
+    current = await get_row(ctx, MEMBERSHIPS, membership_id)
+    community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
+    await ctx.authorize("manage", community_id=community_id)
+    _check_dates(current["start_date"], data.end_date)
+    if current["end_date"] is not None:
+        raise Conflict(
+            f"membership {membership_id} already ended on {current['end_date']}",
+            {"end_date": "already ended"},
+        )
+    await Membership.filter(id=membership_id).update(end_date=data.end_date)
+    row = await get_row(ctx, MEMBERSHIPS, membership_id)
+    await ctx.emit("membership_changed", membership=row, change="ended")
+    return row
+
+
+async def delete_membership(ctx: ServiceContext, membership_id: int) -> None:
+    current = await get_row(ctx, MEMBERSHIPS, membership_id)
+    community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
+    await ctx.authorize("manage", community_id=community_id)
+    await Membership.filter(id=membership_id).delete()
+    await ctx.emit("membership_changed", membership=current, change="deleted")

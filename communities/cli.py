@@ -1,7 +1,159 @@
-"""``nic`` subcommands of the domain: load, export, demo, user."""
+"""``nic`` subcommands of the domain: load, export, demo, user role."""
 
 from __future__ import annotations
 
-from core.cli_commands import Command
+import argparse
+import sys
+import time
+from pathlib import Path
 
-COMMANDS: tuple[Command, ...] = ()
+from communities.exchange import export_community, load_community, read_document, write_document
+from communities.schemas import RoleAssign
+from communities.services.base import community_id_for_slug
+from communities.services.communities import assign_role
+from core.cli import CommandContext
+from core.cli_commands import Command
+from core.context import Actor, ServiceContext
+
+
+def system_context(ctx: CommandContext) -> ServiceContext:
+    """The CLI acts as the site operator."""
+    return ServiceContext(actor=Actor.system(), plugins=ctx.plugins)
+
+
+async def load_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    path = Path(args.path)
+    document = read_document(path)
+    ctx.say(f"Loading {path} ...")
+    started = time.perf_counter()
+    summary = await load_community(system_context(ctx), document, str(path), progress=ctx.say)
+    ctx.say(
+        f"Loaded community {document['community']['slug']!r}: {summary['teams']} teams, "
+        f"{summary['people']} people, {summary['cycles']} cycles, {summary['artifacts']} "
+        f"artifacts, {summary['links']} links in {time.perf_counter() - started:.1f} s."
+    )
+    return 0
+
+
+async def export_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    document = await export_community(system_context(ctx), args.slug)
+    path = Path(args.output) if args.output else None
+    text = write_document(document, path, "json" if args.json else "yaml")
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        ctx.say(f"Wrote {path}.")
+    return 0
+
+
+async def role_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    community_id = await community_id_for_slug(args.community)
+    row = await assign_role(
+        system_context(ctx), community_id, RoleAssign(user_email=args.email, role=args.role)
+    )
+    ctx.say(f"{row['user__email']} is now {row['role']} in {args.community}.")
+    return 0
+
+
+def _configure_load(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="a community file (.yaml, .yml or .json)")
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slug", help="the community's slug")
+    parser.add_argument("-o", "--output", help="write to this file (.json for JSON)")
+    parser.add_argument("--json", action="store_true", help="write JSON instead of YAML")
+
+
+def _configure_role(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("email")
+    parser.add_argument("community", help="the community's slug")
+    parser.add_argument("role", choices=["facilitator", "member", "researcher", "observer"])
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("load", "Load a community file (YAML or JSON).", _configure_load, load_command),
+    Command("export", "Export a community as a community file.", _configure_export, export_command),
+    Command("user role", "Give a user a role in a community.", _configure_role, role_command),
+)
+
+
+DEMO_DATABASE = "nic-demo.sqlite3"
+DEMO_PASSWORD = "demo-password"
+DEMO_USERS = (
+    ("admin@demo.example", "Demo Admin", True, None),
+    ("facilitator@demo.example", "Demo Facilitator", False, "facilitator"),
+    ("researcher@demo.example", "Demo Researcher", False, "researcher"),
+)
+
+
+async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """Build a fresh demo database with the example communities, then serve it."""
+    import secrets
+
+    from communities.examples.demo import demo_communities
+    from core.auth.users import create_user, issue_token
+    from core.db import migrate, open_database, tortoise_config
+    from core.settings import Settings
+
+    path = Path(args.database)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    settings = Settings(database_url=f"sqlite://{path}", secret_key=secrets.token_urlsafe(32))
+    config = tortoise_config(settings, ctx.plugins)
+    started = time.perf_counter()
+    ctx.say(f"Creating the demo database {path} ...")
+    await migrate(config)
+    async with open_database(config):
+        system = system_context(ctx)
+        slugs = []
+        for document in demo_communities():
+            slug = document["community"]["slug"]
+            ctx.say(f"Loading demo community {slug!r} ...")
+            await load_community(system, document, f"demo:{slug}", progress=ctx.say)
+            slugs.append(slug)
+        lines = []
+        for email, name, is_admin, role in DEMO_USERS:
+            user, _ = await create_user(email, DEMO_PASSWORD, name=name, is_admin=is_admin)
+            for slug in slugs:
+                if role:
+                    await assign_role(
+                        system,
+                        await community_id_for_slug(slug),
+                        RoleAssign(user_email=email, role=role),
+                    )
+            token = await issue_token(user["id"], name="demo")
+            lines.append(f"  {email:28} password {DEMO_PASSWORD}   API token {token}")
+    ctx.say(f"Demo ready in {time.perf_counter() - started:.1f} s. Sign in as:")
+    for line in lines:
+        ctx.say(line)
+    ctx.say(
+        f"Try: curl -H 'Authorization: Bearer <token>' "
+        f"http://{args.host}:{args.port}/api/v1/cycles?per_page=5"
+    )
+    if not args.no_serve:
+        ctx.serve_after = {
+            "NIC_DATABASE_URL": settings.database_url,
+            "NIC_SECRET_KEY": settings.require_secret_key(),
+        }
+    return 0
+
+
+def _configure_demo(parser: argparse.ArgumentParser) -> None:
+    from core.cli import configure_serve
+
+    configure_serve(parser)
+    parser.add_argument("--database", default=DEMO_DATABASE, help="the SQLite file to (re)create")
+    parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
+
+
+COMMANDS = (
+    *COMMANDS,
+    Command(
+        "demo",
+        "Create a fresh demo database with two example communities and serve it.",
+        _configure_demo,
+        demo_command,
+        needs_database=False,
+    ),
+)

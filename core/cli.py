@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from core.auth.users import create_user, find_user, issue_token
 from core.cli_commands import Command
 from core.db import migrate, open_database, tortoise_config
 from core.errors import ServiceError
@@ -22,6 +24,9 @@ class CommandContext:
     settings: Settings
     plugins: PluginHost
     out: TextIO
+    serve_after: dict[str, str] | None = None
+    """Set by a command (``nic demo``) to serve the app once it has finished; the
+    values are environment variables for the served app."""
 
     @property
     def tortoise_config(self) -> dict:
@@ -81,23 +86,51 @@ async def makemigrations_command(args: argparse.Namespace, ctx: CommandContext) 
     return 0
 
 
+async def user_add_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    user, generated = await create_user(
+        args.email, args.password, name=args.name or "", is_admin=args.admin
+    )
+    ctx.say(
+        f"Created {'admin ' if user['is_admin'] else ''}user {user['email']} (id {user['id']})."
+    )
+    if generated:
+        ctx.say(f"Password: {generated}")
+    return 0
+
+
+async def user_token_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    user = await find_user(args.email)
+    ctx.say(f"New API token for {user['email']} (shown once):")
+    ctx.say(await issue_token(user["id"], name=args.name or "cli"))
+    return 0
+
+
+def _configure_user_add(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("email")
+    parser.add_argument("--password", help="at least 10 characters; generated if left out")
+    parser.add_argument("--name", help="display name")
+    parser.add_argument("--admin", action="store_true", help="make the user a site admin")
+
+
+def _configure_user_token(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("email")
+    parser.add_argument("--name", help="a label for the token")
+
+
 def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     import uvicorn
 
-    ctx.settings.require_secret_key()
+    if ctx.serve_after is None:
+        ctx.settings.require_secret_key()
     uvicorn.run(
         "core.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
+        host=getattr(args, "host", "127.0.0.1"),
+        port=getattr(args, "port", 8000),
+        workers=getattr(args, "workers", 1),
         log_level="info",
         factory=False,
     )
     return 0
-
-
-async def serve_command(args: argparse.Namespace, ctx: CommandContext) -> int:
-    raise AssertionError("serve runs outside the event loop")
 
 
 KERNEL_COMMANDS = (
@@ -115,6 +148,13 @@ KERNEL_COMMANDS = (
         migrate_command,
         needs_database=False,
     ),
+    Command("user add", "Create a user account.", _configure_user_add, user_add_command),
+    Command(
+        "user token",
+        "Issue an API token for a user (printed on the last line).",
+        _configure_user_token,
+        user_token_command,
+    ),
     Command(
         "makemigrations",
         "Write migration files for model changes (for developers).",
@@ -125,7 +165,7 @@ KERNEL_COMMANDS = (
 )
 
 
-def _configure_serve(parser: argparse.ArgumentParser) -> None:
+def configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
@@ -135,9 +175,19 @@ def build_parser(commands: list[Command]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nic", description="NIC Platform")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = sub.add_parser("serve", help="Serve the web app and API.")
-    _configure_serve(serve)
+    configure_serve(serve)
+    groups: dict[str, argparse._SubParsersAction] = {}
     for command in commands:
-        command.configure(sub.add_parser(command.name, help=command.help))
+        group, _, name = command.name.partition(" ")
+        if not name:
+            command.configure(sub.add_parser(command.name, help=command.help))
+            continue
+        if group not in groups:
+            group_parser = sub.add_parser(group, help=f"{group} commands")
+            groups[group] = group_parser.add_subparsers(
+                dest="subcommand", required=True, metavar="SUBCOMMAND"
+            )
+        command.configure(groups[group].add_parser(name, help=command.help))
     return parser
 
 
@@ -162,8 +212,13 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args, ctx)
-        command = next(c for c in commands if c.name == args.command)
-        return asyncio.run(_run(command, args, ctx))
+        wanted = " ".join(filter(None, [args.command, getattr(args, "subcommand", None)]))
+        command = next(c for c in commands if c.name == wanted)
+        code = asyncio.run(_run(command, args, ctx))
+        if code == 0 and ctx.serve_after is not None:
+            os.environ.update(ctx.serve_after)
+            return _serve(args, ctx)
+        return code
     except SettingsError as exc:
         print(f"nic: configuration error: {exc}", file=sys.stderr)
         return 2

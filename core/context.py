@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from core.errors import PermissionDenied
@@ -34,6 +34,20 @@ class ServiceContext:
 
     actor: Actor
     plugins: PluginHost
+    deferred: list[tuple[str, dict[str, Any]]] | None = field(default=None, compare=False)
+
+    def deferring(self) -> ServiceContext:
+        """A context that holds events back until :meth:`flush` (for batch work
+        inside one outer transaction, so no plugin hears of uncommitted data)."""
+        return replace(self, deferred=[])
+
+    async def flush(self) -> None:
+        if not self.deferred:
+            return
+        pending = list(self.deferred)
+        self.deferred.clear()
+        for event, kwargs in pending:
+            await self.plugins.call(f"nic_{event}", **kwargs)
 
     async def allowed(self, action: str, **scope: Any) -> bool:
         if self.actor.is_admin:
@@ -50,4 +64,7 @@ class ServiceContext:
             raise PermissionDenied(f"you may not {action.replace('_', ' ')}")
 
     async def emit(self, event: str, **kwargs: Any) -> None:
+        if self.deferred is not None:
+            self.deferred.append((event, kwargs))
+            return
         await self.plugins.call(f"nic_{event}", **kwargs)

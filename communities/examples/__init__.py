@@ -1,0 +1,1 @@
+"""Example data: the invented DEMO communities (see ``communities.examples.demo``)."""

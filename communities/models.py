@@ -18,6 +18,8 @@ class Community(Model):
     method = fields.CharField(max_length=100, default="PDSA")
     time_zone = fields.CharField(max_length=64, default="UTC")
     created_at = fields.DatetimeField(auto_now_add=True)
+    change_counter = fields.IntField(default=0, db_default=0)
+    """Rises with every domain event in the community; caches of derived data key on it."""
 
     class Meta:
         table = "community"

@@ -16,13 +16,13 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from tortoise.contrib.test import truncate_all_models
+
 from core.app import create_app
 from core.auth.users import create_user, issue_token
 from core.db import migrate, tortoise_config
 from core.plugins import PluginHost
 from core.settings import Settings
-from tortoise.contrib.test import truncate_all_models
-
 from tests.plugins.recorder import EventRecorder
 
 TEST_SECRET = "test-secret-key-not-for-production"

@@ -30,6 +30,12 @@ ROLES = Listing(
 )
 
 
+async def check_community(community_id: int) -> None:
+    """Refuse a ``community_id`` in a request body that names no community."""
+    if not await Community.filter(id=community_id).exists():
+        raise InvalidInput.field("community_id", f"no community {community_id}")
+
+
 def _check_time_zone(name: str | None) -> None:
     if name is None:
         return
@@ -60,7 +66,7 @@ async def update_community(
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data)
     _check_time_zone(changes.get("time_zone"))
-    for name in ("name", "method", "time_zone"):
+    for name in ("name", "description", "method", "time_zone"):
         if name in changes and changes[name] is None:
             raise InvalidInput.field(name, "may not be null")
     if changes:
@@ -81,7 +87,11 @@ async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) 
     """Give a user a role in a community (replacing any role they had there)."""
     await get_row(ctx, COMMUNITIES, community_id)
     await ctx.authorize("manage", community_id=community_id)
-    user = await find_user(data.user_email)
+    try:
+        user = await find_user(data.user_email)
+    except (InvalidInput, NotFound) as exc:
+        problem = next(iter(exc.fields.values()), exc.message)
+        raise InvalidInput.field("user_email", problem) from None
     async with in_transaction():
         existing = await CommunityRole.filter(community_id=community_id, user_id=user["id"]).first()
         if existing is None:
@@ -95,6 +105,7 @@ async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) 
 
 
 async def remove_role(ctx: ServiceContext, community_id: int, user_id: int) -> None:
+    await get_row(ctx, COMMUNITIES, community_id)
     await ctx.authorize("manage", community_id=community_id)
     deleted = await CommunityRole.filter(community_id=community_id, user_id=user_id).delete()
     if not deleted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tortoise import timezone
 from tortoise.transactions import in_transaction
 
 from communities.choices import CYCLE_PHASES, TERMINAL_STATUSES
@@ -175,6 +176,8 @@ async def update_cycle(ctx: ServiceContext, cycle_id: int, data: CycleUpdate) ->
     current = await get_cycle(ctx, cycle_id)
     community_id = current["community_id"]
     await ctx.authorize("write_team", community_id=community_id, team_id=current["team_id"])
+    if data.version != current["version"]:
+        raise await _stale(ctx, cycle_id, data.version)
     changes = changes_of(data, exclude={"version"})
     if changes.get("title", "") is None:
         raise InvalidInput.field("title", "may not be null")
@@ -186,12 +189,14 @@ async def update_cycle(ctx: ServiceContext, cycle_id: int, data: CycleUpdate) ->
     merged = {**current, **changes}
     _check_phases(current["status"], merged)
     _check_dates(merged)
-    await _check_links(community_id, changes | {"actual_start": merged["actual_start"],
-                       "planned_start": merged["planned_start"]}, cycle_id)  # fmt: skip
+    dated = {"actual_start": merged["actual_start"], "planned_start": merged["planned_start"]}
+    if changes.keys() & {"actual_start", "planned_start"}:
+        dated["builds_on_id"] = merged["builds_on_id"]  # moving a cycle re-checks what it builds on
+    await _check_links(community_id, changes | dated, cycle_id)
     relations = {k: changes.pop(k) for k in ("author_ids", "measure_ids") if k in changes}
     async with in_transaction():
         updated = await Cycle.filter(id=cycle_id, version=data.version).update(
-            **changes, version=data.version + 1
+            **changes, version=data.version + 1, updated_at=timezone.now()
         )
         if not updated:
             raise await _stale(ctx, cycle_id, data.version)
@@ -212,6 +217,8 @@ async def advance_cycle(ctx: ServiceContext, cycle_id: int, data: CycleAdvance) 
     await ctx.authorize(
         "write_team", community_id=current["community_id"], team_id=current["team_id"]
     )
+    if data.version != current["version"]:
+        raise await _stale(ctx, cycle_id, data.version)
     status = current["status"]
     target = data.to or next_status(status)
     if target == "abandoned":
@@ -231,7 +238,7 @@ async def advance_cycle(ctx: ServiceContext, cycle_id: int, data: CycleAdvance) 
         changes["actual_end"] = max(today, start) if start else today
     async with in_transaction():
         updated = await Cycle.filter(id=cycle_id, version=data.version).update(
-            **changes, version=data.version + 1
+            **changes, version=data.version + 1, updated_at=timezone.now()
         )
         if not updated:
             raise await _stale(ctx, cycle_id, data.version)

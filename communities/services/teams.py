@@ -17,6 +17,7 @@ from communities.services.base import (
     community_id_of,
     get_row,
 )
+from communities.services.communities import check_community
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 
@@ -43,6 +44,7 @@ async def team_kinds(ctx: ServiceContext) -> dict[str, str]:
 
 
 async def create_organization(ctx: ServiceContext, data: OrganizationCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     try:
         async with in_transaction():
@@ -102,6 +104,7 @@ async def _check_team(
 
 
 async def create_team(ctx: ServiceContext, data: TeamCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     values = data.model_dump()
     await _check_team(ctx, data.community_id, values)

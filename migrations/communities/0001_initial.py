@@ -5,6 +5,7 @@ from tortoise.migrations import operations as ops
 
 class Migration(migrations.Migration):
     initial = True
+    dependencies = [("core", "0001_initial")]
 
     operations = [
         ops.CreateModel(

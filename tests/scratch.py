@@ -1,0 +1,101 @@
+"""Scratch databases and a ``nic`` runner for tests that use the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+SECRET = "test-secret-key-not-for-production"
+T = TypeVar("T")
+
+
+def _in_thread(work: Callable[[], T]) -> T:
+    """Run blocking or event-loop work off the test's own (busy) event loop."""
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results.append(work())
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return results[0]
+
+
+def sql(url: str, statements: list[str], query: str | None = None) -> list[tuple[Any, ...]]:
+    """Execute statements on a database directly (no ORM), then run ``query``."""
+    if url.startswith("sqlite://"):
+        conn = sqlite3.connect(url.removeprefix("sqlite://"))
+        try:
+            for statement in statements:
+                conn.execute(statement)
+            conn.commit()
+            return [tuple(r) for r in conn.execute(query).fetchall()] if query else []
+        finally:
+            conn.close()
+
+    async def run() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+            return [tuple(r) for r in await conn.fetch(query)] if query else []
+        finally:
+            await conn.close()
+
+    return _in_thread(lambda: asyncio.run(run()))
+
+
+@contextmanager
+def scratch_database(folder: Path) -> Iterator[str]:
+    """A new, empty database of the kind the suite runs on; dropped afterwards."""
+    base = os.environ.get("NIC_TEST_DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield f"sqlite://{folder / f'scratch-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        return
+    name = f"nic_scratch_{uuid.uuid4().hex[:12]}"
+    parts = urlsplit(base)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    sql(admin, [f'CREATE DATABASE "{name}"'])
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        sql(admin, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+
+
+def run_nic(
+    *args: str, database: str, cwd: Path, check: bool = True, secret: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``nic`` command as a user would, against ``database``."""
+    environment = {**os.environ, "NIC_DATABASE_URL": database, "NIC_SECRET_KEY": SECRET}
+    for name in ("NIC_SETTINGS_FILE", "NIC_DEBUG", *([] if secret else ["NIC_SECRET_KEY"])):
+        environment.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "core.cli", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"nic {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result

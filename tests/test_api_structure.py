@@ -1,0 +1,717 @@
+"""API of the community structure: communities, roles, organizations, teams, team kinds.
+
+``build_community`` (also used by test_api_people and test_api_aims) makes a community
+with a facilitator, a member, a researcher and an observer, given their roles through
+``PUT /communities/{id}/roles``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api, UserFactory
+
+ROLE_NAMES = ("facilitator", "member", "researcher", "observer")
+
+
+@dataclass
+class World:
+    """One community and an API client for each of its roles (and the site admin)."""
+
+    id: int
+    slug: str
+    admin: Api
+    facilitator: Api
+    member: Api
+    researcher: Api
+    observer: Api
+
+    @property
+    def non_managers(self) -> list[Api]:
+        return [self.member, self.researcher, self.observer]
+
+
+async def build_community(admin: Api, make_user: UserFactory, slug: str = "lakeview") -> World:
+    community = await admin.ok("POST", "/communities", {"slug": slug, "name": slug.title()}, 201)
+    users: dict[str, Api] = {}
+    for role in ROLE_NAMES:
+        api = await make_user(f"{role}@{slug}.example.org")
+        row = await admin.ok(
+            "PUT", f"/communities/{community['id']}/roles", {"user_email": api.email, "role": role}
+        )
+        assert (row["user_id"], row["role"]) == (api.user_id, role)
+        users[role] = api
+    return World(community["id"], slug, admin, **users)
+
+
+def assert_error(status: int, body: Any, expected: int, field: str | None = None) -> None:
+    """An error answer in the one shape; with ``field``, one that names it."""
+    assert status == expected, (status, body)
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) >= {"code", "message", "fields"}, error
+    assert error["message"]
+    codes = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    assert error["code"] == codes.get(expected, "invalid"), error
+    if field is not None:
+        assert field in error["fields"], error
+
+
+async def assert_denied(apis: list[Api], method: str, path: str, body: Any = None) -> None:
+    for api in apis:
+        kwargs = {"json": body} if body is not None else {}
+        status, answer = await api.call(method, path, **kwargs)
+        assert_error(status, answer, 403)
+
+
+async def assert_needs_login(api: Api, method: str, path: str, body: Any = None) -> None:
+    """No token and a bogus token both answer 401 with a Bearer challenge."""
+    for headers in ({}, {"Authorization": "Bearer nic_not-a-real-token"}):
+        kwargs = {"json": body} if body is not None else {}
+        response = await api.client.request(method, "/api/v1" + path, headers=headers, **kwargs)
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json()["error"]["code"] == "not_authenticated"
+
+
+async def listing(api: Api, path: str, **params: Any) -> dict[str, Any]:
+    status, body = await api.get(path, **params)
+    assert status == 200, body
+    assert set(body) == {"items", "page", "per_page", "total", "pages"}
+    return body
+
+
+@pytest.fixture
+async def world(admin: Api, make_user: UserFactory) -> World:
+    return await build_community(admin, make_user)
+
+
+@pytest.fixture
+async def other(admin: Api, make_user: UserFactory) -> World:
+    return await build_community(admin, make_user, "hillside")
+
+
+# --- communities ------------------------------------------------------------------
+
+
+async def test_admin_creates_and_reads_community(admin: Api) -> None:
+    body = {"slug": "north-bay", "name": "  North Bay NIC ", "description": "Algebra 1"}
+    created = await admin.ok("POST", "/communities", body, 201)
+    assert created["slug"] == "north-bay"
+    assert created["name"] == "North Bay NIC"
+    assert (created["description"], created["method"], created["time_zone"]) == (
+        "Algebra 1",
+        "PDSA",
+        "UTC",
+    )
+    assert created["created_at"]
+    assert await admin.ok("GET", f"/communities/{created['id']}") == created
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "No slug"}, "slug"),
+        ({"slug": "no-name"}, "name"),
+        ({"slug": "Bad Slug", "name": "x"}, "slug"),
+        ({"slug": 12, "name": "x"}, "slug"),
+        ({"slug": "ok", "name": ["x"]}, "name"),
+        ({"slug": "ok", "name": "x", "time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"slug": "ok", "name": "x", "colour": "red"}, "colour"),
+    ],
+)
+async def test_create_community_refuses_bad_input(admin: Api, body: dict, field: str) -> None:
+    status, answer = await admin.post("/communities", body)
+    assert_error(status, answer, 422, field)
+    assert (await listing(admin, "/communities"))["total"] == 0
+
+
+async def test_create_community_refuses_non_json_and_duplicates(admin: Api) -> None:
+    status, answer = await admin.call("POST", "/communities", content=b"{not json")
+    assert_error(status, answer, 422, "body")
+    await admin.ok("POST", "/communities", {"slug": "one", "name": "One"}, 201)
+    status, answer = await admin.post("/communities", {"slug": "one", "name": "Again"})
+    assert_error(status, answer, 409, "slug")
+    items = (await listing(admin, "/communities"))["items"]
+    assert [c["name"] for c in items] == ["One"]
+
+
+async def test_only_site_admins_create_and_delete_communities(world: World) -> None:
+    await assert_denied(
+        [world.facilitator, *world.non_managers], "POST", "/communities", {"slug": "x", "name": "X"}
+    )
+    await assert_denied(
+        [world.facilitator, *world.non_managers], "DELETE", f"/communities/{world.id}"
+    )
+    items = (await listing(world.admin, "/communities"))["items"]
+    assert [c["slug"] for c in items] == ["lakeview"]
+
+
+async def test_communities_need_login(world: World) -> None:
+    await assert_needs_login(world.admin, "GET", "/communities")
+    await assert_needs_login(world.admin, "GET", f"/communities/{world.id}")
+    await assert_needs_login(world.admin, "POST", "/communities", {"slug": "x", "name": "X"})
+    await assert_needs_login(world.admin, "PATCH", f"/communities/{world.id}", {"name": "X"})
+    await assert_needs_login(world.admin, "DELETE", f"/communities/{world.id}")
+    assert (await world.admin.ok("GET", f"/communities/{world.id}"))["name"] == "Lakeview"
+
+
+async def test_community_list_shows_only_communities_with_a_role(
+    world: World, other: World, make_user: UserFactory
+) -> None:
+    every = await listing(world.admin, "/communities")
+    assert [c["slug"] for c in every["items"]] == ["lakeview", "hillside"]
+    for api in (world.facilitator, world.observer):
+        assert [c["slug"] for c in (await listing(api, "/communities"))["items"]] == ["lakeview"]
+    stranger = await make_user("stranger@example.org")
+    assert (await listing(stranger, "/communities"))["total"] == 0
+    status, body = await stranger.get(f"/communities/{world.id}")
+    assert_error(status, body, 403)
+    status, body = await world.member.get(f"/communities/{other.id}")
+    assert_error(status, body, 403)
+
+
+async def test_community_list_pages_and_filters(admin: Api) -> None:
+    for slug in ("a", "b", "c"):
+        await admin.ok("POST", "/communities", {"slug": slug, "name": slug.upper()}, 201)
+    page = await listing(admin, "/communities", per_page=2, page=2)
+    assert (page["page"], page["per_page"], page["total"], page["pages"]) == (2, 2, 3, 2)
+    assert [c["slug"] for c in page["items"]] == ["c"]
+    assert [c["name"] for c in (await listing(admin, "/communities", slug="b"))["items"]] == ["B"]
+    for params, field in (
+        ({"per_page": 0}, "per_page"),
+        ({"page": "x"}, "page"),
+        ({"q": "a"}, "q"),
+    ):
+        status, body = await admin.get("/communities", **params)
+        assert_error(status, body, 422, field)
+
+
+async def test_get_unknown_community_is_404(world: World) -> None:
+    for api in (world.admin, world.facilitator):
+        status, body = await api.get("/communities/99999")
+        assert_error(status, body, 404)
+
+
+async def test_facilitator_updates_community(world: World) -> None:
+    changes = {"name": "Lakeview NIC", "description": "Grade 9", "method": "PDSA"}
+    changes["time_zone"] = "America/New_York"
+    updated = await world.facilitator.ok("PATCH", f"/communities/{world.id}", changes)
+    assert {k: updated[k] for k in changes} == changes
+    assert updated["slug"] == "lakeview"
+    assert await world.observer.ok("GET", f"/communities/{world.id}") == updated
+    cleared = await world.facilitator.ok("PATCH", f"/communities/{world.id}", {"description": ""})
+    assert cleared["description"] == "" and cleared["name"] == "Lakeview NIC"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": None}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": 5}, "name"),
+        ({"description": None}, "description"),
+        ({"method": None}, "method"),
+        ({"time_zone": "Nowhere/Town"}, "time_zone"),
+        ({"slug": "renamed"}, "slug"),
+    ],
+)
+async def test_update_community_refuses_bad_input(world: World, body: dict, field: str) -> None:
+    before = await world.admin.ok("GET", f"/communities/{world.id}")
+    status, answer = await world.facilitator.patch(f"/communities/{world.id}", body)
+    assert_error(status, answer, 422, field)
+    assert await world.admin.ok("GET", f"/communities/{world.id}") == before
+
+
+async def test_update_community_refuses_other_roles(world: World, other: World) -> None:
+    before = await world.admin.ok("GET", f"/communities/{world.id}")
+    await assert_denied(
+        [*world.non_managers, other.facilitator], "PATCH", f"/communities/{world.id}", {"name": "X"}
+    )
+    assert await world.admin.ok("GET", f"/communities/{world.id}") == before
+    status, body = await world.facilitator.patch("/communities/99999", {"name": "X"})
+    assert_error(status, body, 404)
+
+
+async def test_admin_deletes_community_and_what_it_holds(world: World, other: World) -> None:
+    team = await world.facilitator.ok(
+        "POST", "/teams", {"community_id": world.id, "name": "DIDT", "kind": "working_group"}, 201
+    )
+    assert await world.admin.ok("DELETE", f"/communities/{world.id}", status=204) is None
+    status, body = await world.admin.get(f"/communities/{world.id}")
+    assert_error(status, body, 404)
+    status, body = await world.admin.get(f"/teams/{team['id']}")
+    assert_error(status, body, 404)
+    assert [c["slug"] for c in (await listing(world.admin, "/communities"))["items"]] == [
+        "hillside"
+    ]
+    status, body = await world.admin.delete(f"/communities/{world.id}")
+    assert_error(status, body, 404)
+
+
+# --- roles ------------------------------------------------------------------------
+
+
+async def test_roles_are_listed_and_reassigned(world: World) -> None:
+    roles = await listing(world.facilitator, f"/communities/{world.id}/roles")
+    assert roles["total"] == 4
+    assert {(r["user__email"], r["role"]) for r in roles["items"]} == {
+        (f"{r}@lakeview.example.org", r) for r in ROLE_NAMES
+    }
+    assert all(r["community_id"] == world.id for r in roles["items"])
+    observer_row = next(r for r in roles["items"] if r["role"] == "observer")
+    body = {"user_email": "OBSERVER@lakeview.example.org", "role": "researcher"}
+    changed = await world.facilitator.ok("PUT", f"/communities/{world.id}/roles", body)
+    assert (changed["id"], changed["role"]) == (observer_row["id"], "researcher")
+    page = await listing(world.facilitator, f"/communities/{world.id}/roles", per_page=3, page=2)
+    assert (page["total"], page["pages"], len(page["items"])) == (4, 2, 1)
+    # the new researcher may now export, which an observer may not: the role really changed
+    roles = await listing(world.admin, f"/communities/{world.id}/roles")
+    assert sorted(r["role"] for r in roles["items"]) == [
+        "facilitator", "member", "researcher", "researcher",
+    ]  # fmt: skip
+
+
+async def test_assigning_a_role_gives_access(world: World, make_user: UserFactory) -> None:
+    newcomer = await make_user("new@example.org")
+    status, body = await newcomer.get(f"/communities/{world.id}")
+    assert_error(status, body, 403)
+    row = await world.facilitator.ok(
+        "PUT", f"/communities/{world.id}/roles", {"user_email": "new@example.org", "role": "member"}
+    )
+    assert (row["user_id"], row["user__email"], row["role"]) == (
+        newcomer.user_id,
+        "new@example.org",
+        "member",
+    )
+    assert (await newcomer.ok("GET", f"/communities/{world.id}"))["slug"] == "lakeview"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"role": "member"}, "user_email"),
+        ({"user_email": "member@lakeview.example.org"}, "role"),
+        ({"user_email": "member@lakeview.example.org", "role": "owner"}, "role"),
+        ({"user_email": 7, "role": "member"}, "user_email"),
+        ({"user_email": "nobody@example.org", "role": "member"}, "user_email"),
+        ({"user_email": "not an email", "role": "member"}, "user_email"),
+    ],
+)
+async def test_assign_role_refuses_bad_input(world: World, body: dict, field: str) -> None:
+    before = await listing(world.admin, f"/communities/{world.id}/roles")
+    status, answer = await world.facilitator.put(f"/communities/{world.id}/roles", body)
+    assert_error(status, answer, 422, field)
+    assert await listing(world.admin, f"/communities/{world.id}/roles") == before
+
+
+async def test_only_facilitators_manage_roles(world: World, other: World) -> None:
+    before = await listing(world.admin, f"/communities/{world.id}/roles")
+    path = f"/communities/{world.id}/roles"
+    body = {"user_email": "observer@lakeview.example.org", "role": "facilitator"}
+    await assert_denied([*world.non_managers, other.facilitator], "PUT", path, body)
+    await assert_denied([*world.non_managers, other.facilitator], "GET", path)
+    path = f"{path}/{world.researcher.user_id}"
+    await assert_denied([*world.non_managers, other.facilitator], "DELETE", path)
+    assert await listing(world.admin, f"/communities/{world.id}/roles") == before
+    await assert_needs_login(world.admin, "GET", f"/communities/{world.id}/roles")
+    await assert_needs_login(world.admin, "PUT", f"/communities/{world.id}/roles", body)
+    await assert_needs_login(world.admin, "DELETE", path)
+
+
+async def test_removing_a_role_takes_access_away(world: World) -> None:
+    path = f"/communities/{world.id}/roles/{world.observer.user_id}"
+    assert await world.facilitator.ok("DELETE", path, status=204) is None
+    roles = await listing(world.admin, f"/communities/{world.id}/roles")
+    assert sorted(r["role"] for r in roles["items"]) == ["facilitator", "member", "researcher"]
+    status, body = await world.observer.get(f"/communities/{world.id}")
+    assert_error(status, body, 403)
+    assert (await listing(world.observer, "/communities"))["total"] == 0
+    status, body = await world.facilitator.delete(path)
+    assert_error(status, body, 404)
+
+
+async def test_roles_of_unknown_community_are_404(world: World) -> None:
+    body = {"user_email": "member@lakeview.example.org", "role": "member"}
+    for api in (world.admin, world.facilitator):
+        status, answer = await api.put("/communities/99999/roles", body)
+        assert_error(status, answer, 404)
+        status, answer = await api.get("/communities/99999/roles")
+        assert_error(status, answer, 404)
+        status, answer = await api.delete(f"/communities/99999/roles/{world.member.user_id}")
+        assert_error(status, answer, 404)
+
+
+# --- organizations ------------------------------------------------------------------
+
+
+async def test_organizations_are_created_read_updated_and_deleted(world: World) -> None:
+    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
+    org = await world.facilitator.ok("POST", "/organizations", body, 201)
+    assert {k: org[k] for k in body} == body
+    assert await world.researcher.ok("GET", f"/organizations/{org['id']}") == org
+    changed = await world.facilitator.ok(
+        "PATCH", f"/organizations/{org['id']}", {"kind": "district", "name": "District 9"}
+    )
+    assert (changed["name"], changed["kind"], changed["community_id"]) == (
+        "District 9",
+        "district",
+        world.id,
+    )
+    team = await world.facilitator.ok(
+        "POST", "/teams",
+        {"community_id": world.id, "name": "SIDT", "kind": "school_design_team", "organization_id": org["id"]},  # noqa: E501
+        201,
+    )  # fmt: skip
+    assert await world.facilitator.ok("DELETE", f"/organizations/{org['id']}", status=204) is None
+    status, answer = await world.facilitator.get(f"/organizations/{org['id']}")
+    assert_error(status, answer, 404)
+    assert (await world.admin.ok("GET", f"/teams/{team['id']}"))["organization_id"] is None
+
+
+def fill(body: dict, community_id: int) -> dict:
+    """Replace the placeholder ``"$C"`` by the id of the test community."""
+    return {k: community_id if v == "$C" else v for k, v in body.items()}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "X", "kind": "school"}, "community_id"),
+        ({"community_id": "one", "name": "X", "kind": "school"}, "community_id"),
+        ({"community_id": 0, "name": "X", "kind": "school"}, "community_id"),
+        ({"community_id": 99999, "name": "X", "kind": "school"}, "community_id"),
+        ({"community_id": "$C", "kind": "school"}, "name"),
+        ({"community_id": "$C", "name": "", "kind": "school"}, "name"),
+        ({"community_id": "$C", "name": "X"}, "kind"),
+        ({"community_id": "$C", "name": "X", "kind": "castle"}, "kind"),
+        ({"community_id": "$C", "name": "X", "kind": 3}, "kind"),
+    ],
+)
+async def test_create_organization_refuses_bad_input(world: World, body: dict, field: str) -> None:
+    for api in (world.facilitator, world.admin):
+        status, answer = await api.post("/organizations", fill(body, world.id))
+        assert_error(status, answer, 422, field)
+    assert (await listing(world.admin, "/organizations"))["total"] == 0
+
+
+async def test_organization_names_are_unique_per_community(world: World, other: World) -> None:
+    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
+    first = await world.facilitator.ok("POST", "/organizations", body, 201)
+    status, answer = await world.facilitator.post("/organizations", {**body, "kind": "district"})
+    assert_error(status, answer, 409, "name")
+    await other.facilitator.ok("POST", "/organizations", {**body, "community_id": other.id}, 201)
+    second = await world.facilitator.ok("POST", "/organizations", {**body, "name": "West"}, 201)
+    status, answer = await world.facilitator.patch(
+        f"/organizations/{second['id']}", {"name": "Central High"}
+    )
+    assert_error(status, answer, 409, "name")
+    rows = (await listing(world.admin, "/organizations", community=world.id))["items"]
+    assert [(o["id"], o["name"], o["kind"]) for o in rows] == [
+        (first["id"], "Central High", "school"),
+        (second["id"], "West", "school"),
+    ]
+
+
+async def test_organizations_refuse_other_roles(world: World, other: World) -> None:
+    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
+    org = await world.facilitator.ok("POST", "/organizations", body, 201)
+    writers = [*world.non_managers, other.facilitator]
+    await assert_denied(writers, "POST", "/organizations", {**body, "name": "Other"})
+    await assert_denied(writers, "PATCH", f"/organizations/{org['id']}", {"name": "Renamed"})
+    await assert_denied(writers, "DELETE", f"/organizations/{org['id']}")
+    await assert_denied([other.member], "GET", f"/organizations/{org['id']}")
+    assert (await listing(other.facilitator, "/organizations"))["total"] == 0
+    assert (await listing(world.observer, "/organizations"))["items"] == [org]
+    await assert_needs_login(world.admin, "POST", "/organizations", body)
+    await assert_needs_login(world.admin, "GET", "/organizations")
+    await assert_needs_login(world.admin, "PATCH", f"/organizations/{org['id']}", {"name": "Y"})
+    await assert_needs_login(world.admin, "DELETE", f"/organizations/{org['id']}")
+    assert (await listing(world.admin, "/organizations"))["items"] == [org]
+
+
+async def test_update_and_delete_organization_refuse_bad_input(world: World) -> None:
+    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
+    org = await world.facilitator.ok("POST", "/organizations", body, 201)
+    for change, field in (
+        ({"name": None}, "name"),
+        ({"kind": None}, "kind"),
+        ({"kind": "castle"}, "kind"),
+        ({"name": ["x"]}, "name"),
+        ({"community_id": world.id}, "community_id"),
+    ):
+        status, answer = await world.facilitator.patch(f"/organizations/{org['id']}", change)
+        assert_error(status, answer, 422, field)
+    assert await world.admin.ok("GET", f"/organizations/{org['id']}") == org
+    for method in ("GET", "PATCH", "DELETE"):
+        status, answer = await world.facilitator.call(
+            method, "/organizations/99999", **({"json": {"name": "X"}} if method == "PATCH" else {})
+        )
+        assert_error(status, answer, 404)
+
+
+async def test_organization_list_filters(world: World) -> None:
+    for name, kind in (
+        ("D", "district"),
+        ("S1", "school"),
+        ("S2", "school"),
+        ("R", "research_partner"),
+    ):
+        await world.facilitator.ok(
+            "POST", "/organizations", {"community_id": world.id, "name": name, "kind": kind}, 201
+        )
+    schools = await listing(world.member, "/organizations", kind="school")
+    assert [o["name"] for o in schools["items"]] == ["S1", "S2"]
+    page = await listing(world.member, "/organizations", per_page=3, page=2)
+    assert (page["total"], page["pages"], [o["name"] for o in page["items"]]) == (4, 2, ["R"])
+    status, answer = await world.member.get("/organizations", kind="castle")
+    assert_error(status, answer, 422, "kind")
+    status, answer = await world.member.get("/organizations", community="x")
+    assert_error(status, answer, 422, "community")
+
+
+# --- team kinds and teams ---------------------------------------------------------------
+
+
+async def test_team_kinds_include_plugin_kinds(world: World) -> None:
+    kinds = await world.observer.ok("GET", "/team-kinds")
+    assert kinds["items"] == [
+        {"kind": "district_design_team", "label": "District Innovation Design Team"},
+        {"kind": "school_design_team", "label": "School Innovation Design Team"},
+        {"kind": "working_group", "label": "Working group"},
+        {"kind": "other", "label": "Other"},
+        {"kind": "improvement_hub", "label": "Improvement hub"},
+    ]
+    await assert_needs_login(world.admin, "GET", "/team-kinds")
+
+
+def team(world: World, name: str, kind: str = "school_design_team", **extra: Any) -> dict:
+    return {"community_id": world.id, "name": name, "kind": kind, **extra}
+
+
+async def test_teams_of_every_kind_are_created(world: World) -> None:
+    kinds = [k["kind"] for k in (await world.admin.ok("GET", "/team-kinds"))["items"]]
+    org = await world.facilitator.ok(
+        "POST", "/organizations", {"community_id": world.id, "name": "D9", "kind": "district"}, 201
+    )
+    didt = await world.facilitator.ok(
+        "POST", "/teams",
+        team(world, "DIDT", "district_design_team", organization_id=org["id"], description="Leads"),
+        201,
+    )  # fmt: skip
+    assert {k: didt[k] for k in ("community_id", "organization_id", "parent_id", "name", "kind", "description")} == {  # noqa: E501
+        "community_id": world.id, "organization_id": org["id"], "parent_id": None,
+        "name": "DIDT", "kind": "district_design_team", "description": "Leads",
+    }  # fmt: skip
+    for kind in kinds[1:]:
+        row = await world.facilitator.ok(
+            "POST", "/teams", team(world, f"T {kind}", kind, parent_id=didt["id"]), 201
+        )
+        assert (row["kind"], row["parent_id"], row["description"]) == (kind, didt["id"], "")
+        assert await world.observer.ok("GET", f"/teams/{row['id']}") == row
+    hubs = await listing(world.member, "/teams", kind="improvement_hub")
+    assert [t["name"] for t in hubs["items"]] == ["T improvement_hub"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "T", "kind": "other"}, "community_id"),
+        ({"community_id": "x", "name": "T", "kind": "other"}, "community_id"),
+        ({"community_id": 99999, "name": "T", "kind": "other"}, "community_id"),
+        ({"community_id": "$C", "kind": "other"}, "name"),
+        ({"community_id": "$C", "name": "T"}, "kind"),
+        ({"community_id": "$C", "name": "T", "kind": "castle"}, "kind"),
+        ({"community_id": "$C", "name": "T", "kind": "other", "parent_id": "x"}, "parent_id"),
+        ({"community_id": "$C", "name": "T", "kind": "other", "parent_id": 99999}, "parent_id"),
+        (
+            {"community_id": "$C", "name": "T", "kind": "other", "organization_id": 99999},
+            "organization_id",
+        ),
+        ({"community_id": "$C", "name": "T", "kind": "other", "description": 1}, "description"),
+    ],
+)
+async def test_create_team_refuses_bad_input(world: World, body: dict, field: str) -> None:
+    for api in (world.facilitator, world.admin):
+        status, answer = await api.post("/teams", fill(body, world.id))
+        assert_error(status, answer, 422, field)
+    assert (await listing(world.admin, "/teams"))["total"] == 0
+
+
+async def test_unknown_team_kind_is_refused_with_the_choices(world: World) -> None:
+    status, answer = await world.facilitator.post("/teams", team(world, "T", "castle"))
+    assert_error(status, answer, 422, "kind")
+    assert "improvement_hub" in answer["error"]["fields"]["kind"]
+
+
+async def test_team_references_must_be_in_the_same_community(world: World, other: World) -> None:
+    foreign_team = await other.facilitator.ok("POST", "/teams", team(other, "Theirs"), 201)
+    foreign_org = await other.facilitator.ok(
+        "POST", "/organizations", {"community_id": other.id, "name": "O", "kind": "school"}, 201
+    )
+    status, answer = await world.facilitator.post(
+        "/teams", team(world, "Mine", parent_id=foreign_team["id"])
+    )
+    assert_error(status, answer, 422, "parent_id")
+    status, answer = await world.admin.post(
+        "/teams", team(world, "Mine", organization_id=foreign_org["id"])
+    )
+    assert_error(status, answer, 422, "organization_id")
+    mine = await world.facilitator.ok("POST", "/teams", team(world, "Mine"), 201)
+    status, answer = await world.facilitator.patch(
+        f"/teams/{mine['id']}", {"parent_id": foreign_team["id"]}
+    )
+    assert_error(status, answer, 422, "parent_id")
+    assert (await listing(world.admin, "/teams", community=world.id))["items"] == [mine]
+
+
+async def test_team_names_are_unique_per_community(world: World, other: World) -> None:
+    first = await world.facilitator.ok("POST", "/teams", team(world, "SIDT North"), 201)
+    status, answer = await world.facilitator.post("/teams", team(world, "SIDT North", "other"))
+    assert_error(status, answer, 409, "name")
+    await other.facilitator.ok("POST", "/teams", team(other, "SIDT North"), 201)
+    second = await world.facilitator.ok("POST", "/teams", team(world, "SIDT South"), 201)
+    status, answer = await world.facilitator.patch(f"/teams/{second['id']}", {"name": "SIDT North"})
+    assert_error(status, answer, 409, "name")
+    names = [t["name"] for t in (await listing(world.admin, "/teams", community=world.id))["items"]]
+    assert names == ["SIDT North", "SIDT South"]
+    assert (await world.admin.ok("GET", f"/teams/{first['id']}")) == first
+
+
+async def test_supervision_may_not_form_a_cycle(world: World) -> None:
+    didt = await world.facilitator.ok("POST", "/teams", team(world, "DIDT"), 201)
+    sidt = await world.facilitator.ok(
+        "POST", "/teams", team(world, "SIDT", parent_id=didt["id"]), 201
+    )
+    group = await world.facilitator.ok(
+        "POST", "/teams", team(world, "Group", parent_id=sidt["id"]), 201
+    )
+    for target, parent in ((didt, didt), (didt, sidt), (didt, group), (sidt, group)):
+        status, answer = await world.facilitator.patch(
+            f"/teams/{target['id']}", {"parent_id": parent["id"]}
+        )
+        assert_error(status, answer, 422, "parent_id")
+    rows = (await listing(world.admin, "/teams"))["items"]
+    assert [(t["name"], t["parent_id"]) for t in rows] == [
+        ("DIDT", None), ("SIDT", didt["id"]), ("Group", sidt["id"]),
+    ]  # fmt: skip
+    moved = await world.facilitator.ok("PATCH", f"/teams/{group['id']}", {"parent_id": didt["id"]})
+    assert moved["parent_id"] == didt["id"]
+    freed = await world.facilitator.ok("PATCH", f"/teams/{sidt['id']}", {"parent_id": None})
+    assert freed["parent_id"] is None
+    # now SIDT supervises nobody, so it may be put under Group
+    under = await world.facilitator.ok("PATCH", f"/teams/{sidt['id']}", {"parent_id": group["id"]})
+    assert under["parent_id"] == group["id"]
+
+
+async def test_update_team(world: World) -> None:
+    org = await world.facilitator.ok(
+        "POST", "/organizations", {"community_id": world.id, "name": "O", "kind": "school"}, 201
+    )
+    row = await world.facilitator.ok("POST", "/teams", team(world, "T"), 201)
+    changed = await world.facilitator.ok(
+        "PATCH", f"/teams/{row['id']}",
+        {"name": "Hub", "kind": "improvement_hub", "organization_id": org["id"], "description": ""},
+    )  # fmt: skip
+    assert changed == {
+        **row,
+        "name": "Hub",
+        "kind": "improvement_hub",
+        "organization_id": org["id"],
+        "description": "",
+    }
+    assert await world.researcher.ok("GET", f"/teams/{row['id']}") == changed
+    for change, field in (
+        ({"name": None}, "name"),
+        ({"kind": None}, "kind"),
+        ({"description": None}, "description"),
+        ({"kind": "castle"}, "kind"),
+        ({"organization_id": 99999}, "organization_id"),
+        ({"parent_id": 99999}, "parent_id"),
+        ({"parent_id": "up"}, "parent_id"),
+        ({"community_id": 1}, "community_id"),
+    ):
+        status, answer = await world.facilitator.patch(f"/teams/{row['id']}", change)
+        assert_error(status, answer, 422, field)
+    assert await world.admin.ok("GET", f"/teams/{row['id']}") == changed
+    for method in ("GET", "PATCH", "DELETE"):
+        kwargs = {"json": {"name": "X"}} if method == "PATCH" else {}
+        status, answer = await world.facilitator.call(method, "/teams/99999", **kwargs)
+        assert_error(status, answer, 404)
+
+
+async def test_teams_refuse_other_roles(world: World, other: World) -> None:
+    row = await world.facilitator.ok("POST", "/teams", team(world, "T"), 201)
+    writers = [*world.non_managers, other.facilitator, other.member]
+    await assert_denied(writers, "POST", "/teams", team(world, "New"))
+    await assert_denied(writers, "PATCH", f"/teams/{row['id']}", {"name": "Renamed"})
+    await assert_denied(writers, "DELETE", f"/teams/{row['id']}")
+    await assert_denied([other.facilitator], "GET", f"/teams/{row['id']}")
+    # a member of community A may not create a team in community B either
+    await assert_denied([world.member, world.facilitator], "POST", "/teams", team(other, "Raid"))
+    assert (await listing(world.admin, "/teams"))["items"] == [row]
+    await assert_needs_login(world.admin, "GET", "/teams")
+    await assert_needs_login(world.admin, "GET", f"/teams/{row['id']}")
+    await assert_needs_login(world.admin, "POST", "/teams", team(world, "New"))
+    await assert_needs_login(world.admin, "PATCH", f"/teams/{row['id']}", {"name": "X"})
+    await assert_needs_login(world.admin, "DELETE", f"/teams/{row['id']}")
+    assert (await listing(world.admin, "/teams"))["items"] == [row]
+
+
+async def test_a_member_of_a_team_still_may_not_manage_it(world: World) -> None:
+    row = await world.facilitator.ok("POST", "/teams", team(world, "T"), 201)
+    body = {"community_id": world.id, "name": "M", "user_id": world.member.user_id}
+    person = await world.facilitator.ok("POST", "/people", body, 201)
+    body = {"person_id": person["id"], "team_id": row["id"], "role": "member"}
+    await world.facilitator.ok("POST", "/memberships", {**body, "start_date": "2020-01-01"}, 201)
+    await assert_denied([world.member], "PATCH", f"/teams/{row['id']}", {"name": "Mine now"})
+    await assert_denied([world.member], "DELETE", f"/teams/{row['id']}")
+    assert await world.admin.ok("GET", f"/teams/{row['id']}") == row
+
+
+async def test_deleting_a_team_frees_its_children(world: World) -> None:
+    parent = await world.facilitator.ok("POST", "/teams", team(world, "DIDT"), 201)
+    child = await world.facilitator.ok(
+        "POST", "/teams", team(world, "SIDT", parent_id=parent["id"]), 201
+    )
+    assert await world.facilitator.ok("DELETE", f"/teams/{parent['id']}", status=204) is None
+    status, answer = await world.facilitator.get(f"/teams/{parent['id']}")
+    assert_error(status, answer, 404)
+    assert (await world.admin.ok("GET", f"/teams/{child['id']}"))["parent_id"] is None
+
+
+async def test_team_list_pages_and_filters(world: World, other: World) -> None:
+    didt = await world.facilitator.ok(
+        "POST", "/teams", team(world, "DIDT", "district_design_team"), 201
+    )
+    for n in range(1, 6):
+        await world.facilitator.ok(
+            "POST", "/teams", team(world, f"SIDT {n}", parent_id=didt["id"]), 201
+        )
+    await other.facilitator.ok("POST", "/teams", team(other, "Elsewhere"), 201)
+    page = await listing(world.member, "/teams", per_page=2, page=2)
+    assert (page["page"], page["per_page"], page["total"], page["pages"]) == (2, 2, 6, 3)
+    assert [t["name"] for t in page["items"]] == ["SIDT 2", "SIDT 3"]
+    last = await listing(world.member, "/teams", per_page=4, page=2)
+    assert [t["name"] for t in last["items"]] == ["SIDT 4", "SIDT 5"]
+    beyond = await listing(world.member, "/teams", per_page=4, page=3)
+    assert (beyond["items"], beyond["total"]) == ([], 6)
+    children = await listing(world.member, "/teams", parent=didt["id"])
+    assert [t["name"] for t in children["items"]] == [f"SIDT {n}" for n in range(1, 6)]
+    district = await listing(world.member, "/teams", kind="district_design_team")
+    assert [t["id"] for t in district["items"]] == [didt["id"]]
+    every = await listing(world.admin, "/teams", community=other.id)
+    assert [t["name"] for t in every["items"]] == ["Elsewhere"]
+    assert (await listing(world.member, "/teams", community=other.id))["total"] == 0
+    for params, field in (
+        ({"parent": "x"}, "parent"),
+        ({"community": "1.5"}, "community"),
+        ({"per_page": 201}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"colour": "red"}, "colour"),
+    ):
+        status, answer = await world.member.get("/teams", **params)
+        assert_error(status, answer, 422, field)

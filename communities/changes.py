@@ -7,12 +7,12 @@ processes share one database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from core.hookspecs import hookimpl
 from tortoise.expressions import F
 
 from communities.models import Community, Team
+from core.hookspecs import hookimpl
 
 
 async def bump(community_id: int | None) -> None:
@@ -22,7 +22,7 @@ async def bump(community_id: int | None) -> None:
 
 async def change_counter(community_id: int) -> int:
     rows = await Community.filter(id=community_id).values_list("change_counter", flat=True)
-    return int(rows[0]) if rows else 0
+    return int(cast(Any, rows[0])) if rows else 0
 
 
 @hookimpl
@@ -48,4 +48,4 @@ async def nic_link_recorded(link: dict[str, Any]) -> None:
 @hookimpl
 async def nic_membership_changed(membership: dict[str, Any]) -> None:
     rows = await Team.filter(id=membership["team_id"]).values_list("community_id", flat=True)
-    await bump(rows[0] if rows else None)
+    await bump(cast(Any, rows[0]) if rows else None)

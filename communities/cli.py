@@ -49,7 +49,9 @@ async def export_command(args: argparse.Namespace, ctx: CommandContext) -> int:
 async def role_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     community_id = await community_id_for_slug(args.community)
     row = await assign_role(
-        system_context(ctx), community_id, RoleAssign(user_email=args.email, role=args.role)
+        system_context(ctx),
+        community_id,
+        RoleAssign.model_validate({"user_email": args.email, "role": args.role}),
     )
     ctx.say(f"{row['user__email']} is now {row['role']} in {args.community}.")
     return 0

@@ -6,8 +6,13 @@ team kinds and node kinds without a schema change.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:  # imported for types only: Tortoise would count it as one of our models
+    from core.models import User
 
 
 class Community(Model):
@@ -33,7 +38,7 @@ class CommunityRole(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="roles", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="community_roles", on_delete=fields.CASCADE
     )
     role = fields.CharField(max_length=32)
@@ -62,10 +67,10 @@ class Team(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="teams", on_delete=fields.CASCADE
     )
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "communities.Organization", related_name="teams", null=True, on_delete=fields.SET_NULL
     )
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
         "communities.Team", related_name="children", null=True, on_delete=fields.SET_NULL
     )
     name = fields.CharField(max_length=200)
@@ -83,10 +88,10 @@ class Person(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="people", on_delete=fields.CASCADE
     )
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "communities.Organization", related_name="people", null=True, on_delete=fields.SET_NULL
     )
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="people", null=True, on_delete=fields.SET_NULL
     )
     name = fields.CharField(max_length=200)
@@ -121,7 +126,7 @@ class Aim(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="aims", on_delete=fields.CASCADE
     )
-    team = fields.ForeignKeyField(
+    team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
         "communities.Team", related_name="aims", null=True, on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=300)
@@ -140,7 +145,7 @@ class Driver(Model):
     aim: fields.ForeignKeyRelation[Aim] = fields.ForeignKeyField(
         "communities.Aim", related_name="drivers", on_delete=fields.CASCADE
     )
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[Driver] = fields.ForeignKeyField(
         "communities.Driver", related_name="secondary", null=True, on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=300)
@@ -156,7 +161,7 @@ class ChangeIdea(Model):
     driver: fields.ForeignKeyRelation[Driver] = fields.ForeignKeyField(
         "communities.Driver", related_name="change_ideas", on_delete=fields.CASCADE
     )
-    team = fields.ForeignKeyField(
+    team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
         "communities.Team", related_name="change_ideas", null=True, on_delete=fields.SET_NULL
     )
     title = fields.CharField(max_length=300)
@@ -202,7 +207,7 @@ class Measure(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="measures", on_delete=fields.CASCADE
     )
-    team = fields.ForeignKeyField(
+    team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
         "communities.Team", related_name="measures", null=True, on_delete=fields.SET_NULL
     )
     name = fields.CharField(max_length=200)
@@ -225,10 +230,10 @@ class Cycle(Model):
     team: fields.ForeignKeyRelation[Team] = fields.ForeignKeyField(
         "communities.Team", related_name="cycles", on_delete=fields.CASCADE
     )
-    change_idea = fields.ForeignKeyField(
+    change_idea: fields.ForeignKeyNullableRelation[ChangeIdea] = fields.ForeignKeyField(
         "communities.ChangeIdea", related_name="cycles", null=True, on_delete=fields.SET_NULL
     )
-    builds_on = fields.ForeignKeyField(
+    builds_on: fields.ForeignKeyNullableRelation[Cycle] = fields.ForeignKeyField(
         "communities.Cycle", related_name="ramps", null=True, on_delete=fields.SET_NULL
     )
     title = fields.CharField(max_length=300)
@@ -272,7 +277,7 @@ class DataPoint(Model):
     measure: fields.ForeignKeyRelation[Measure] = fields.ForeignKeyField(
         "communities.Measure", related_name="data_points", on_delete=fields.CASCADE
     )
-    cycle = fields.ForeignKeyField(
+    cycle: fields.ForeignKeyNullableRelation[Cycle] = fields.ForeignKeyField(
         "communities.Cycle", related_name="data_points", null=True, on_delete=fields.SET_NULL
     )
     date = fields.DateField()
@@ -289,10 +294,10 @@ class Artifact(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="artifacts", on_delete=fields.CASCADE
     )
-    team = fields.ForeignKeyField(
+    team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
         "communities.Team", related_name="artifacts", null=True, on_delete=fields.SET_NULL
     )
-    derived_from = fields.ForeignKeyField(
+    derived_from: fields.ForeignKeyNullableRelation[Artifact] = fields.ForeignKeyField(
         "communities.Artifact", related_name="adaptations", null=True, on_delete=fields.SET_NULL
     )
     title = fields.CharField(max_length=300)
@@ -319,7 +324,7 @@ class ArtifactVersion(Model):
     content = fields.TextField(default="")
     url = fields.CharField(max_length=500, default="")
     created_on = fields.DateField()
-    author = fields.ForeignKeyField(
+    author: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "communities.Person", related_name="artifact_versions", null=True, on_delete=fields.SET_NULL
     )
 
@@ -341,7 +346,7 @@ class LearningLink(Model):
     kind = fields.CharField(max_length=16)
     date = fields.DateField()
     note = fields.TextField(default="")
-    recorded_by = fields.ForeignKeyField(
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="links_recorded", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)

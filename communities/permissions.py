@@ -59,7 +59,7 @@ async def readable_community_ids(actor: Actor) -> list[int] | None:
     if actor.user_id is None:
         return []
     ids = await CommunityRole.filter(user_id=actor.user_id).values_list("community_id", flat=True)
-    return [int(i) for i in ids]
+    return [int(str(i)) for i in ids]
 
 
 @hookimpl

@@ -7,6 +7,7 @@ import asyncio
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -36,7 +37,7 @@ class CommandContext:
         print(text, file=self.out, flush=True)
 
 
-def _migration_progress(ctx: CommandContext):  # type: ignore[no-untyped-def]
+def _migration_progress(ctx: CommandContext) -> Callable[[str, str, str], None]:
     def progress(event: str, app_label: str, name: str) -> None:
         if event == "apply_done":
             ctx.say(f"  applied {app_label}.{name}")
@@ -67,14 +68,11 @@ async def init_command(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 async def makemigrations_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     """Write new migration files for model changes (a developer command)."""
+    from tortoise import Tortoise
     from tortoise.migrations.autodetector import MigrationAutodetector
-
-    from core.db import open_database
 
     config = ctx.tortoise_config
     async with open_database(config):
-        from tortoise import Tortoise
-
         writers = await MigrationAutodetector(Tortoise.apps, config["apps"]).changes()
     if not writers:
         ctx.say("No changes detected.")
@@ -133,6 +131,14 @@ def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
+def _configure_migrate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", help="APP or APP.MIGRATION to migrate to")
+
+
+def _configure_makemigrations(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", help="name of the new migration")
+
+
 KERNEL_COMMANDS = (
     Command(
         "init",
@@ -144,7 +150,7 @@ KERNEL_COMMANDS = (
     Command(
         "migrate",
         "Apply pending migrations of the core, the domain and every plugin.",
-        lambda p: p.add_argument("--target", help="APP or APP.MIGRATION to migrate to"),
+        _configure_migrate,
         migrate_command,
         needs_database=False,
     ),
@@ -158,7 +164,7 @@ KERNEL_COMMANDS = (
     Command(
         "makemigrations",
         "Write migration files for model changes (for developers).",
-        lambda p: p.add_argument("--name", help="name of the new migration"),
+        _configure_makemigrations,
         makemigrations_command,
         needs_database=False,
     ),

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from importlib import resources
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
 from starlette.templating import Jinja2Templates
 
 from core.plugins import PluginHost
 
 
 def build_templates(plugins: PluginHost) -> Jinja2Templates:
-    loaders = [FileSystemLoader(str(path)) for path in plugins.collect("nic_template_dirs")]
+    loaders: list[BaseLoader] = [
+        FileSystemLoader(str(path)) for path in plugins.collect("nic_template_dirs")
+    ]
     loaders.append(PackageLoader("templates", ""))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True))
     return Jinja2Templates(env=env)

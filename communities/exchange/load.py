@@ -125,6 +125,13 @@ class _Loader:
             raise self.fail(section, index, field, f"no {what} {key!r} in this file")
         return table[key]
 
+    def must(
+        self, table: dict[str, T], key: str, what: str, section: str, index: int, field: str
+    ) -> T:
+        if key not in table:
+            raise self.fail(section, index, field, f"no {what} {key!r} in this file")
+        return table[key]
+
     # --- sections ---------------------------------------------------------------
 
     async def run(self, progress: Progress) -> dict[str, int]:
@@ -418,10 +425,10 @@ class _Loader:
             actual_start=c.actual_start,
             actual_end=c.actual_end,
             author_ids=[
-                self.ref(self.people, a, "person", "cycles", i, "authors") for a in c.authors
+                self.must(self.people, a, "person", "cycles", i, "authors") for a in c.authors
             ],
             measure_ids=[
-                self.ref(self.measures, m, "measure", "cycles", i, "measures") for m in c.measures
+                self.must(self.measures, m, "measure", "cycles", i, "measures") for m in c.measures
             ],
         )
 
@@ -517,7 +524,7 @@ def _validation_error(exc: ValidationError, raw: dict[str, Any], name: str) -> L
     loc = list(err["loc"])
     where = str(loc.pop(0)) if loc else "file"
     if loc and isinstance(loc[0], int):
-        index = loc.pop(0)
+        index = int(loc.pop(0))
         items = raw.get(where)
         where += f"[{index}]"
         if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):

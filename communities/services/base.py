@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from tortoise.expressions import Q
@@ -26,7 +26,7 @@ async def community_id_of(model: type[Model], object_id: int, path: str, what: s
     rows = await model.filter(id=object_id).values_list(path, flat=True)
     if not rows:
         raise NotFound(f"no {what} {object_id}")
-    return int(rows[0])
+    return int(cast(Any, rows[0]))
 
 
 async def check_reference(
@@ -63,7 +63,7 @@ async def community_id_for_slug(slug: str) -> int:
     rows = await Community.filter(slug=slug).values_list("id", flat=True)
     if not rows:
         raise NotFound(f"no community {slug!r}", {"community": "no such community"})
-    return int(rows[0])
+    return int(cast(Any, rows[0]))
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,9 @@ async def update_cycle(ctx: ServiceContext, cycle_id: int, data: CycleUpdate) ->
     if changes.keys() & {"actual_start", "planned_start"}:
         dated["builds_on_id"] = merged["builds_on_id"]  # moving a cycle re-checks what it builds on
     await _check_links(community_id, changes | dated, cycle_id)
-    relations = {k: changes.pop(k) for k in ("author_ids", "measure_ids") if k in changes}
+    relations: dict[str, Any] = {
+        k: changes.pop(k) for k in ("author_ids", "measure_ids") if k in changes
+    }
     async with in_transaction():
         updated = await Cycle.filter(id=cycle_id, version=data.version).update(
             **changes, version=data.version + 1, updated_at=timezone.now()

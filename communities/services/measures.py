@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -15,6 +15,7 @@ from communities.services.base import (
     community_id_of,
     get_row,
 )
+from communities.services.communities import check_community
 from core.context import ServiceContext
 from core.errors import InvalidInput
 
@@ -48,6 +49,7 @@ async def _scope(measure_team: int | None, community_id: int, ctx: ServiceContex
 
 
 async def create_measure(ctx: ServiceContext, data: MeasureCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     await _scope(data.team_id, data.community_id, ctx)
     async with in_transaction():
@@ -97,5 +99,5 @@ async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, A
 async def delete_data_point(ctx: ServiceContext, point_id: int) -> None:
     community_id = await community_id_of(DataPoint, point_id, "measure__community_id", "data point")
     team = await DataPoint.filter(id=point_id).values_list("measure__team_id", flat=True)
-    await _scope(team[0], community_id, ctx)
+    await _scope(cast(Any, team[0]), community_id, ctx)
     await DataPoint.filter(id=point_id).delete()

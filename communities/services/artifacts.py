@@ -23,6 +23,7 @@ from communities.services.base import (
     list_rows,
     related_ids,
 )
+from communities.services.communities import check_community
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 
@@ -84,8 +85,11 @@ async def _authorize_artifact(ctx: ServiceContext, community_id: int, team_id: i
 
 
 async def create_artifact(ctx: ServiceContext, data: ArtifactCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     await _authorize_artifact(ctx, data.community_id, data.team_id)
+    if data.vetting == "known_good":
+        await ctx.authorize("manage", community_id=data.community_id)
     await check_reference(
         Artifact, data.derived_from_id, data.community_id, "derived_from_id", what="artifact"
     )
@@ -104,8 +108,8 @@ async def update_artifact(
         if value is None:
             raise InvalidInput.field(name, "may not be null")
     vetting = changes.get("vetting")
-    if vetting == "known_good":
-        # Vouching that something is "known good" is the community's call.
+    if "known_good" in {vetting, current["vetting"]} and vetting not in {None, current["vetting"]}:
+        # Vouching that something is "known good" (or no longer) is the community's call.
         await ctx.authorize("manage", community_id=current["community_id"])
     if changes:
         await Artifact.filter(id=artifact_id).update(**changes)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from communities.models import Membership, Organization, Person, Team
@@ -24,8 +24,9 @@ from communities.services.base import (
     community_id_of,
     get_row,
 )
+from communities.services.communities import check_community
 from core.context import ServiceContext
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, NotFound
 from core.models import User
 
 PEOPLE = Listing(
@@ -35,7 +36,10 @@ PEOPLE = Listing(
     filters={
         "community": "community_id",
         "organization": "organization_id",
-        "team": "memberships__team_id",
+        # a subquery, not a join: a person with several spells in a team is one person
+        "team": lambda team_id: Q(
+            id__in=Subquery(Membership.filter(team_id=team_id).values("person_id"))
+        ),
     },
 )
 MEMBERSHIPS = Listing(
@@ -70,6 +74,7 @@ def _email_taken() -> Conflict:
 
 
 async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     values = data.model_dump()
     if values["email"]:
@@ -130,7 +135,10 @@ async def _check_overlap(
 
 
 async def add_membership(ctx: ServiceContext, data: MembershipCreate) -> dict[str, Any]:
-    community_id = await community_id_of(Team, data.team_id, "community_id", "team")
+    try:
+        community_id = await community_id_of(Team, data.team_id, "community_id", "team")
+    except NotFound as exc:
+        raise InvalidInput.field("team_id", exc.message) from None
     await ctx.authorize("manage", community_id=community_id)
     await check_reference(Person, data.person_id, community_id, "person_id", what="person")
     _check_dates(data.start_date, data.end_date)

@@ -126,7 +126,7 @@ def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
         port=getattr(args, "port", 8000),
         workers=getattr(args, "workers", 1),
         log_level="info",
-        factory=False,
+        access_log=not getattr(args, "no_access_log", False),
     )
     return 0
 
@@ -175,6 +175,7 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
 
 
 def build_parser(commands: list[Command]) -> argparse.ArgumentParser:

@@ -1,0 +1,163 @@
+"""API and start-up benchmarks against the demo data; prints figures and ratios to targets."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+TARGETS = {
+    # scenario: (requests/s target, p95 ms target or None)
+    "get one cycle": (1000.0, 25.0),
+    "create a cycle": (450.0, 55.0),
+    "list 50 cycles": (500.0, None),
+}
+CONCURRENCY = 20
+
+
+def nic(*args: str, env: dict[str, str], cwd: Path, quiet: bool = False) -> subprocess.Popen[str]:
+    """Start ``nic``; a quiet one writes nowhere (an unread pipe would fill and stall it)."""
+    out = subprocess.DEVNULL if quiet else subprocess.PIPE
+    return subprocess.Popen(
+        [sys.executable, "-m", "core.cli", *args],
+        env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def wait_until_up(url: str, deadline: float) -> None:
+    while time.perf_counter() < deadline:
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url} did not answer in time")
+
+
+def demo_startup(folder: Path, port: int) -> tuple[float, float, str]:
+    """Seconds to build the demo, and from `nic demo` launch to the first API answer."""
+    env = {**os.environ, "NIC_DEBUG": "0"}
+    env.pop("NIC_DATABASE_URL", None)
+    started = time.perf_counter()
+    build = nic("demo", "--no-serve", "--database", "bench.sqlite3", env=env, cwd=folder)
+    out, _ = build.communicate()
+    built = time.perf_counter() - started
+    token = re.search(r"admin@demo\.example.*API token (\S+)", out)
+    assert token, out
+
+    started = time.perf_counter()
+    serving = nic("demo", "--database", "first.sqlite3", "--port", str(port), env=env, cwd=folder)
+    try:
+        lines: list[str] = []
+        assert serving.stdout is not None
+        for line in serving.stdout:
+            lines.append(line)
+            if "admin@demo.example" in line:
+                break
+        # Keep reading what it prints, so its pipe never fills.
+        threading.Thread(target=serving.stdout.read, daemon=True).start()
+        first_token = re.search(r"API token (\S+)", lines[-1])
+        assert first_token, "".join(lines)
+        headers = {"Authorization": f"Bearer {first_token.group(1)}"}
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/v1/cycles", headers=headers)
+                if r.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.02)
+        first = time.perf_counter() - started
+    finally:
+        serving.send_signal(signal.SIGINT)
+        serving.wait(timeout=20)
+    return built, first, token.group(1)
+
+
+async def drive(base: str, token: str, scenario: str, seconds: float) -> tuple[int, list[float]]:
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        cycles = (await client.get("/api/v1/cycles", params={"per_page": 50})).json()["items"]
+        team_id = cycles[0]["team_id"]
+        ids = [c["id"] for c in cycles]
+        stop = time.perf_counter() + seconds
+        errors = 0
+
+        async def worker(n: int) -> None:
+            nonlocal errors
+            i = n
+            while time.perf_counter() < stop:
+                t = time.perf_counter()
+                if scenario == "get one cycle":
+                    r = await client.get(f"/api/v1/cycles/{ids[i % len(ids)]}")
+                elif scenario == "create a cycle":
+                    r = await client.post("/api/v1/cycles", json={
+                        "team_id": team_id, "title": f"Bench {n}-{i}",
+                        "plan_objective": "Measure the API."})  # fmt: skip
+                else:
+                    r = await client.get("/api/v1/cycles", params={"per_page": 50})
+                latencies.append((time.perf_counter() - t) * 1000)
+                if r.status_code >= 300:
+                    errors += 1
+                i += 1
+
+        await asyncio.gather(*(worker(n) for n in range(CONCURRENCY)))
+    if errors:
+        print(f"    {errors} requests failed")
+    return errors, latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="nic-bench-"))
+    print("NIC Platform benchmarks (demo data, SQLite)")
+    built, first, token = demo_startup(folder, args.port + 1)
+    print(f"  build the demo database:               {built:6.2f} s")
+    print(f"  `nic demo` launch to first API answer: {first:6.2f} s")
+
+    env = {
+        **os.environ,
+        "NIC_DATABASE_URL": f"sqlite://{folder / 'bench.sqlite3'}",
+        "NIC_SECRET_KEY": "bench-secret-key-0123456789",
+        "NIC_DEBUG": "0",
+    }
+    server = nic("serve", "--port", str(args.port), "--workers", str(args.workers),
+                 "--no-access-log", env=env, cwd=folder, quiet=True)  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        wait_until_up(base + "/healthz", time.perf_counter() + 30)
+        for scenario, (rps_target, p95_target) in TARGETS.items():
+            errors, lat = asyncio.run(drive(base, token, scenario, args.seconds))
+            rps = len(lat) / args.seconds
+            p95 = statistics.quantiles(lat, n=20)[18]
+            p50 = statistics.median(lat)
+            ratio = rps / rps_target
+            line = (f"  {scenario:15} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+                    f"ratio to {rps_target:.0f} req/s: {ratio:4.2f}")  # fmt: skip
+            if p95_target:
+                line += f"; p95 target {p95_target:.0f} ms: {p95_target / p95:4.2f}"
+            print(line + (f"  ({errors} failed)" if errors else ""))
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The demo communities load through the services and have the shape DESIGN.md §1 describes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from communities.examples.demo import demo_communities
+from communities.exchange import export_community, load_community
+from core.context import Actor, ServiceContext
+from tests.scratch import run_nic, scratch_database
+
+ON = date(2025, 3, 3)  # a school day in the first demo year
+
+
+def _active(spell: dict[str, Any], day: date) -> bool:
+    return spell["start"] <= day and (spell["end"] is None or spell["end"] >= day)
+
+
+async def test_demo_communities_load_and_follow_the_pattern(app: Any) -> None:
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    documents = demo_communities()
+    assert len(documents) == 2
+    for document in documents:
+        summary = await load_community(ctx, document, "demo")
+        assert summary["cycles"] >= 40 and summary["links"] >= 40
+        exported = await export_community(ctx, document["community"]["slug"])
+
+        teams = {t["name"]: t for t in exported["teams"]}
+        didt = next(t for t in exported["teams"] if t["kind"] == "district_design_team")
+        sidts = [t for t in exported["teams"] if t["kind"] == "school_design_team"]
+        assert len(sidts) == 3 and all(t["parent"] == didt["name"] for t in sidts)
+
+        members: dict[str, list[tuple[str, str]]] = {name: [] for name in teams}
+        for person in exported["people"]:
+            for spell in person["memberships"]:
+                if _active(spell, ON):
+                    members[spell["team"]].append((person["key"], spell["role"]))
+        didt_people = {key for key, _ in members[didt["name"]]}
+        didt_roles = [role for _, role in members[didt["name"]]]
+        assert didt_roles.count("researcher") == 3
+        assert 3 <= didt_roles.count("central_office") <= 5
+        assert 5 <= didt_roles.count("at_large") <= 6
+        assert "liaison" in didt_roles
+        for sidt in sidts:
+            roles = members[sidt["name"]]
+            coordinators = {key for key, role in roles if role == "coordinator"}
+            plain = [key for key, role in roles if role == "member"]
+            assert 5 <= len(plain) <= 7, sidt["name"]
+            # Overlapping membership: every coordinator also sits on the DIDT.
+            assert coordinators and coordinators <= didt_people, sidt["name"]
+
+        ended = [s for p in exported["people"] for s in p["memberships"] if s["end"]]
+        assert ended, "memberships change over time"
+        ramps = [c for c in exported["cycles"] if c["builds_on"]]
+        assert len(ramps) >= 10
+        team_of = {c["key"]: c["team"] for c in exported["cycles"]}
+        up = [
+            link
+            for link in exported["links"]
+            if link["source"].startswith("cycle:")
+            and link["target"].startswith("cycle:")
+            and teams[team_of[link["source"][6:]]]["kind"] == "school_design_team"
+            and team_of[link["target"][6:]] == didt["name"]
+        ]
+        assert up, "learning travels from school teams to the district team"
+        assert any(a["derived_from"] for a in exported["artifacts"])
+
+
+def test_nic_demo_builds_a_database_and_prints_how_to_sign_in(tmp_path: Path) -> None:
+    with scratch_database(tmp_path) as unused:
+        result = run_nic(
+            "demo", "--no-serve", "--database", str(tmp_path / "demo.sqlite3"),
+            database=unused, cwd=tmp_path,
+        )  # fmt: skip
+    assert "admin@demo.example" in result.stdout and "API token nic_" in result.stdout
+    assert (tmp_path / "demo.sqlite3").stat().st_size > 100_000

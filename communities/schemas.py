@@ -322,11 +322,11 @@ class CycleCreate(CycleFields):
 
 
 class CycleUpdate(CycleFields):
-    version: int = Field(description="the version you read; a stale one answers 409")
+    version: int = Field(strict=True, description="the version you read; a stale one answers 409")
 
 
 class CycleAdvance(Input):
-    version: int
+    version: int = Field(strict=True)
     to: CycleStatus | None = Field(None, description="next phase (default) or `abandoned`")
 
 
@@ -397,7 +397,7 @@ class MeasureOut(Output):
 class DataPointCreate(Input):
     measure_id: Id
     date: Day
-    value: float = Field(allow_inf_nan=False)
+    value: float = Field(strict=True, allow_inf_nan=False)
     note: Text = ""
     cycle_id: Id | None = None
 

@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+
 from core.auth.users import issue_token
 from core.models import User
-
 from tests.conftest import Api
 
 
@@ -267,7 +267,7 @@ async def test_create_cycle_for_unknown_team(world: World) -> None:
     status, data = await world.admin.post(
         "/cycles", {"team_id": 999_999, "title": "T", "plan_objective": "O"}
     )
-    assert_error(status, data, 404)
+    assert_error(status, data, 422, "team_id")
     assert await count_cycles(world) == 0
 
 
@@ -628,6 +628,24 @@ async def test_builds_on_rules(world: World) -> None:
         "PATCH", f"/cycles/{late['id']}", {"version": 2, "builds_on_id": None}
     )
     assert unlinked["builds_on_id"] is None
+
+
+async def test_undated_cycles_cannot_build_on_each_other_in_a_loop(world: World) -> None:
+    w = world
+    first = await cycle(w.mem_a, w.team_a, "First")
+    second = await cycle(w.mem_a, w.team_a, "Second", builds_on_id=first["id"])
+    third = await cycle(w.mem_a, w.team_a, "Third", builds_on_id=second["id"])
+    for target in (second["id"], third["id"]):
+        status, data = await w.mem_a.patch(
+            f"/cycles/{first['id']}", {"version": 1, "builds_on_id": target}
+        )
+        assert_error(status, data, 422, "builds_on_id")
+    assert (await w.mem_a.ok("GET", f"/cycles/{first['id']}")) == first
+    # Building on an earlier link of the chain is fine.
+    moved = await w.mem_a.ok(
+        "PATCH", f"/cycles/{third['id']}", {"version": 1, "builds_on_id": first["id"]}
+    )
+    assert moved["builds_on_id"] == first["id"]
 
 
 async def test_moving_a_cycle_before_the_one_it_builds_on_is_refused(world: World) -> None:

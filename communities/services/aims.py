@@ -22,8 +22,9 @@ from communities.services.base import (
     community_id_of,
     get_row,
 )
+from communities.services.communities import check_community
 from core.context import ServiceContext
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 
 AIMS = Listing(
     Aim,
@@ -53,6 +54,16 @@ CHANGE_IDEAS = Listing(
 )
 
 
+async def _referenced_community(
+    model: Any, object_id: int, path: str, what: str, field: str
+) -> int:
+    """The community of a record a request body refers to; 422 naming ``field`` if missing."""
+    try:
+        return await community_id_of(model, object_id, path, what)
+    except NotFound as exc:
+        raise InvalidInput.field(field, exc.message) from None
+
+
 def _no_nulls(changes: dict[str, Any], *names: str) -> None:
     for name in names:
         if name in changes and changes[name] is None:
@@ -60,6 +71,7 @@ def _no_nulls(changes: dict[str, Any], *names: str) -> None:
 
 
 async def create_aim(ctx: ServiceContext, data: AimCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     async with in_transaction():
@@ -86,7 +98,7 @@ async def delete_aim(ctx: ServiceContext, aim_id: int) -> None:
 
 
 async def create_driver(ctx: ServiceContext, data: DriverCreate) -> dict[str, Any]:
-    community_id = await community_id_of(Aim, data.aim_id, "community_id", "aim")
+    community_id = await _referenced_community(Aim, data.aim_id, "community_id", "aim", "aim_id")
     await ctx.authorize("manage", community_id=community_id)
     if data.parent_id is not None:
         parent = await Driver.filter(id=data.parent_id).values("aim_id", "parent_id")
@@ -119,7 +131,9 @@ async def delete_driver(ctx: ServiceContext, driver_id: int) -> None:
 
 
 async def create_change_idea(ctx: ServiceContext, data: ChangeIdeaCreate) -> dict[str, Any]:
-    community_id = await community_id_of(Driver, data.driver_id, "aim__community_id", "driver")
+    community_id = await _referenced_community(
+        Driver, data.driver_id, "aim__community_id", "driver", "driver_id"
+    )
     await ctx.authorize("manage", community_id=community_id)
     await check_reference(Team, data.team_id, community_id, "team_id", what="team")
     async with in_transaction():

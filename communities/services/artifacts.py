@@ -24,6 +24,7 @@ from communities.services.base import (
     related_ids,
 )
 from communities.services.communities import check_community
+from communities.services.links import forget_nodes
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 
@@ -123,6 +124,10 @@ async def delete_artifact(ctx: ServiceContext, artifact_id: int) -> None:
     current = await get_artifact(ctx, artifact_id)
     await _authorize_artifact(ctx, current["community_id"], current["team_id"])
     async with in_transaction():
+        versions = await ArtifactVersion.filter(artifact_id=artifact_id).values_list(
+            "id", flat=True
+        )
+        await forget_nodes([f"artifact_version:{v}" for v in versions])
         await Artifact.filter(id=artifact_id).delete()
 
 
@@ -143,7 +148,8 @@ async def share_artifact(
             artifact.vetting = "shared"
             await artifact.save(update_fields=["vetting"])
     row = await get_artifact(ctx, artifact_id)
-    await ctx.emit("artifact_shared", artifact=row, team_ids=new)
+    if new or current["vetting"] == "draft":
+        await ctx.emit("artifact_shared", artifact=row, team_ids=new)
     return row
 
 

@@ -21,6 +21,7 @@ from communities.services.base import (
     list_rows,
     related_ids,
 )
+from communities.services.links import forget_nodes
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, NotFound
 
@@ -109,7 +110,7 @@ async def _check_links(community_id: int, values: dict[str, Any], cycle_id: int 
         if builds_on == cycle_id:
             raise InvalidInput.field("builds_on_id", "a cycle cannot build on itself")
         rows = await Cycle.filter(id=builds_on).values(
-            "community_id", "actual_start", "planned_start"
+            "community_id", "actual_start", "planned_start", "builds_on_id"
         )
         if not rows:
             raise InvalidInput.field("builds_on_id", f"no cycle {builds_on}")
@@ -118,6 +119,14 @@ async def _check_links(community_id: int, values: dict[str, Any], cycle_id: int 
         earlier, this = cycle_date(rows[0]), cycle_date(values)
         if earlier and this and this < earlier:
             raise InvalidInput.field("builds_on_id", "must be a cycle that started earlier")
+        # Undated cycles escape the date rule; still, no cycle may (indirectly) build on itself.
+        seen, ancestor = {builds_on}, rows[0]["builds_on_id"]
+        while ancestor is not None and cycle_id is not None and ancestor not in seen:
+            if ancestor == cycle_id:
+                raise InvalidInput.field("builds_on_id", "that cycle builds on this one")
+            seen.add(ancestor)
+            parents = await Cycle.filter(id=ancestor).values_list("builds_on_id", flat=True)
+            ancestor = parents[0] if parents else None
     if values.get("author_ids"):
         await check_references(Person, values["author_ids"], community_id, "author_ids", "person")
     if values.get("measure_ids"):
@@ -141,7 +150,10 @@ async def _set_relations(cycle: Cycle, values: dict[str, Any]) -> None:
 
 async def post_cycle(ctx: ServiceContext, data: CycleCreate) -> dict[str, Any]:
     """Post a cycle for a team; the actor must be able to write for that team."""
-    community_id = await community_id_of(Team, data.team_id, "community_id", "team")
+    try:
+        community_id = await community_id_of(Team, data.team_id, "community_id", "team")
+    except NotFound:
+        raise InvalidInput.field("team_id", f"no team {data.team_id}") from None
     await ctx.authorize("write_team", community_id=community_id, team_id=data.team_id)
     values = data.model_dump()
     _check_phases(data.status, values)
@@ -256,5 +268,6 @@ async def delete_cycle(ctx: ServiceContext, cycle_id: int) -> None:
         "write_team", community_id=current["community_id"], team_id=current["team_id"]
     )
     async with in_transaction():
+        await forget_nodes([f"cycle:{cycle_id}"])
         if not await Cycle.filter(id=cycle_id).delete():
             raise NotFound(f"no cycle {cycle_id}")

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from communities.models import Innovation, InnovationVersion
 from communities.schemas import InnovationCreate, InnovationUpdate, InnovationVersionCreate
 from communities.services.base import Listing, changes_of, community_id_of, get_row
+from communities.services.communities import check_community
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 
@@ -30,6 +31,7 @@ INNOVATION_VERSIONS = Listing(
 
 
 async def create_innovation(ctx: ServiceContext, data: InnovationCreate) -> dict[str, Any]:
+    await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     try:
         async with in_transaction():

@@ -124,3 +124,9 @@ async def delete_link(ctx: ServiceContext, link_id: int) -> None:
         infos.append(found.get(ref.id, NodeInfo(row["community_id"], None, text)))
     await _authorize(ctx, infos[0], infos[1])
     await LearningLink.filter(id=link_id).delete()
+
+
+async def forget_nodes(refs: list[str]) -> None:
+    """Remove the links to or from nodes that are being deleted (call inside the transaction)."""
+    if refs:
+        await LearningLink.filter(Q(source__in=refs) | Q(target__in=refs)).delete()

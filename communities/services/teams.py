@@ -8,7 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from communities.choices import CORE_TEAM_KINDS
-from communities.models import Organization, Team
+from communities.models import Cycle, Organization, Team
 from communities.schemas import OrganizationCreate, OrganizationUpdate, TeamCreate, TeamUpdate
 from communities.services.base import (
     Listing,
@@ -18,6 +18,7 @@ from communities.services.base import (
     get_row,
 )
 from communities.services.communities import check_community
+from communities.services.links import forget_nodes
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 
@@ -136,4 +137,7 @@ async def delete_team(ctx: ServiceContext, team_id: int) -> None:
     community_id = await community_id_of(Team, team_id, "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
     async with in_transaction():
+        # The team's cycles go with it; so do the learning links that point at them.
+        cycle_ids = await Cycle.filter(team_id=team_id).values_list("id", flat=True)
+        await forget_nodes([f"cycle:{c}" for c in cycle_ids])
         await Team.filter(id=team_id).delete()

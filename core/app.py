@@ -7,9 +7,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.calls import ApiCall
@@ -18,10 +22,12 @@ from core.api.operations import Operation
 from core.api.routing import API_PREFIX, api_routes, error_response, json_response
 from core.auth.users import get_user
 from core.db import tortoise_config
-from core.errors import NotFound
+from core.errors import NotFound, ServiceError
 from core.plugins import PluginHost
 from core.settings import Settings, load_settings
 from core.templating import build_templates
+from core.web import auth_pages
+from core.web.render import page_error, render
 
 
 def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
@@ -71,9 +77,7 @@ def create_app(
     async def index(request: Request) -> Response:
         counts = await plugins.call("nic_site_stats")
         community_count = sum(c.get("communities", 0) for c in counts)
-        return templates.TemplateResponse(
-            request, "index.html", {"community_count": community_count}
-        )
+        return await render(request, "index.html", {"community_count": community_count})
 
     async def health(request: Request) -> Response:
         return json_response({"status": "ok"})
@@ -81,6 +85,8 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", index),
         Route("/healthz", health),
+        *auth_pages.ROUTES,
+        Mount("/static", StaticFiles(packages=[("core", "static")]), name="static"),
         *api_routes(operations, plugins),
         *plugins.collect("nic_routes"),
         Route(
@@ -95,7 +101,23 @@ def create_app(
         async with RegisterTortoise(app, config=config):
             yield
 
-    app = Starlette(debug=settings.debug, routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.require_secret_key(),
+            session_cookie="nic_session",
+            same_site="lax",
+            https_only=settings.secure_cookies,
+        )
+    ]
+    handlers = {ServiceError: page_error, HTTPException: page_error, Exception: page_error}
+    app = Starlette(
+        debug=settings.debug,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=handlers,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.plugins = plugins
     app.state.tortoise_config = config

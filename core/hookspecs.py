@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from core.cli_commands import Command
     from core.context import Actor
     from core.nodes import NodeKind
+    from core.web.render import NavItem
 
 hookspec = pluggy.HookspecMarker("nic")
 hookimpl = pluggy.HookimplMarker("nic")
@@ -73,6 +74,11 @@ def nic_permission(actor: Actor, action: str, scope: dict[str, Any]) -> bool | N
     ``False`` denies; otherwise one ``True`` allows; if every plugin abstains
     the action is denied. Site admins are allowed before this hook is asked.
     """
+
+
+@hookspec
+def nic_nav_items(actor: Actor | None) -> list[NavItem]:  # type: ignore[empty-body]
+    """Links for the site navigation, for this actor (``None`` when signed out)."""
 
 
 @hookspec

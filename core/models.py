@@ -34,3 +34,15 @@ class ApiToken(Model):
 
     class Meta:
         table = "nic_api_token"
+
+
+class SignInAttempt(Model):
+    """A failed sign-in, kept briefly to rate-limit guessing across app processes."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    address = fields.CharField(max_length=64, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "nic_sign_in_attempt"

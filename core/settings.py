@@ -30,6 +30,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = None
     debug: bool = False
+    secure_cookies: bool = False
     plugins_enabled: tuple[str, ...] = ()
     plugins_disabled: tuple[str, ...] = ()
     plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -99,7 +100,7 @@ def load_settings(
             data = tomllib.loads(file_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{file_path}: not valid TOML ({exc})") from exc
-    known = {"database_url", "secret_key", "debug", "plugins", "plugin"}
+    known = {"database_url", "secret_key", "debug", "secure_cookies", "plugins", "plugin"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"{file_path}: unknown setting {unknown[0]!r}")
@@ -116,6 +117,10 @@ def load_settings(
         raise SettingsError("NIC_SECRET_KEY: must be a string of at least 16 characters")
 
     debug = _parse_bool("NIC_DEBUG", env.get("NIC_DEBUG", data.get("debug", False)))
+
+    secure_cookies = _parse_bool(
+        "NIC_SECURE_COOKIES", env.get("NIC_SECURE_COOKIES", data.get("secure_cookies", False))
+    )
 
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
@@ -136,6 +141,7 @@ def load_settings(
         database_url=database_url,
         secret_key=secret_key,
         debug=debug,
+        secure_cookies=secure_cookies,
         plugins_enabled=enabled,
         plugins_disabled=disabled,
         plugin_config=plugin_config,

@@ -1,0 +1,1 @@
+"""Server-rendered pages: sessions, CSRF, sign-in, rendering and error pages."""

@@ -1,0 +1,86 @@
+"""Sign in, sign out and change password."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from core.errors import NotAuthenticated
+from core.models import User
+from core.web.csrf import read_form
+from core.web.rate_limit import clear_failures, record_failure, too_many_attempts
+from core.web.render import render, safe_next
+from core.web.session import session_user, sign_in, sign_out
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def sign_in_page(request: Request) -> Response:
+    if request.method == "GET":
+        return await render(
+            request, "core/sign_in.html", {"next": safe_next(request.query_params.get("next"))}
+        )
+    form = await read_form(request)
+    email = str(form.get("email", "")).strip().lower()
+    password = str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "/")))
+    context = {"email": email, "next": target, "errors": {}}
+    if not email or not password:
+        context["errors"] = {
+            name: "required" for name, value in (("email", email), ("password", password))
+            if not value
+        }  # fmt: skip
+        return await render(request, "core/sign_in.html", context, status=422)
+    address = _address(request)
+    if await too_many_attempts(email, address):
+        context["errors"] = {"form": "Too many failed attempts. Wait 15 minutes and try again."}
+        return await render(request, "core/sign_in.html", context, status=429)
+    rows = await User.filter(email=email, is_active=True).values("id", "password_hash")
+    if not rows or not verify_password(rows[0]["password_hash"], password):
+        await record_failure(email, address)
+        context["errors"] = {"form": "That email and password do not match an account."}
+        return await render(request, "core/sign_in.html", context, status=422)
+    await clear_failures(email)
+    sign_in(request, rows[0]["id"], rows[0]["password_hash"])
+    return RedirectResponse(target, status_code=303)
+
+
+async def sign_out_page(request: Request) -> Response:
+    await read_form(request)
+    sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+async def password_page(request: Request) -> Response:
+    user = await session_user(request)
+    if user is None:
+        raise NotAuthenticated("sign in first")
+    if request.method == "GET":
+        return await render(request, "core/password.html", {"errors": {}})
+    form = await read_form(request)
+    current, new, confirm = (str(form.get(k, "")) for k in ("current", "new", "confirm"))
+    errors: dict[str, str] = {}
+    stored = (await User.filter(id=user["id"]).values("password_hash"))[0]["password_hash"]
+    if not verify_password(stored, current):
+        errors["current"] = "This is not your current password."
+    if len(new) < MIN_PASSWORD_LENGTH:
+        errors["new"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    elif new != confirm:
+        errors["confirm"] = "The two new passwords differ."
+    if errors:
+        return await render(request, "core/password.html", {"errors": errors}, status=422)
+    new_hash = hash_password(new)
+    await User.filter(id=user["id"]).update(password_hash=new_hash)
+    sign_in(request, user["id"], new_hash)  # this session stays; all others end
+    return await render(request, "core/password.html", {"errors": {}, "changed": True})
+
+
+ROUTES = [
+    Route("/sign-in", sign_in_page, methods=["GET", "POST"]),
+    Route("/sign-out", sign_out_page, methods=["POST"]),
+    Route("/account/password", password_page, methods=["GET", "POST"]),
+]

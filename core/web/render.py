@@ -1,0 +1,72 @@
+"""Rendering pages: the base context every page gets, and friendly error pages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from core.errors import NotAuthenticated, ServiceError
+from core.web.csrf import FIELD, csrf_token
+from core.web.session import session_actor, session_user
+
+logger = logging.getLogger("nic.web")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 100
+
+
+async def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """Render a page with the signed-in user, the CSRF token and the navigation."""
+    actor = await session_actor(request)
+    nav: list[NavItem] = []
+    for items in await request.app.state.plugins.call("nic_nav_items", actor=actor):
+        nav.extend(items)
+    base = {
+        "user": await session_user(request),
+        "csrf_field": FIELD,
+        "csrf_token": csrf_token(request),
+        "nav": sorted(nav, key=lambda item: (item.order, item.label)),
+        "path": request.url.path,
+    }
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, {**base, **(context or {})}, status_code=status
+    )
+    return response
+
+
+def safe_next(url: str | None) -> str:
+    """Only same-site paths may follow a sign-in (no open redirects)."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return "/"
+    return url
+
+
+async def page_error(request: Request, exc: Exception) -> Response:
+    """Friendly error pages for the web; the API answers JSON on its own."""
+    if isinstance(exc, NotAuthenticated):
+        return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+    if isinstance(exc, ServiceError):
+        status, message = exc.status, exc.message
+    elif isinstance(exc, HTTPException):
+        status, message = exc.status_code, exc.detail
+    else:
+        logger.exception("error rendering %s", request.url.path, exc_info=exc)
+        status, message = 500, "Something went wrong on our side. It has been logged."
+    titles = {403: "Not allowed", 404: "Not found", 429: "Too many attempts"}
+    return await render(
+        request,
+        "core/error.html",
+        {"status": status, "title": titles.get(status, "Error"), "message": message},
+        status=status,
+    )

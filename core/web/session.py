@@ -1,0 +1,59 @@
+"""Who is signed in: the user id in the signed session cookie, checked against the database.
+
+The session also holds a fingerprint of the password hash, so changing a password
+signs out every other session of that user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from starlette.requests import Request
+
+from core.context import Actor
+from core.models import User
+
+SESSION_USER = "uid"
+SESSION_FINGERPRINT = "pfp"
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def sign_in(request: Request, user_id: int, password_hash: str) -> None:
+    request.session.clear()
+    request.session[SESSION_USER] = user_id
+    request.session[SESSION_FINGERPRINT] = _fingerprint(password_hash)
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+async def session_user(request: Request) -> dict[str, Any] | None:
+    """The signed-in user's row, or ``None``; cached on the request."""
+    if "nic_user" in request.scope:
+        user: dict[str, Any] | None = request.scope["nic_user"]
+        return user
+    user = None
+    user_id = request.session.get(SESSION_USER)
+    if isinstance(user_id, int):
+        rows = await User.filter(id=user_id, is_active=True).values(
+            "id", "email", "name", "is_admin", "password_hash"
+        )
+        if rows and _fingerprint(rows[0]["password_hash"]) == request.session.get(
+            SESSION_FINGERPRINT
+        ):
+            user = rows[0]
+            user.pop("password_hash")
+    request.scope["nic_user"] = user
+    return user
+
+
+async def session_actor(request: Request) -> Actor | None:
+    user = await session_user(request)
+    if user is None:
+        return None
+    return Actor(user_id=user["id"], email=user["email"], is_admin=user["is_admin"])

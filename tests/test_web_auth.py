@@ -1,0 +1,116 @@
+"""Signing in and out in the browser: sessions, CSRF, rate limits, password change."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from core.auth.users import create_user
+
+PASSWORD = "a-long-password"
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD, **extra: str):
+    page = await client.get("/sign-in")
+    form = {"email": email, "password": password, "csrf_token": csrf_of(page.text), **extra}
+    return await client.post("/sign-in", data=form)
+
+
+async def test_sign_in_sets_a_signed_http_only_cookie(client) -> None:
+    await create_user("ana@example.org", PASSWORD, name="Ana Ruiz")
+    response = await sign_in(client, "Ana@Example.org", next="/account/password")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/account/password"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("nic_session=") and "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    home = await client.get("/")
+    assert "Ana Ruiz" in home.text and "Sign out" in home.text
+
+
+async def test_next_may_not_leave_the_site(client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    response = await sign_in(client, "ana@example.org", next="//evil.example/x")
+    assert response.headers["location"] == "/"
+
+
+async def test_wrong_password_re_renders_the_form(client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    response = await sign_in(client, "ana@example.org", "not-the-password")
+    assert response.status_code == 422
+    assert "do not match an account" in response.text
+    assert 'value="ana@example.org"' in response.text
+    empty = await sign_in(client, "", "")
+    assert empty.status_code == 422 and 'id="e-email"' in empty.text
+
+
+async def test_sign_in_is_rate_limited_per_account(client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    for _ in range(5):
+        assert (await sign_in(client, "ana@example.org", "wrong-guess!")).status_code == 422
+    blocked = await sign_in(client, "ana@example.org")
+    assert blocked.status_code == 429 and "Too many failed attempts" in blocked.text
+    assert "Sign out" not in (await client.get("/")).text
+
+
+async def test_forms_without_a_csrf_token_are_refused(client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    await client.get("/sign-in")
+    refused = await client.post("/sign-in", data={"email": "ana@example.org", "password": PASSWORD})
+    assert refused.status_code == 403 and "form has expired" in refused.text
+    wrong = await client.post(
+        "/sign-in", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": "x"}
+    )
+    assert wrong.status_code == 403
+    await sign_in(client, "ana@example.org")
+    assert (await client.post("/sign-out", data={})).status_code == 403
+    assert "Sign out" in (await client.get("/")).text
+
+
+async def test_sign_out(client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    await sign_in(client, "ana@example.org")
+    home = await client.get("/")
+    response = await client.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
+    assert response.status_code == 303
+    assert "Sign out" not in (await client.get("/")).text
+
+
+async def test_password_change_ends_other_sessions(app, client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        await sign_in(other, "ana@example.org")
+        await sign_in(client, "ana@example.org")
+        page = await client.get("/account/password")
+        token = csrf_of(page.text)
+        bad = await client.post(
+            "/account/password",
+            data={"current": "wrong", "new": "short", "confirm": "short", "csrf_token": token},
+        )
+        assert bad.status_code == 422
+        assert "not your current password" in bad.text and "at least 10" in bad.text
+        done = await client.post(
+            "/account/password",
+            data={"current": PASSWORD, "new": "a-newer-password", "confirm": "a-newer-password",
+                  "csrf_token": token},
+        )  # fmt: skip
+        assert done.status_code == 200 and "password is changed" in done.text
+        assert "Sign out" in (await client.get("/")).text
+        assert "Sign out" not in (await other.get("/")).text
+    assert (await sign_in(client, "ana@example.org", "a-newer-password")).status_code == 303
+
+
+async def test_pages_need_a_signed_in_user_and_errors_are_friendly(client) -> None:
+    response = await client.get("/account/password")
+    assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")
+    missing = await client.get("/no/such/page")
+    assert missing.status_code == 404 and "Not found" in missing.text
+    assert "Traceback" not in missing.text

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.routing import BaseRoute
+
+from communities.changes import (
+    nic_artifact_shared,
+    nic_cycle_completed,
+    nic_cycle_posted,
+    nic_link_recorded,
+    nic_membership_changed,
+)
 from communities.models import Community
 from communities.permissions import nic_permission
+from communities.web.panels import nic_nav_items, nic_panels
 from core.api.operations import Operation
 from core.cli_commands import Command
 from core.hookspecs import hookimpl
 from core.nodes import NodeKind
 
-__all__ = ["nic_permission"]
+# Hook implementations that live in their own modules, registered with this plugin.
+__all__ = [
+    "nic_artifact_shared",
+    "nic_cycle_completed",
+    "nic_cycle_posted",
+    "nic_link_recorded",
+    "nic_membership_changed",
+    "nic_nav_items",
+    "nic_panels",
+    "nic_permission",
+]
 
 
 @hookimpl
@@ -26,6 +46,15 @@ def nic_api_operations() -> list[Operation]:
     from communities.api.operations import all_operations
 
     return all_operations()
+
+
+@hookimpl
+def nic_routes() -> list[BaseRoute]:
+    from communities.web.cycle_forms import ROUTES as CYCLE_FORMS
+    from communities.web.pages import ROUTES as PAGES
+    from communities.web.roles_pages import ROUTES as ROLES
+
+    return [*PAGES, *CYCLE_FORMS, *ROLES]
 
 
 @hookimpl

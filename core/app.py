@@ -26,8 +26,8 @@ from core.errors import NotFound, ServiceError
 from core.plugins import PluginHost
 from core.settings import Settings, load_settings
 from core.templating import build_templates
-from core.web import auth_pages
-from core.web.render import page_error, render
+from core.web import admin_pages, auth_pages
+from core.web.render import page_error, panels, render
 
 
 def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
@@ -77,7 +77,11 @@ def create_app(
     async def index(request: Request) -> Response:
         counts = await plugins.call("nic_site_stats")
         community_count = sum(c.get("communities", 0) for c in counts)
-        return await render(request, "index.html", {"community_count": community_count})
+        return await render(
+            request,
+            "index.html",
+            {"community_count": community_count, "panels": await panels(request, "home")},
+        )
 
     async def health(request: Request) -> Response:
         return json_response({"status": "ok"})
@@ -86,6 +90,7 @@ def create_app(
         Route("/", index),
         Route("/healthz", health),
         *auth_pages.ROUTES,
+        *admin_pages.ROUTES,
         Mount("/static", StaticFiles(packages=[("core", "static")]), name="static"),
         *api_routes(operations, plugins),
         *plugins.collect("nic_routes"),

@@ -8,6 +8,7 @@ Each hook has a section in ``docs/plugins.md``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from core.cli_commands import Command
     from core.context import Actor
     from core.nodes import NodeKind
-    from core.web.render import NavItem
+    from core.web.render import NavItem, Panel
 
 hookspec = pluggy.HookspecMarker("nic")
 hookimpl = pluggy.HookimplMarker("nic")
@@ -79,6 +80,19 @@ def nic_permission(actor: Actor, action: str, scope: dict[str, Any]) -> bool | N
 @hookspec
 def nic_nav_items(actor: Actor | None) -> list[NavItem]:  # type: ignore[empty-body]
     """Links for the site navigation, for this actor (``None`` when signed out)."""
+
+
+@hookspec
+def nic_panels(  # type: ignore[empty-body]
+    page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
+) -> list[Panel]:
+    """Panels to show on a page.
+
+    ``page`` is ``home``, ``community``, ``team``, ``cycle``, ``artifact`` or ``person``;
+    ``subject`` is the record the page shows (empty on home); ``render(template, **context)``
+    renders one of the site's templates (a plugin's own included) to safe HTML. A plugin
+    that raises is left out and logged; the page still renders.
+    """
 
 
 @hookspec

@@ -64,3 +64,20 @@ async def test_numbers_must_be_numbers(admin, small) -> None:
     status, body = await admin.post(f"/cycles/{cycle['id']}/advance", {"version": "1"})
     assert status == 422 and "version" in body["error"]["fields"]
     assert (await _cycle(admin, "Huddle with all grade 9 advisors"))["version"] == cycle["version"]
+
+
+async def test_every_domain_event_raises_the_change_counter(admin, small) -> None:
+    from communities.changes import change_counter
+
+    community = small["community_id"]
+    before = await change_counter(community)
+    assert before > 0  # loading the file emitted events
+    teams = (await admin.get("/teams", community=community))[1]["items"]
+    north = next(t for t in teams if t["name"] == "North SIDT")
+    await admin.ok(
+        "POST", "/cycles", {"team_id": north["id"], "title": "T", "plan_objective": "O"}, 201
+    )
+    assert await change_counter(community) == before + 1
+    status, _ = await admin.post("/cycles", {"team_id": north["id"], "title": "T"})
+    assert status == 422
+    assert await change_counter(community) == before + 1

@@ -21,7 +21,7 @@ USER_FIELDS = ("id", "email", "name", "is_admin", "is_active", "created_at")
 
 
 def normalize_email(email: Any) -> str:
-    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+    if not isinstance(email, str) or not _EMAIL.match(email.strip()) or len(email.strip()) > 254:
         raise InvalidInput.field("email", "not a valid email address")
     return email.strip().lower()
 
@@ -31,6 +31,8 @@ async def create_user(
 ) -> tuple[dict[str, Any], str | None]:
     """Create a user; with no password one is generated and returned once."""
     address = normalize_email(email)
+    if len(name) > 200:
+        raise InvalidInput.field("name", "must be at most 200 characters")
     generated = None
     if password is None:
         generated = password = secrets.token_urlsafe(12)

@@ -24,6 +24,31 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A block on a page, contributed by a plugin; ``html`` must already be safe markup."""
+
+    title: str
+    html: str
+    order: int = 100
+
+
+async def panels(request: Request, page: str, subject: dict[str, Any] | None = None) -> list[Panel]:
+    """The panels plugins return for ``page``, in order (one failing plugin is left out)."""
+    actor = await session_actor(request)
+    env = request.app.state.templates.env
+
+    def render_fragment(template: str, **context: Any) -> str:
+        return str(env.get_template(template).render(**context))
+
+    found: list[Panel] = []
+    for contribution in await request.app.state.plugins.call(
+        "nic_panels", page=page, actor=actor, subject=subject or {}, render=render_fragment
+    ):
+        found.extend(contribution)
+    return sorted(found, key=lambda panel: (panel.order, panel.title))
+
+
 async def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:

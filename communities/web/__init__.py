@@ -1,0 +1,1 @@
+"""Pages of the domain: communities, teams, cycles."""

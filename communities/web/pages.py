@@ -1,0 +1,171 @@
+"""Read pages of the domain: communities, a community, a team, a cycle."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from tortoise.expressions import Q
+
+from communities.models import DataPoint, LearningLink, Measure, Membership
+from communities.services import cycles as cycle_service
+from communities.services.links import node_kinds
+from communities.web import queries
+from core.errors import NotFound
+from core.nodes import NodeRef
+from core.web.context import signed_in_context
+from core.web.render import panels, render
+
+
+async def communities_page(request: Request) -> Response:
+    ctx = await signed_in_context(request)
+    return await render(
+        request, "communities/list.html", {"communities": await queries.my_communities(ctx)}
+    )
+
+
+async def community_page(request: Request) -> Response:
+    ctx = await signed_in_context(request)
+    community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    cid = community["id"]
+    context = {
+        "community": community,
+        "structure": await queries.team_structure(cid, date.today()),
+        "cycles": await queries.recent_cycles(Q(community_id=cid)),
+        "artifacts": await queries.recent_artifacts(cid),
+        "can_manage": await ctx.allowed("manage", community_id=cid),
+        "panels": await panels(request, "community", community),
+    }
+    return await render(request, "communities/community.html", context)
+
+
+async def team_page(request: Request) -> Response:
+    ctx = await signed_in_context(request)
+    community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    structure = await queries.team_structure(community["id"], date.today())
+    team = next((t for t in structure["teams"] if t["id"] == request.path_params["team_id"]), None)
+    if team is None:
+        raise NotFound("There is no such team in this community.")
+    spells = (
+        await Membership.filter(team_id=team["id"])
+        .order_by("-start_date")
+        .values("person_id", "person__name", "role", "start_date", "end_date")
+    )
+    cycles = await queries.recent_cycles(Q(team_id=team["id"]), limit=200)
+    by_status: dict[str, list[dict[str, Any]]] = {}
+    for cycle in cycles:
+        by_status.setdefault(cycle["status"], []).append(cycle)
+    context = {
+        "community": community,
+        "team": team,
+        "parent": next((t for t in structure["teams"] if t["id"] == team["parent_id"]), None),
+        "children": [t for t in structure["teams"] if t["parent_id"] == team["id"]],
+        "spells": spells,
+        "by_status": by_status,
+        "measures": await Measure.filter(team_id=team["id"]).values("id", "name", "kind", "unit"),
+        "artifacts": await queries.recent_artifacts_of_team(team["id"]),
+        "can_write": await ctx.allowed(
+            "write_team", community_id=community["id"], team_id=team["id"]
+        ),
+        "panels": await panels(request, "team", team),
+    }
+    return await render(request, "communities/team.html", context)
+
+
+async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:
+    kinds = await node_kinds(ctx)
+    wanted: dict[str, list[int]] = {}
+    for ref in refs:
+        node = NodeRef.parse(ref)
+        wanted.setdefault(node.kind, []).append(node.id)
+    labels: dict[str, str] = {}
+    for kind, ids in wanted.items():
+        if kind in kinds:
+            for ident, info in (await kinds[kind].resolve(ids)).items():
+                labels[f"{kind}:{ident}"] = info.label
+    return labels
+
+
+async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, Any]:
+    """Everything the cycle page shows (also used to re-show it with an error)."""
+    from communities.web.runchart import Marker, Point, render_svg
+
+    cycle = await cycle_service.get_cycle(ctx, cycle_id)
+    ref = f"cycle:{cycle['id']}"
+    links = await LearningLink.filter(Q(source=ref) | Q(target=ref)).values(
+        "source", "target", "kind", "date", "note"
+    )
+    labels = await _link_labels(
+        ctx, [link["source"] for link in links] + [link["target"] for link in links]
+    )
+    measures = await Measure.filter(
+        Q(id__in=cycle["measure_ids"]) | Q(team_id=cycle["team_id"])
+    ).values("id", "name", "unit")
+    attached = [m for m in measures if m["id"] in cycle["measure_ids"]]
+    points = (
+        await DataPoint.filter(measure_id__in=[m["id"] for m in attached])
+        .order_by("date")
+        .values("measure_id", "date", "value")
+    )
+    related = [
+        link for link in links if link["source"].startswith("cycle:") and link["target"] == ref
+    ]
+    markers = [Marker(cycle_service.cycle_date(cycle) or date.today(), "this cycle", True)]
+    for other in await queries.cycle_dates([NodeRef.parse(link["source"]).id for link in related]):
+        if other["date"]:
+            markers.append(Marker(other["date"], other["title"][:24]))
+    charts = [
+        render_svg(
+            [Point(p["date"], p["value"]) for p in points if p["measure_id"] == m["id"]],
+            title=m["name"],
+            unit=m["unit"],
+            markers=markers,
+        )
+        for m in attached
+    ]
+    can_write = await ctx.allowed(
+        "write_team", community_id=cycle["community_id"], team_id=cycle["team_id"]
+    )
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "team": await queries.team_of(cycle["team_id"]),
+        "informed_by": [
+            {**link, "label": labels.get(link["source"], link["source"])}
+            for link in links
+            if link["target"] == ref
+        ],
+        "informed": [
+            {**link, "label": labels.get(link["target"], link["target"])}
+            for link in links
+            if link["source"] == ref
+        ],
+        "charts": charts,
+        "can_write": can_write,
+        "measures": measures,
+        "next_status": None,
+        "panels": await panels(request, "cycle", cycle),
+    }
+    if can_write:
+        from communities.web.cycle_forms import source_choices
+
+        if cycle["status"] not in ("completed", "abandoned"):
+            context["next_status"] = cycle_service.next_status(cycle["status"])
+        context["sources"] = await source_choices(cycle["community_id"], cycle["id"])
+    return context
+
+
+async def cycle_page(request: Request) -> Response:
+    ctx = await signed_in_context(request)
+    context = await cycle_context(request, ctx, request.path_params["cycle_id"])
+    return await render(request, "communities/cycle.html", context)
+
+
+ROUTES = [
+    Route("/communities", communities_page),
+    Route("/communities/{slug}", community_page),
+    Route("/communities/{slug}/teams/{team_id:int}", team_page),
+    Route("/cycles/{cycle_id:int}", cycle_page),
+]

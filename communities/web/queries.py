@@ -1,0 +1,118 @@
+"""Read models for pages: a fixed number of ``.values()`` queries per page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tortoise.expressions import Q
+
+from communities.models import Artifact, Community, Cycle, Membership, Team
+from communities.permissions import readable_community_ids
+from core.context import Actor, ServiceContext
+from core.errors import NotFound
+
+CYCLE_SUMMARY = (
+    "id",
+    "title",
+    "status",
+    "team_id",
+    "team__name",
+    "planned_start",
+    "actual_start",
+    "actual_end",
+    "updated_at",
+)
+
+
+async def community_by_slug(ctx: ServiceContext, slug: str) -> dict[str, Any]:
+    rows = await Community.filter(slug=slug).values(
+        "id", "slug", "name", "description", "method", "time_zone"
+    )
+    if not rows:
+        raise NotFound(f"There is no community {slug!r}.")
+    await ctx.authorize("read", community_id=rows[0]["id"])
+    return dict(rows[0])
+
+
+async def my_communities(ctx: ServiceContext) -> list[dict[str, Any]]:
+    readable = await readable_community_ids(ctx.actor)
+    query = Community.all() if readable is None else Community.filter(id__in=readable)
+    return list(await query.order_by("name").values("id", "slug", "name", "description"))
+
+
+def active_on(day: date) -> Q:
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+async def team_structure(community_id: int, day: date) -> dict[str, Any]:
+    """Teams with their current members, and the people who sit on more than one team."""
+    teams = (
+        await Team.filter(community_id=community_id)
+        .order_by("id")
+        .values("id", "name", "kind", "parent_id", "organization__name")
+    )
+    spells = await Membership.filter(active_on(day), team__community_id=community_id).values(
+        "team_id", "person_id", "person__name", "role"
+    )
+    members: dict[int, list[dict[str, Any]]] = {t["id"]: [] for t in teams}
+    teams_of: dict[int, set[int]] = {}
+    for spell in spells:
+        members[spell["team_id"]].append(spell)
+        teams_of.setdefault(spell["person_id"], set()).add(spell["team_id"])
+    shared = {person for person, ids in teams_of.items() if len(ids) > 1}
+    for team in teams:
+        team["members"] = sorted(members[team["id"]], key=lambda s: (s["role"], s["person__name"]))
+        team["shared"] = [s for s in team["members"] if s["person_id"] in shared]
+    tops = [t for t in teams if t["parent_id"] is None]
+    return {"teams": teams, "tops": tops, "shared_count": len(shared)}
+
+
+async def recent_cycles(filters: Q, limit: int = 10) -> list[dict[str, Any]]:
+    return list(
+        await Cycle.filter(filters)
+        .order_by("-updated_at", "-id")
+        .limit(limit)
+        .values(*CYCLE_SUMMARY)
+    )
+
+
+async def recent_artifacts(community_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    return list(
+        await Artifact.filter(community_id=community_id)
+        .order_by("-created_at", "-id")
+        .limit(limit)
+        .values("id", "title", "kind", "vetting", "team__name")
+    )
+
+
+async def my_teams(actor: Actor, day: date) -> list[dict[str, Any]]:
+    if actor.user_id is None:
+        return []
+    return list(
+        await Membership.filter(active_on(day), person__user_id=actor.user_id)
+        .order_by("team__name")
+        .values("team_id", "team__name", "role", "team__community__slug", "team__community__name")
+    )
+
+
+async def recent_artifacts_of_team(team_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    return list(
+        await Artifact.filter(Q(team_id=team_id) | Q(shared_with__id=team_id))
+        .distinct()
+        .order_by("-created_at", "-id")
+        .limit(limit)
+        .values("id", "title", "kind", "vetting", "team__name")
+    )
+
+
+async def team_of(team_id: int) -> dict[str, Any]:
+    rows = await Team.filter(id=team_id).values("id", "name", "kind", "community__slug")
+    return dict(rows[0])
+
+
+async def cycle_dates(cycle_ids: list[int]) -> list[dict[str, Any]]:
+    rows = await Cycle.filter(id__in=cycle_ids).values(
+        "id", "title", "actual_start", "planned_start"
+    )
+    return [{**r, "date": r["actual_start"] or r["planned_start"]} for r in rows]

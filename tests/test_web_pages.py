@@ -1,0 +1,122 @@
+"""Read pages of the domain over HTTP: who sees what, and what the pages show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from communities.exchange import load_community, read_document
+from communities.models import Cycle, Person, Team
+from communities.schemas import PersonUpdate, RoleAssign
+from communities.services.communities import assign_role
+from communities.services.people import update_person
+from core.auth.users import create_user
+from core.context import Actor, ServiceContext
+from tests.test_web_auth import PASSWORD, sign_in
+
+SMALL = Path(__file__).parent / "data" / "small-community.yaml"
+
+
+@pytest.fixture
+async def world(app: Any) -> dict[str, Any]:
+    """The small community, with Ana (North SIDT coordinator) as a member user and an observer."""
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    summary = await load_community(ctx, read_document(SMALL), str(SMALL))
+    cid = summary["community_id"]
+    ana, _ = await create_user("ana.ruiz@cedar.example", PASSWORD, name="Ana Ruiz")
+    await create_user("olu@example.org", PASSWORD, name="Olu Observer")
+    await create_user("nobody@example.org", PASSWORD)
+    await assign_role(ctx, cid, RoleAssign(user_email="ana.ruiz@cedar.example", role="member"))
+    await assign_role(ctx, cid, RoleAssign(user_email="olu@example.org", role="observer"))
+    person = await Person.get(community_id=cid, email="ana.ruiz@cedar.example")
+    await update_person(ctx, person.id, PersonUpdate(user_id=ana["id"]))
+    teams = {t.name: t.id for t in await Team.filter(community_id=cid)}
+    cycles = {c.title: c.id for c in await Cycle.filter(community_id=cid)}
+    return {"community_id": cid, "teams": teams, "cycles": cycles}
+
+
+async def test_pages_need_sign_in(client: httpx.AsyncClient, world) -> None:
+    for path in (
+        "/communities",
+        "/communities/cedar-valley",
+        f"/cycles/{world['cycles']['Huddle with three advisors']}",
+    ):
+        response = await client.get(path)
+        assert (
+            response.status_code == 303 and response.headers["location"] == f"/sign-in?next={path}"
+        )
+
+
+async def test_home_shows_my_teams_and_recent_cycles(client, world) -> None:
+    await sign_in(client, "ana.ruiz@cedar.example")
+    home = (await client.get("/")).text
+    assert "My teams" in home and "North SIDT" in home and "Cedar Valley DIDT" in home
+    assert "Recent cycles" in home and "Huddle with all grade 9 advisors" in home
+    assert 'href="/communities"' in home
+
+
+async def test_community_page_draws_the_didt_above_its_sidts(client, world) -> None:
+    await sign_in(client, "olu@example.org")
+    page = await client.get("/communities/cedar-valley")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index("Cedar Valley DIDT") < text.index("North SIDT") < text.index("South SIDT")
+    assert "Also on other teams: Ana Ruiz (coordinator)" in text
+    assert "Advisory huddle protocol" in text
+    assert "people sit on more than one team" in text
+
+
+async def test_team_page_lists_members_with_dates_and_cycles_by_status(client, world) -> None:
+    await sign_in(client, "olu@example.org")
+    north = world["teams"]["North SIDT"]
+    page = (await client.get(f"/communities/cedar-valley/teams/{north}")).text
+    assert "Ana Ruiz" in page and "coordinator" in page and "2024-08-01" in page
+    assert "Completed (1)" in page and "Doing (1)" in page
+    assert "Weekly attendance of the pilot group" in page
+    south = world["teams"]["South SIDT"]
+    south_page = (await client.get(f"/communities/cedar-valley/teams/{south}")).text
+    assert "2025-06-30" in south_page  # Ben's membership ended
+    assert "has not posted a cycle yet" in south_page
+    assert (await client.get("/communities/cedar-valley/teams/999999")).status_code == 404
+
+
+async def test_cycle_page_shows_phases_links_and_run_chart(client, world) -> None:
+    await sign_in(client, "olu@example.org")
+    base = world["cycles"]["Huddle with three advisors"]
+    page = (await client.get(f"/cycles/{base}")).text
+    assert "Test a 15-minute weekly huddle with three advisors." in page
+    assert "Decision: adapt." in page
+    assert "Advisory huddle protocol v1" in page  # what it informed
+    assert "Huddle with all grade 9 advisors" in page
+    assert "<svg" in page and "Weekly attendance of the pilot group" in page
+    ramp = world["cycles"]["Huddle with all grade 9 advisors"]
+    ramp_page = (await client.get(f"/cycles/{ramp}")).text
+    assert "Huddle with three advisors" in ramp_page.split("What informed this cycle")[1]
+    assert "Not yet." in ramp_page  # study and act are still empty
+
+
+async def test_people_without_a_role_are_refused(client, world) -> None:
+    await sign_in(client, "nobody@example.org")
+    assert (await client.get("/communities/cedar-valley")).status_code == 403
+    cycle = world["cycles"]["Huddle with three advisors"]
+    refused = await client.get(f"/cycles/{cycle}")
+    assert refused.status_code == 403 and "Not allowed" in refused.text
+    listing = (await client.get("/communities")).text
+    assert "Cedar Valley" not in listing and "no role in any community" in listing
+    assert (await client.get("/communities/no-such-place")).status_code == 404
+
+
+async def test_user_text_is_escaped(client, world, admin) -> None:
+    north = world["teams"]["North SIDT"]
+    status, _ = await admin.post(
+        "/cycles",
+        {"team_id": north, "title": "<script>alert(1)</script>", "plan_objective": "<b>x</b>"},
+    )
+    assert status == 201
+    await sign_in(client, "olu@example.org")
+    page = (await client.get(f"/communities/cedar-valley/teams/{north}")).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

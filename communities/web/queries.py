@@ -97,9 +97,9 @@ async def my_teams(actor: Actor, day: date) -> list[dict[str, Any]]:
 
 
 async def recent_artifacts_of_team(team_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    shared = await Artifact.filter(shared_with__id=team_id).values_list("id", flat=True)
     return list(
-        await Artifact.filter(Q(team_id=team_id) | Q(shared_with__id=team_id))
-        .distinct()
+        await Artifact.filter(Q(team_id=team_id) | Q(id__in=list(shared)))
         .order_by("-created_at", "-id")
         .limit(limit)
         .values("id", "title", "kind", "vetting", "team__name")

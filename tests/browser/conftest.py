@@ -1,0 +1,97 @@
+"""A real server and Debian's Chromium, driven by Playwright, for the browser tests.
+
+CI installs the ``chromium`` package; locally run ``apt-get install chromium`` (or set
+``NIC_CHROMIUM`` to another Chromium binary).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.scratch import SECRET, run_nic, scratch_database
+
+SMALL = Path(__file__).parent.parent / "data" / "small-community.yaml"
+PASSWORD = "a-long-password"
+CHROMIUM = os.environ.get("NIC_CHROMIUM", "/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The small community served by ``nic serve``; Ana is a member of North SIDT and the DIDT."""
+    folder = tmp_path_factory.mktemp("browser")
+    with scratch_database(folder) as url:
+        run_nic("migrate", database=url, cwd=folder)
+        run_nic("load", str(SMALL), database=url, cwd=folder)
+        for email, extra in (("admin@example.org", ["--admin"]), ("ana.ruiz@cedar.example", [])):
+            run_nic("user", "add", email, "--password", PASSWORD, *extra, database=url, cwd=folder)
+        run_nic("user", "role", "ana.ruiz@cedar.example", "cedar-valley", "member",
+                database=url, cwd=folder)  # fmt: skip
+        token = run_nic("user", "token", "admin@example.org", database=url, cwd=folder)
+        port = _free_port()
+        env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
+        env.pop("NIC_DEBUG", None)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
+            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            api = httpx.Client(
+                base_url=base + "/api/v1",
+                headers={"Authorization": f"Bearer {token.stdout.strip().splitlines()[-1]}"},
+            )
+            people = api.get("/people", params={"per_page": 200}).json()["items"]
+            ana_person = next(p for p in people if p["email"] == "ana.ruiz@cedar.example")
+            users = api.get("/me").json()
+            assert users["is_admin"]
+            ana_user = api.get("/communities/1/roles").json()["items"][0]["user_id"]
+            api.patch(f"/people/{ana_person['id']}", json={"user_id": ana_user}).raise_for_status()
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Browser tests use their own served database, not the suite's; nothing to empty.
+
+    (The suite's async version cannot run here: Playwright's sync API keeps an event loop
+    running in this thread.)
+    """

@@ -355,3 +355,22 @@ class LearningLink(Model):
         table = "learning_link"
         unique_together = (("source", "target", "kind"),)
         ordering = ["id"]
+
+
+class CycleRevision(Model):
+    """One saved edit or phase change of a cycle: who, when, and each field before and after."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "communities.Cycle", related_name="revisions", on_delete=fields.CASCADE
+    )
+    version = fields.IntField()
+    changed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="cycle_revisions", null=True, on_delete=fields.SET_NULL
+    )
+    changed_at = fields.DatetimeField(auto_now_add=True)
+    changes: dict = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "cycle_revision"
+        ordering = ["cycle_id", "version"]

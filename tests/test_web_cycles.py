@@ -246,3 +246,19 @@ async def test_entering_data_and_recording_links(client, world) -> None:  # noqa
         f"/cycles/{cycle_id}/links", data={"csrf_token": token, "source": f"cycle:{target}"}
     )
     assert older.status_code == 422 and "learning only flows forward in time" in older.text
+
+
+async def test_the_cycle_page_shows_its_edit_history(client, admin, world) -> None:  # noqa: F811
+    cycle_id = world["cycles"]["Huddle with all grade 9 advisors"]
+    version = (await Cycle.get(id=cycle_id)).version
+    await admin.ok(
+        "PATCH", f"/cycles/{cycle_id}", {"version": version, "title": "Huddle, all advisors"}
+    )
+    await admin.ok("POST", f"/cycles/{cycle_id}/advance", {"version": version + 1})
+    await sign_in(client, "olu@example.org")
+    page = (await client.get(f"/cycles/{cycle_id}")).text
+    history = page.split("Edit history")[1]
+    assert "Huddle with all grade 9 advisors → Huddle, all advisors" in history
+    assert "doing → studying" in history and "admin@example.org" in history
+    newest, older = f"<td>{version + 2}</td>", f"<td>{version + 1}</td>"
+    assert history.index(newest) < history.index(older)

@@ -9,7 +9,7 @@ from tortoise import timezone
 from tortoise.transactions import in_transaction
 
 from communities.choices import CYCLE_PHASES, TERMINAL_STATUSES
-from communities.models import ChangeIdea, Cycle, Measure, Person, Team
+from communities.models import ChangeIdea, Cycle, CycleRevision, Measure, Person, Team
 from communities.schemas import CycleAdvance, CycleCreate, CycleUpdate
 from communities.services.base import (
     Listing,
@@ -216,7 +216,35 @@ async def update_cycle(ctx: ServiceContext, cycle_id: int, data: CycleUpdate) ->
             raise await _stale(ctx, cycle_id, data.version)
         cycle = await Cycle.get(id=cycle_id)
         await _set_relations(cycle, relations)
+        await _record_revision(ctx, current, {**changes, **relations}, data.version + 1)
     return await get_cycle(ctx, cycle_id)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+async def _record_revision(
+    ctx: ServiceContext, before: dict[str, Any], changes: dict[str, Any], version: int
+) -> None:
+    """Keep the edit history: each changed field's old and new value."""
+    diff = {
+        name: {"from": _plain(before.get(name)), "to": _plain(value)}
+        for name, value in changes.items()
+        if before.get(name) != value
+    }
+    await CycleRevision.create(
+        cycle_id=before["id"], version=version, changed_by_id=ctx.actor.user_id, changes=diff
+    )
+
+
+async def cycle_history(ctx: ServiceContext, cycle_id: int) -> list[dict[str, Any]]:
+    """The cycle's saved edits, newest first (the caller has read the cycle already)."""
+    return list(
+        await CycleRevision.filter(cycle_id=cycle_id)
+        .order_by("-version")
+        .values("version", "changed_at", "changed_by__email", "changes")
+    )
 
 
 def next_status(status: str) -> str:
@@ -256,6 +284,7 @@ async def advance_cycle(ctx: ServiceContext, cycle_id: int, data: CycleAdvance) 
         )
         if not updated:
             raise await _stale(ctx, cycle_id, data.version)
+        await _record_revision(ctx, current, changes, data.version + 1)
     row = await get_cycle(ctx, cycle_id)
     if target == "completed":
         await ctx.emit("cycle_completed", cycle=row)

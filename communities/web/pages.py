@@ -143,6 +143,7 @@ async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, 
             if link["source"] == ref
         ],
         "charts": charts,
+        "history": await cycle_service.cycle_history(ctx, cycle["id"]),
         "can_write": can_write,
         "measures": measures,
         "next_status": None,

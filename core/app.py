@@ -28,6 +28,7 @@ from core.settings import Settings, load_settings
 from core.templating import build_templates
 from core.web import admin_pages, auth_pages
 from core.web.render import page_error, panels, render
+from core.web.session import mark_visit, session_user
 
 
 def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
@@ -77,10 +78,13 @@ def create_app(
     async def index(request: Request) -> Response:
         counts = await plugins.call("nic_site_stats")
         community_count = sum(c.get("communities", 0) for c in counts)
+        user = await session_user(request)
+        home_panels = []
+        if user is not None:
+            since = await mark_visit(user["id"])
+            home_panels = await panels(request, "home", {"since": since})
         return await render(
-            request,
-            "index.html",
-            {"community_count": community_count, "panels": await panels(request, "home")},
+            request, "index.html", {"community_count": community_count, "panels": home_panels}
         )
 
     async def health(request: Request) -> Response:

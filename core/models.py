@@ -14,6 +14,8 @@ class User(Model):
     is_admin = fields.BooleanField(default=False)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField(null=True)
+    """When the user last opened their home page; "what changed since" starts here."""
 
     class Meta:
         table = "nic_user"

@@ -120,3 +120,19 @@ async def test_user_text_is_escaped(client, world, admin) -> None:
     page = (await client.get(f"/communities/cedar-valley/teams/{north}")).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+async def test_home_tells_what_changed_since_the_last_visit(client, world, admin) -> None:
+    await sign_in(client, "olu@example.org")
+    first = (await client.get("/")).text
+    assert "This is your first visit" in first
+    assert "Nothing has changed since" in (await client.get("/")).text
+    north = world["teams"]["North SIDT"]
+    await admin.ok(
+        "POST",
+        "/cycles",
+        {"team_id": north, "title": "Brand new test", "plan_objective": "See it appear."},
+        201,
+    )
+    later = (await client.get("/")).text
+    assert "1 cycle changed since" in later and "Brand new test" in later

@@ -7,9 +7,11 @@ signs out every other session of that user.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from starlette.requests import Request
+from tortoise import timezone
 
 from core.context import Actor
 from core.models import User
@@ -57,3 +59,10 @@ async def session_actor(request: Request) -> Actor | None:
     if user is None:
         return None
     return Actor(user_id=user["id"], email=user["email"], is_admin=user["is_admin"])
+
+
+async def mark_visit(user_id: int) -> datetime | None:
+    """Record a visit to the home page; return the previous one (``None`` the first time)."""
+    rows = await User.filter(id=user_id).values_list("last_seen_at", flat=True)
+    await User.filter(id=user_id).update(last_seen_at=timezone.now())
+    return cast(datetime | None, rows[0]) if rows else None

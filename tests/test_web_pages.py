@@ -64,7 +64,7 @@ async def test_community_page_draws_the_didt_above_its_sidts(client, world) -> N
     assert page.status_code == 200
     text = page.text
     assert text.index("Cedar Valley DIDT") < text.index("North SIDT") < text.index("South SIDT")
-    assert "Also on other teams: Ana Ruiz (coordinator)" in text
+    assert "Also on other teams:" in text and ">Ana Ruiz</a> (coordinator)" in text
     assert "Advisory huddle protocol" in text
     assert "people sit on more than one team" in text
 
@@ -136,3 +136,24 @@ async def test_home_tells_what_changed_since_the_last_visit(client, world, admin
     )
     later = (await client.get("/")).text
     assert "1 cycle changed since" in later and "Brand new test" in later
+
+
+async def test_team_page_pages_through_many_cycles(client, world, admin) -> None:
+    from communities.web.pages import TEAM_CYCLES_PER_PAGE
+
+    north = world["teams"]["North SIDT"]
+    for n in range(TEAM_CYCLES_PER_PAGE):
+        await admin.ok(
+            "POST",
+            "/cycles",
+            {"team_id": north, "title": f"Bulk {n:03d}", "plan_objective": "Fill the page."},
+            201,
+        )
+    await sign_in(client, "olu@example.org")
+    first = (await client.get(f"/communities/cedar-valley/teams/{north}")).text
+    assert "Page 1 of 2" in first and "Older cycles" in first and "Bulk 099" in first
+    second = (await client.get(f"/communities/cedar-valley/teams/{north}?page=2")).text
+    assert "Huddle with three advisors" in second and "Bulk 099" not in second
+    assert "Newer cycles" in second
+    junk = await client.get(f"/communities/cedar-valley/teams/{north}?page=abc")
+    assert junk.status_code == 200 and "Page 1 of 2" in junk.text

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.expressions import Q
 
-from communities.models import DataPoint, LearningLink, Measure, Membership
+from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
 from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
@@ -18,6 +18,8 @@ from core.errors import NotFound
 from core.nodes import NodeRef
 from core.web.context import signed_in_context
 from core.web.render import panels, render
+
+TEAM_CYCLES_PER_PAGE = 100
 
 
 async def communities_page(request: Request) -> Response:
@@ -54,7 +56,11 @@ async def team_page(request: Request) -> Response:
         .order_by("-start_date")
         .values("person_id", "person__name", "role", "start_date", "end_date")
     )
-    cycles = await queries.recent_cycles(Q(team_id=team["id"]), limit=200)
+    page = _page_number(request)
+    total = await Cycle.filter(team_id=team["id"]).count()
+    cycles = await queries.recent_cycles(
+        Q(team_id=team["id"]), limit=TEAM_CYCLES_PER_PAGE, offset=(page - 1) * TEAM_CYCLES_PER_PAGE
+    )
     by_status: dict[str, list[dict[str, Any]]] = {}
     for cycle in cycles:
         by_status.setdefault(cycle["status"], []).append(cycle)
@@ -65,6 +71,9 @@ async def team_page(request: Request) -> Response:
         "children": [t for t in structure["teams"] if t["parent_id"] == team["id"]],
         "spells": spells,
         "by_status": by_status,
+        "page": page,
+        "pages": max(1, -(-total // TEAM_CYCLES_PER_PAGE)),
+        "cycle_total": total,
         "measures": await Measure.filter(team_id=team["id"]).values("id", "name", "kind", "unit"),
         "artifacts": await queries.recent_artifacts_of_team(team["id"]),
         "can_write": await ctx.allowed(
@@ -73,6 +82,13 @@ async def team_page(request: Request) -> Response:
         "panels": await panels(request, "team", team),
     }
     return await render(request, "communities/team.html", context)
+
+
+def _page_number(request: Request) -> int:
+    try:
+        return max(1, min(int(request.query_params.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
 
 
 async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:

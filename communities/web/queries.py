@@ -68,10 +68,11 @@ async def team_structure(community_id: int, day: date) -> dict[str, Any]:
     return {"teams": teams, "tops": tops, "shared_count": len(shared)}
 
 
-async def recent_cycles(filters: Q, limit: int = 10) -> list[dict[str, Any]]:
+async def recent_cycles(filters: Q, limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
     return list(
         await Cycle.filter(filters)
         .order_by("-updated_at", "-id")
+        .offset(offset)
         .limit(limit)
         .values(*CYCLE_SUMMARY)
     )

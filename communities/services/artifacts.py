@@ -104,10 +104,7 @@ async def update_artifact(
 ) -> dict[str, Any]:
     current = await get_artifact(ctx, artifact_id)
     await _authorize_artifact(ctx, current["community_id"], current["team_id"])
-    changes = changes_of(data)
-    for name, value in changes.items():
-        if value is None:
-            raise InvalidInput.field(name, "may not be null")
+    changes = changes_of(data, not_null="all")
     vetting = changes.get("vetting")
     if "known_good" in {vetting, current["vetting"]} and vetting not in {None, current["vetting"]}:
         # Vouching that something is "known good" (or no longer) is the community's call.

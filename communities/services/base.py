@@ -17,9 +17,19 @@ from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound
 
 
-def changes_of(data: BaseModel, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
-    """The fields the caller actually sent."""
-    return data.model_dump(exclude_unset=True, exclude=set(exclude))
+def changes_of(
+    data: BaseModel, *, exclude: Iterable[str] = (), not_null: Iterable[str] | str = ()
+) -> dict[str, Any]:
+    """The fields the caller actually sent.
+
+    A field named in ``not_null`` (or any field, with ``not_null="all"``) may be left out of
+    an update but not set to null; the others may be sent as null to clear them.
+    """
+    changes = data.model_dump(exclude_unset=True, exclude=set(exclude))
+    for name in list(changes) if not_null == "all" else not_null:
+        if name in changes and changes[name] is None:
+            raise InvalidInput.field(name, "may not be null")
+    return changes
 
 
 async def community_id_of(model: type[Model], object_id: int, path: str, what: str) -> int:

@@ -64,11 +64,8 @@ async def update_community(
 ) -> dict[str, Any]:
     await get_row(ctx, COMMUNITIES, community_id)
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data)
+    changes = changes_of(data, not_null="all")
     _check_time_zone(changes.get("time_zone"))
-    for name in ("name", "description", "method", "time_zone"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput.field(name, "may not be null")
     if changes:
         await Community.filter(id=community_id).update(**changes)
     return await get_row(ctx, COMMUNITIES, community_id)

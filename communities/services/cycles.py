@@ -190,11 +190,7 @@ async def update_cycle(ctx: ServiceContext, cycle_id: int, data: CycleUpdate) ->
     await ctx.authorize("write_team", community_id=community_id, team_id=current["team_id"])
     if data.version != current["version"]:
         raise await _stale(ctx, cycle_id, data.version)
-    changes = changes_of(data, exclude={"version"})
-    if changes.get("title", "") is None:
-        raise InvalidInput.field("title", "may not be null")
-    if changes.get("plan_objective", "") is None:
-        raise InvalidInput.field("plan_objective", "may not be null")
+    changes = changes_of(data, exclude={"version"}, not_null=("title", "plan_objective"))
     for name, value in list(changes.items()):
         if value is None and name.startswith(("plan_", "do_", "study_", "act_r", "act_n")):
             changes[name] = ""

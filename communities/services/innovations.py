@@ -46,11 +46,7 @@ async def update_innovation(
 ) -> dict[str, Any]:
     community_id = await community_id_of(Innovation, innovation_id, "community_id", "innovation")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data)
-    if any(v is None for v in changes.values()):
-        raise InvalidInput.field(
-            next(k for k, v in changes.items() if v is None), "may not be null"
-        )
+    changes = changes_of(data, not_null="all")
     try:
         if changes:
             await Innovation.filter(id=innovation_id).update(**changes)

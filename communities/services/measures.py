@@ -62,10 +62,7 @@ async def update_measure(
 ) -> dict[str, Any]:
     current = await get_row(ctx, MEASURES, measure_id)
     await _scope(current["team_id"], current["community_id"], ctx)
-    changes = changes_of(data)
-    for name in ("name", "kind", "unit", "description"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput.field(name, "may not be null")
+    changes = changes_of(data, not_null=("name", "kind", "unit", "description"))
     if "team_id" in changes:
         await check_reference(
             Team, changes["team_id"], current["community_id"], "team_id", what="team"

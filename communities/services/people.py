@@ -91,10 +91,7 @@ async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, An
 async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate) -> dict[str, Any]:
     community_id = await community_id_of(Person, person_id, "community_id", "person")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data)
-    for name in ("name", "title"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput.field(name, "may not be null")
+    changes = changes_of(data, not_null=("name", "title"))
     if changes.get("email"):
         changes["email"] = changes["email"].lower()
     await _check_person(community_id, changes)
@@ -156,10 +153,7 @@ async def update_membership(
     current = await get_row(ctx, MEMBERSHIPS, membership_id)
     community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data)
-    for name in ("role", "start_date"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput.field(name, "may not be null")
+    changes = changes_of(data, not_null=("role", "start_date"))
     merged = {**current, **changes}
     _check_dates(merged["start_date"], merged["end_date"])
     async with in_transaction():

@@ -62,11 +62,7 @@ async def update_organization(
 ) -> dict[str, Any]:
     community_id = await community_id_of(Organization, org_id, "community_id", "organization")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data)
-    if any(v is None for v in changes.values()):
-        raise InvalidInput.field(
-            next(k for k, v in changes.items() if v is None), "may not be null"
-        )
+    changes = changes_of(data, not_null="all")
     try:
         if changes:
             await Organization.filter(id=org_id).update(**changes)
@@ -120,10 +116,7 @@ async def create_team(ctx: ServiceContext, data: TeamCreate) -> dict[str, Any]:
 async def update_team(ctx: ServiceContext, team_id: int, data: TeamUpdate) -> dict[str, Any]:
     community_id = await community_id_of(Team, team_id, "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data)
-    for name in ("name", "kind", "description"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput.field(name, "may not be null")
+    changes = changes_of(data, not_null=("name", "kind", "description"))
     await _check_team(ctx, community_id, changes, team_id)
     try:
         if changes:

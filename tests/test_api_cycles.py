@@ -17,6 +17,7 @@ import pytest
 from core.auth.users import issue_token
 from core.models import User
 from tests.conftest import Api
+from tests.test_api_structure import assert_error
 
 
 @dataclass
@@ -140,13 +141,6 @@ async def cycle(api: Api, team: int, title: str = "Exit tickets", **fields: Any)
 
 async def count_cycles(w: World) -> int:
     return (await w.admin.ok("GET", "/cycles"))["total"]
-
-
-def assert_error(status: int, body: Any, expected: int, field: str | None = None) -> None:
-    assert status == expected, (status, body)
-    assert set(body["error"]) >= {"code", "message", "fields"}
-    if field is not None:
-        assert field in body["error"]["fields"], body
 
 
 # --- create and read ---------------------------------------------------------------

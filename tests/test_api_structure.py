@@ -54,7 +54,13 @@ def assert_error(status: int, body: Any, expected: int, field: str | None = None
     error = body["error"]
     assert set(error) >= {"code", "message", "fields"}, error
     assert error["message"]
-    codes = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    codes = {
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+    }
     assert error["code"] == codes.get(expected, "invalid"), error
     if field is not None:
         assert field in error["fields"], error

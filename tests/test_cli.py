@@ -64,6 +64,10 @@ def test_load_errors_name_file_entry_and_field_and_load_nothing(tmp_path: Path) 
         (lambda d: d["links"][3].update(target="cycle:n1"), "links[3]: target"),
         (lambda d: d["measures"][0]["data"][0].update(value="lots"), "measures[0]"),
         (lambda d: d.update(format="other/2"), "format"),
+        (
+            lambda d: d["artifacts"][0]["versions"][0].update(number=2),
+            "artifacts[0] (key protocol): versions[0].number",
+        ),
     ]
     with scratch_database(tmp_path) as url:
         run_nic("migrate", database=url, cwd=tmp_path)

@@ -10,7 +10,12 @@ from pydantic import ValidationError
 from tortoise.transactions import in_transaction
 
 from communities import schemas as s
-from communities.exchange.document import CommunityDocument, CycleEntry
+from communities.exchange.document import (
+    ArtifactVersionEntry,
+    CommunityDocument,
+    CycleEntry,
+    InnovationVersionEntry,
+)
 from communities.exchange.files import FORMAT
 from communities.services import (
     aims,
@@ -27,6 +32,7 @@ from core.context import ServiceContext
 from core.errors import InvalidInput, ServiceError
 
 T = TypeVar("T")
+V = TypeVar("V", InnovationVersionEntry, ArtifactVersionEntry)
 Progress = Callable[[str], None]
 
 # Service field names as they are spelled in the file, for error messages.
@@ -131,6 +137,19 @@ class _Loader:
         if key not in table:
             raise self.fail(section, index, field, f"no {what} {key!r} in this file")
         return table[key]
+
+    def numbered(self, versions: list[V], section: str, index: int) -> list[tuple[int, V]]:
+        """Versions in number order; they must be numbered 1, 2, ... without gaps."""
+        ordered = sorted(versions, key=lambda v: v.number)
+        for j, version in enumerate(ordered):
+            if version.number != j + 1:
+                raise self.fail(
+                    section,
+                    index,
+                    f"versions[{j}].number",
+                    f"expected {j + 1}: versions are numbered 1, 2, ...",
+                )
+        return list(enumerate(ordered))
 
     # --- sections ---------------------------------------------------------------
 
@@ -285,14 +304,7 @@ class _Loader:
                         community_id=cid, name=inn.name, description=inn.description
                     ),
                 )
-                for j, version in enumerate(sorted(inn.versions, key=lambda v: v.number)):
-                    if version.number != j + 1:
-                        raise self.fail(
-                            "innovations",
-                            i,
-                            f"versions[{j}].number",
-                            f"expected {j + 1}: versions are numbered 1, 2, ...",
-                        )
+                for _, version in self.numbered(inn.versions, "innovations", i):
                     await innovations.add_innovation_version(
                         ctx,
                         row["id"],
@@ -462,14 +474,7 @@ class _Loader:
                     ),
                 )
                 self.artifacts[a.key] = row["id"]
-                for j, v in enumerate(sorted(a.versions, key=lambda v: v.number)):
-                    if v.number != j + 1:
-                        raise self.fail(
-                            "artifacts",
-                            i,
-                            f"versions[{j}].number",
-                            f"expected {j + 1}: versions are numbered 1, 2, ...",
-                        )
+                for j, v in self.numbered(a.versions, "artifacts", i):
                     version = await artifacts.add_artifact_version(
                         ctx,
                         row["id"],

@@ -76,13 +76,7 @@ async def create_aim(ctx: ServiceContext, data: AimCreate) -> dict[str, Any]:
 async def update_aim(ctx: ServiceContext, aim_id: int, data: AimUpdate) -> dict[str, Any]:
     community_id = await community_id_of(Aim, aim_id, "community_id", "aim")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(
-        data,
-        not_null=(
-            "title",
-            "statement",
-        ),
-    )
+    changes = changes_of(data, not_null=("title", "statement"))
     await check_reference(Team, changes.get("team_id"), community_id, "team_id", what="team")
     if changes:
         await Aim.filter(id=aim_id).update(**changes)
@@ -115,13 +109,7 @@ async def create_driver(ctx: ServiceContext, data: DriverCreate) -> dict[str, An
 async def update_driver(ctx: ServiceContext, driver_id: int, data: DriverUpdate) -> dict[str, Any]:
     community_id = await community_id_of(Driver, driver_id, "aim__community_id", "driver")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(
-        data,
-        not_null=(
-            "title",
-            "description",
-        ),
-    )
+    changes = changes_of(data, not_null=("title", "description"))
     if changes:
         await Driver.filter(id=driver_id).update(**changes)
     return await get_row(ctx, DRIVERS, driver_id)
@@ -152,14 +140,7 @@ async def update_change_idea(
         ChangeIdea, idea_id, "driver__aim__community_id", "change idea"
     )
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(
-        data,
-        not_null=(
-            "title",
-            "description",
-            "stage",
-        ),
-    )
+    changes = changes_of(data, not_null=("title", "description", "stage"))
     await check_reference(Team, changes.get("team_id"), community_id, "team_id", what="team")
     if changes:
         await ChangeIdea.filter(id=idea_id).update(**changes)

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from starlette.routing import BaseRoute
 
     from core.api.operations import Operation
     from core.cli_commands import Command
     from core.context import Actor
-    from core.nodes import NodeKind
+    from core.nodes import GraphContribution, NodeKind
     from core.web.render import NavItem, Panel
 
 hookspec = pluggy.HookspecMarker("nic")
@@ -134,3 +136,15 @@ def nic_membership_changed(membership: dict[str, Any], change: str) -> None:
 @hookspec
 def nic_node_kinds() -> list[NodeKind]:  # type: ignore[empty-body]
     """Kinds of node that learning links may address as ``kind:id``."""
+
+
+@hookspec
+def nic_graph_contributions(  # type: ignore[empty-body]
+    community_ids: list[int], as_of: date | None
+) -> GraphContribution:
+    """Nodes and edges this plugin adds to the knowledge-flow graph of these communities.
+
+    Called on every graph build (the build is cached per community change counter, so
+    raise the counter with ``communities.changes.bump`` when your contribution changes).
+    Read everything in a fixed number of queries, not one per node.
+    """

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 _REF = re.compile(r"^([a-z][a-z0-9_]*):([1-9][0-9]*)$")
 
@@ -50,3 +51,19 @@ class NodeKind:
     name: str
     label: str
     resolve: Resolver
+
+
+@dataclass(frozen=True)
+class GraphContribution:
+    """Nodes and edges a plugin adds to the knowledge-flow graph.
+
+    ``nodes`` are ``(node_id, attributes)`` and ``edges`` ``(source, target,
+    attributes)``; every attribute dict has a ``kind``, and an edge whose
+    attributes say ``flow=True`` carries learning (the traces follow it). Dates are
+    ``datetime.date`` under ``start`` (nodes) and ``date`` (edges); the graph leaves
+    out what is dated after the date it is built for. An edge whose ends are not in
+    the graph is dropped.
+    """
+
+    nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    edges: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)

@@ -3,7 +3,9 @@
 The graph is a ``networkx.MultiDiGraph``. Node ids are the ``kind:id`` strings that
 learning links use (``"cycle:12"``, ``"team:3"``, ``"person:7"``,
 ``"artifact_version:40"``); an edge's key is its kind, so two nodes may be joined by
-edges of several kinds but by one edge of each.
+edges of several kinds but by one edge of each, except memberships: a person who left
+a team and came back has one ``member`` edge per spell, keyed ``member``, ``member/2``,
+and so on. Read an edge's kind from its ``kind`` attribute, not from its key.
 
 Every node carries ``kind``, ``label`` and ``community`` (the community id). Nodes that
 belong to a team carry ``team`` (the team's node id, e.g. ``"team:3"``) and ``level``;

@@ -68,7 +68,7 @@ def create_app(
     settings.require_secret_key()
     plugins = PluginHost.from_settings(settings, extra_plugins, autoload=autoload)
     config = tortoise_config(settings, plugins)
-    templates = build_templates(plugins)
+    templates = build_templates(plugins, auto_reload=settings.debug)
 
     operations: list[Operation] = list(plugins.collect("nic_api_operations"))
     openapi: dict[str, Any] = {}

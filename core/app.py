@@ -76,13 +76,15 @@ def create_app(
     openapi.update(build_openapi(operations))
 
     async def index(request: Request) -> Response:
-        counts = await plugins.call("nic_site_stats")
-        community_count = sum(c.get("communities", 0) for c in counts)
         user = await session_user(request)
         home_panels = []
+        community_count = 0
         if user is not None:
-            since = await mark_visit(user["id"])
+            since = await mark_visit(user)
             home_panels = await panels(request, "home", {"since": since})
+        else:  # only the signed-out home shows the site's figures
+            counts = await plugins.call("nic_site_stats")
+            community_count = sum(c.get("communities", 0) for c in counts)
         return await render(
             request, "index.html", {"community_count": community_count, "panels": home_panels}
         )

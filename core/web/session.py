@@ -35,7 +35,10 @@ def sign_out(request: Request) -> None:
 
 
 async def session_user(request: Request) -> dict[str, Any] | None:
-    """The signed-in user's row, or ``None``; cached on the request."""
+    """The signed-in user's row, or ``None``; cached on the request.
+
+    The row carries ``last_seen_at`` as it was when the request began (see :func:`mark_visit`).
+    """
     if "nic_user" in request.scope:
         user: dict[str, Any] | None = request.scope["nic_user"]
         return user
@@ -43,7 +46,7 @@ async def session_user(request: Request) -> dict[str, Any] | None:
     user_id = request.session.get(SESSION_USER)
     if isinstance(user_id, int):
         rows = await User.filter(id=user_id, is_active=True).values(
-            "id", "email", "name", "is_admin", "password_hash"
+            "id", "email", "name", "is_admin", "password_hash", "last_seen_at"
         )
         if rows and _fingerprint(rows[0]["password_hash"]) == request.session.get(
             SESSION_FINGERPRINT
@@ -55,14 +58,23 @@ async def session_user(request: Request) -> dict[str, Any] | None:
 
 
 async def session_actor(request: Request) -> Actor | None:
+    """The signed-in user as an actor (one object per request), or ``None``."""
+    if "nic_actor" in request.scope:
+        actor: Actor | None = request.scope["nic_actor"]
+        return actor
     user = await session_user(request)
-    if user is None:
-        return None
-    return Actor(user_id=user["id"], email=user["email"], is_admin=user["is_admin"])
+    actor = None
+    if user is not None:
+        actor = Actor(user_id=user["id"], email=user["email"], is_admin=user["is_admin"])
+    request.scope["nic_actor"] = actor
+    return actor
 
 
-async def mark_visit(user_id: int) -> datetime | None:
-    """Record a visit to the home page; return the previous one (``None`` the first time)."""
-    rows = await User.filter(id=user_id).values_list("last_seen_at", flat=True)
-    await User.filter(id=user_id).update(last_seen_at=timezone.now())
-    return cast(datetime | None, rows[0]) if rows else None
+async def mark_visit(user: dict[str, Any]) -> datetime | None:
+    """Record a visit to the home page; return the previous one (``None`` the first time).
+
+    ``user`` is the :func:`session_user` row, read at the start of this request, so the
+    previous visit costs no query of its own.
+    """
+    await User.filter(id=user["id"]).update(last_seen_at=timezone.now())
+    return cast(datetime | None, user.get("last_seen_at"))

@@ -1,0 +1,118 @@
+"""Main path analysis: the backbone along which learning travelled between pieces of work.
+
+Hummon & Doreian (1989) weigh each link of a citation network by how many
+source-to-sink paths run through it (the search path count, SPC), then follow the
+heaviest links. Here the network is the DAG of content edges between pieces of work
+(:func:`~communities.flow.schema.is_content_edge`): cycles that built on cycles,
+artifact versions adapted or revised, recorded learning links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from communities.flow.schema import is_content_edge
+
+
+@dataclass(frozen=True)
+class PathEdge:
+    source: str
+    target: str
+    spc: int
+
+
+@dataclass(frozen=True)
+class MainPath:
+    """The local forward main path: its nodes in order, its edges, and their total SPC."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[PathEdge, ...]
+    weight: int
+
+
+def content_dag(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, list[str]]:
+    """The content edges of ``graph`` as a simple DAG, and its nodes in topological order.
+
+    Parallel content edges between two nodes (of different kinds) collapse into one.
+    Nodes with no content edge are left out. Raises ``ValueError`` naming the nodes of
+    a cycle if the content edges contain one (a self-loop included): learning links
+    should run from earlier work to later, so a cycle means wrong data (a date or a
+    link), and breaking it silently would change every count downstream of it.
+    """
+    dag = nx.DiGraph()
+    dag.add_edges_from((u, v) for u, v, data in graph.edges(data=True) if is_content_edge(data))
+    try:
+        order = list(nx.topological_sort(dag))
+    except nx.NetworkXUnfeasible:
+        cycle = [u for u, _ in nx.find_cycle(dag)]
+        raise ValueError(
+            "content edges form a cycle, so there is no main path; fix the links or dates"
+            f" of: {' -> '.join([*cycle, cycle[0]])}"
+        ) from None
+    return dag, order
+
+
+def search_path_counts(graph: nx.MultiDiGraph) -> dict[tuple[str, str], int]:
+    """Hummon & Doreian's (1989) search path count of every content edge.
+
+    *Through which links did the most chains of learning pass?* The SPC of an edge
+    ``(u, v)`` is the number of paths from any source (a piece of work that builds on
+    nothing) to any sink (one nothing builds on) that use the edge:
+    ``SPC(u, v) = N-(u) * N+(v)``, where ``N-(u)`` counts the paths from the sources to
+    ``u`` (1 at a source) and ``N+(v)`` the paths from ``v`` to the sinks (1 at a sink);
+    Batagelj (2003) gives this linear-time form. Both are computed in one pass each over
+    a topological order, so the cost is linear in nodes + edges (the counts are exact
+    integers and can grow very large on long chains).
+
+    The DAG is :func:`content_dag`: parallel edges collapse, a cycle raises
+    ``ValueError``. Keys are ``(source, target)`` node ids.
+    """
+    return _search_path_counts(*content_dag(graph))
+
+
+def _search_path_counts(dag: nx.DiGraph, order: list[str]) -> dict[tuple[str, str], int]:
+    pred, succ = dag.pred, dag.succ
+    into: dict[str, int] = {}
+    for node in order:
+        into[node] = sum(into[p] for p in pred[node]) if pred[node] else 1
+    out_of: dict[str, int] = {}
+    for node in reversed(order):
+        out_of[node] = sum(out_of[s] for s in succ[node]) if succ[node] else 1
+    return {(u, v): into[u] * out_of[v] for u, v in dag.edges()}
+
+
+def main_path(graph: nx.MultiDiGraph) -> MainPath:
+    """The local forward main path through the content DAG (Hummon & Doreian 1989).
+
+    *Which single chain of work carried the most learning?* Start on the source edge
+    (an edge leaving a node with no incoming content edge) with the highest search path
+    count (:func:`search_path_counts`), then from each node follow its outgoing edge
+    with the highest SPC until a sink. Ties go to the lowest ``(source, target)`` id for
+    the first edge and to the lowest target id afterwards (ids compare as strings), so
+    the path is unique and repeatable. A graph without content edges gives an empty
+    path (no nodes, no edges, weight 0).
+
+    Being local (greedy), the path need not be the heaviest source-to-sink path.
+    """
+    dag, order = content_dag(graph)
+    spc = _search_path_counts(dag, order)
+    if not spc:
+        return MainPath(nodes=(), edges=(), weight=0)
+    succ = dag.succ
+    start = min(
+        ((u, v, spc[u, v]) for u in order if not dag.pred[u] for v in succ[u]),
+        key=lambda e: (-e[2], e[0], e[1]),
+    )
+    edges = [PathEdge(*start)]
+    node = start[1]
+    while succ[node]:
+        target = min(succ[node], key=lambda v: (-spc[node, v], v))
+        edges.append(PathEdge(node, target, spc[node, target]))
+        node = target
+    return MainPath(
+        nodes=(edges[0].source, *(edge.target for edge in edges)),
+        edges=tuple(edges),
+        weight=sum(edge.spc for edge in edges),
+    )

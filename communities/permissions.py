@@ -14,8 +14,11 @@ Actions and their scope:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from communities.models import CommunityRole, Membership
 from core.context import Actor
@@ -30,13 +33,37 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 
+_remembered: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
+    "nic_remembered_roles", default=None
+)
+
+
+@contextmanager
+def roles_remembered() -> Iterator[None]:
+    """Within this block, look each role and team membership up once (for a page that only
+    reads: a page asks "may they read?" and "may they edit?" of the same community).
+
+    Never around a write: a request that changes roles must see the change."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 async def role_of(actor: Actor, community_id: int) -> str | None:
     if actor.user_id is None:
         return None
+    memo, key = _remembered.get(), ("role", actor.user_id, community_id)
+    if memo is not None and key in memo:
+        return cast(str | None, memo[key])
     rows = await CommunityRole.filter(user_id=actor.user_id, community_id=community_id).values_list(
         "role", flat=True
     )
-    return str(rows[0]) if rows else None
+    role = str(rows[0]) if rows else None
+    if memo is not None:
+        memo[key] = role
+    return role
 
 
 async def current_team_ids(actor: Actor, community_id: int, on: date | None = None) -> set[int]:
@@ -44,12 +71,18 @@ async def current_team_ids(actor: Actor, community_id: int, on: date | None = No
     if actor.user_id is None:
         return set()
     day = on or date.today()
+    memo, key = _remembered.get(), ("teams", actor.user_id, community_id, day)
+    if memo is not None and key in memo:
+        return set(memo[key])
     rows = await Membership.filter(
         person__user_id=actor.user_id,
         team__community_id=community_id,
         start_date__lte=day,
     ).values_list("team_id", "end_date")
-    return {team_id for team_id, end in rows if end is None or end >= day}
+    teams = {team_id for team_id, end in rows if end is None or end >= day}
+    if memo is not None:
+        memo[key] = frozenset(teams)
+    return teams
 
 
 async def readable_community_ids(actor: Actor) -> list[int] | None:

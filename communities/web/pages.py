@@ -11,12 +11,21 @@ from starlette.routing import Route
 from tortoise.expressions import Q
 
 from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
+from communities.permissions import roles_remembered
 from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
+from communities.web.page_cache import (
+    CSRF_PLACEHOLDER,
+    STAMP_FIELDS,
+    page_cache,
+    stamp_of,
+    with_csrf,
+)
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.web.context import signed_in_context
+from core.web.csrf import FIELD
 from core.web.render import panels, render
 
 TEAM_CYCLES_PER_PAGE = 100
@@ -46,9 +55,34 @@ async def community_page(request: Request) -> Response:
 
 async def team_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
-    community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    with roles_remembered():
+        community = await queries.community_by_slug(ctx, request.path_params["slug"])
+        cid, team_id, page = community["id"], request.path_params["team_id"], _page_number(request)
+        can_write = await ctx.allowed("write_team", community_id=cid, team_id=team_id)
+    cache = page_cache(request)
+    key = ("team", cid, team_id, page, can_write)
+    stamp = stamp_of(cid, community["created_at"], community["change_counter"])
+    part = cache.get(key, stamp)
+    if part is None:
+        context = await _team_context(community, team_id, page, can_write)
+        part = {"team": context["team"], "body": _fragment(request, "_team_body", context)}
+        cache.put(key, stamp, part, len(part["body"]))
+    context = {
+        "community": community,
+        "team": part["team"],
+        "body": with_csrf(request, part["body"]),
+        "panels": await panels(request, "team", dict(part["team"])),
+    }
+    return await render(request, "communities/team.html", context)
+
+
+async def _team_context(
+    community: dict[str, Any], team_id: int, page: int, can_write: bool
+) -> dict[str, Any]:
+    """What the team page shows, apart from its panels: the same for everyone who may (or
+    may not) write to the team."""
     structure = await queries.team_structure(community["id"], date.today())
-    team = next((t for t in structure["teams"] if t["id"] == request.path_params["team_id"]), None)
+    team = next((t for t in structure["teams"] if t["id"] == team_id), None)
     if team is None:
         raise NotFound("There is no such team in this community.")
     spells = (
@@ -56,7 +90,6 @@ async def team_page(request: Request) -> Response:
         .order_by("-start_date")
         .values("person_id", "person__name", "role", "start_date", "end_date")
     )
-    page = _page_number(request)
     total = await Cycle.filter(team_id=team["id"]).count()
     cycles = await queries.recent_cycles(
         Q(team_id=team["id"]), limit=TEAM_CYCLES_PER_PAGE, offset=(page - 1) * TEAM_CYCLES_PER_PAGE
@@ -64,7 +97,7 @@ async def team_page(request: Request) -> Response:
     by_status: dict[str, list[dict[str, Any]]] = {}
     for cycle in cycles:
         by_status.setdefault(cycle["status"], []).append(cycle)
-    context = {
+    return {
         "community": community,
         "team": team,
         "parent": next((t for t in structure["teams"] if t["id"] == team["parent_id"]), None),
@@ -76,12 +109,15 @@ async def team_page(request: Request) -> Response:
         "cycle_total": total,
         "measures": await Measure.filter(team_id=team["id"]).values("id", "name", "kind", "unit"),
         "artifacts": await queries.recent_artifacts_of_team(team["id"]),
-        "can_write": await ctx.allowed(
-            "write_team", community_id=community["id"], team_id=team["id"]
-        ),
-        "panels": await panels(request, "team", team),
+        "can_write": can_write,
     }
-    return await render(request, "communities/team.html", context)
+
+
+def _fragment(request: Request, name: str, context: dict[str, Any]) -> str:
+    """Render ``communities/{name}.html`` for the cache: only ``context`` (the page's data,
+    nothing of the signed-in user) and the CSRF placeholder for its forms."""
+    template = request.app.state.templates.env.get_template(f"communities/{name}.html")
+    return str(template.render(**context, csrf_field=FIELD, csrf_token=CSRF_PLACEHOLDER))
 
 
 def _page_number(request: Request) -> int:
@@ -106,7 +142,15 @@ async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:
 
 
 async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, Any]:
-    """Everything the cycle page shows (also used to re-show it with an error)."""
+    """Everything the cycle page shows (used to re-show it with an error; never cached)."""
+    with roles_remembered():
+        context = await _cycle_data(ctx, cycle_id)
+    context["panels"] = await panels(request, "cycle", context["cycle"])
+    return context
+
+
+async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
+    """What the cycle page shows apart from its panels (for one actor's right to write)."""
     from communities.web.runchart import Marker, Point, render_svg
 
     cycle = await cycle_service.get_cycle(ctx, cycle_id)
@@ -163,7 +207,6 @@ async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, 
         "can_write": can_write,
         "measures": measures,
         "next_status": None,
-        "panels": await panels(request, "cycle", cycle),
     }
     if can_write:
         from communities.web.cycle_forms import source_choices
@@ -176,7 +219,30 @@ async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, 
 
 async def cycle_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
-    context = await cycle_context(request, ctx, request.path_params["cycle_id"])
+    cycle_id = request.path_params["cycle_id"]
+    rows = await Cycle.filter(id=cycle_id).values(
+        "community_id", "team_id", *(f"community__{name}" for name in STAMP_FIELDS)
+    )
+    if not rows:
+        raise NotFound(f"no cycle {cycle_id}")
+    row = rows[0]
+    cid = row["community_id"]
+    with roles_remembered():
+        await ctx.authorize("read", community_id=cid)
+        can_write = await ctx.allowed("write_team", community_id=cid, team_id=row["team_id"])
+        cache = page_cache(request)
+        key = ("cycle", cid, cycle_id, can_write)
+        stamp = stamp_of(cid, row["community__created_at"], row["community__change_counter"])
+        part = cache.get(key, stamp)
+        if part is None:
+            context = await _cycle_data(ctx, cycle_id)
+            part = {"cycle": context["cycle"], "body": _fragment(request, "_cycle_body", context)}
+            cache.put(key, stamp, part, len(part["body"]))
+    context = {
+        "cycle": part["cycle"],
+        "body": with_csrf(request, part["body"]),
+        "panels": await panels(request, "cycle", dict(part["cycle"])),
+    }
     return await render(request, "communities/cycle.html", context)
 
 

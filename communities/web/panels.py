@@ -8,8 +8,8 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from communities.permissions import readable_community_ids
 from communities.web import queries
+from communities.web.page_cache import FragmentCache
 from core.context import Actor
 from core.hookspecs import hookimpl
 from core.web.render import NavItem, Panel
@@ -22,6 +22,12 @@ def nic_nav_items(actor: Actor | None) -> list[NavItem]:
     return [NavItem("Communities", "/communities", order=10)]
 
 
+RECENT_ON_HOME = 10
+CHANGED_ON_HOME = 20
+_recent_cycles = FragmentCache(max_entries=256)
+"""The latest cycles of a set of communities (rows, not markup: the same in every app)."""
+
+
 @hookimpl
 async def nic_panels(
     page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
@@ -29,11 +35,16 @@ async def nic_panels(
     if page != "home" or actor is None:
         return None
     teams = await queries.my_teams(actor, date.today())
-    readable = await readable_community_ids(actor)
-    scope: Q = Q() if readable is None else Q(community_id__in=readable)
-    cycles: list[dict[str, Any]] = await queries.recent_cycles(scope, limit=10)
+    stamps = await queries.readable_stamps(actor)
+    key = tuple(ident for ident, _, _ in stamps)
+    cycles: list[dict[str, Any]] | None = _recent_cycles.get(key, tuple(stamps))
+    if cycles is None:
+        scope = Q(community_id__in=list(key))
+        cycles = await queries.recent_cycles(scope, limit=max(RECENT_ON_HOME, CHANGED_ON_HOME))
+        _recent_cycles.put(key, tuple(stamps), cycles)
     since = subject.get("since")
-    changed = await queries.recent_cycles(scope & Q(updated_at__gt=since), 20) if since else []
+    # The latest cycles changed after ``since`` lead the latest cycles (both newest first).
+    changed = [c for c in cycles if c["updated_at"] > since][:CHANGED_ON_HOME] if since else []
     return [
         Panel(
             "Since your last visit",
@@ -41,5 +52,9 @@ async def nic_panels(
             order=5,
         ),
         Panel("My teams", render("communities/panel_my_teams.html", teams=teams), order=10),
-        Panel("Recent cycles", render("communities/_cycles.html", cycles=cycles), order=20),
+        Panel(
+            "Recent cycles",
+            render("communities/_cycles.html", cycles=cycles[:RECENT_ON_HOME]),
+            order=20,
+        ),
     ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.expressions import Q
 
-from communities.models import Artifact, Community, Cycle, Membership, Team
+from communities.models import Artifact, Community, CommunityRole, Cycle, Membership, Team
 from communities.permissions import readable_community_ids
 from core.context import Actor, ServiceContext
 from core.errors import NotFound
@@ -26,8 +26,9 @@ CYCLE_SUMMARY = (
 
 
 async def community_by_slug(ctx: ServiceContext, slug: str) -> dict[str, Any]:
+    """The community (with what stamps its cached page fragments), once the actor may read it."""
     rows = await Community.filter(slug=slug).values(
-        "id", "slug", "name", "description", "method", "time_zone"
+        "id", "slug", "name", "description", "method", "time_zone", "created_at", "change_counter"
     )
     if not rows:
         raise NotFound(f"There is no community {slug!r}.")
@@ -85,6 +86,19 @@ async def recent_artifacts(community_id: int, limit: int = 10) -> list[dict[str,
         .limit(limit)
         .values("id", "title", "kind", "vetting", "team__name")
     )
+
+
+async def readable_stamps(actor: Actor) -> list[tuple[int, datetime, int]]:
+    """``(id, created_at, change_counter)`` of each community the actor may read, by id."""
+    if actor.is_admin:
+        rows = await Community.all().values_list("id", "created_at", "change_counter")
+    elif actor.user_id is None:
+        return []
+    else:
+        rows = await CommunityRole.filter(user_id=actor.user_id).values_list(
+            "community_id", "community__created_at", "community__change_counter"
+        )
+    return sorted((int(i), created, int(counter)) for i, created, counter in rows)
 
 
 async def my_teams(actor: Actor, day: date) -> list[dict[str, Any]]:

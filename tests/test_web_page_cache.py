@@ -1,0 +1,191 @@
+"""Cached page fragments: a write shows on the very next view; nothing of one viewer reaches
+another (edit controls, CSRF tokens, names)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from communities.models import Cycle
+from communities.schemas import RoleAssign
+from communities.services.communities import assign_role
+from communities.web.page_cache import CSRF_PLACEHOLDER, FragmentCache, Stamp, page_cache
+from core.auth.users import create_user
+from core.context import Actor, ServiceContext
+from tests.test_web_auth import PASSWORD, csrf_of, sign_in
+from tests.test_web_pages import world  # noqa: F401 - a fixture
+
+TITLE = "Huddle with three advisors"
+
+
+@pytest.fixture
+async def fran(app: Any, world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+    """Fran Facilitator, who may edit every team's cycles."""
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    await create_user("fran@example.org", PASSWORD, name="Fran Facilitator")
+    await assign_role(
+        ctx, world["community_id"], RoleAssign(user_email="fran@example.org", role="facilitator")
+    )
+    return world
+
+
+@pytest.fixture
+async def other(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A second browser (its own session cookie) on the same app."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+def _paths(cycle_id: int, team_id: int) -> tuple[str, str]:
+    return f"/cycles/{cycle_id}", f"/communities/cedar-valley/teams/{team_id}"
+
+
+def _tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+
+async def test_a_web_form_edit_shows_on_the_very_next_page_views(client, app, fran) -> None:
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    cycle_path, team_path = _paths(cycle.id, cycle.team_id)
+    await sign_in(client, "fran@example.org")
+    for _ in range(2):  # the second round comes from the cache
+        assert TITLE in (await client.get(cycle_path)).text
+        assert TITLE in (await client.get(team_path)).text
+    assert page_cache_of(app).hits >= 2
+
+    token = csrf_of((await client.get(f"{cycle_path}/edit")).text)
+    saved = await client.post(
+        f"{cycle_path}/edit",
+        data={"csrf_token": token, "version": str(cycle.version), "title": "Huddle, renamed"},
+    )
+    assert saved.status_code == 303, saved.text
+
+    cycle_page = (await client.get(cycle_path)).text
+    assert "<h1>Huddle, renamed " in cycle_page and "<title>Huddle, renamed" in cycle_page
+    assert TITLE not in cycle_page.split("Edit history")[0]
+    team_page = (await client.get(team_path)).text
+    assert "Huddle, renamed" in team_page and TITLE not in team_page
+
+
+async def test_an_api_edit_by_someone_else_shows_on_the_very_next_page_views(
+    client, admin, fran
+) -> None:
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    cycle_path, team_path = _paths(cycle.id, cycle.team_id)
+    await sign_in(client, "olu@example.org")
+    for path in (cycle_path, team_path, "/", cycle_path, team_path, "/"):
+        assert TITLE in (await client.get(path)).text
+
+    await admin.ok("PATCH", f"/cycles/{cycle.id}", {"version": cycle.version, "title": "By API"})
+    assert "<h1>By API " in (await client.get(cycle_path)).text
+    assert "By API" in (await client.get(team_path)).text
+    assert "By API" in (await client.get("/")).text  # recent cycles on home
+
+    # A write that is not to the cycle itself: a data point on its measure.
+    assert "2 points from" in (await client.get(cycle_path)).text
+    measure = (await admin.ok("GET", f"/cycles/{cycle.id}"))["measure_ids"][0]
+    body = {"measure_id": measure, "date": "2024-09-20", "value": 91}
+    await admin.ok("POST", "/data-points", body, 201)
+    assert "3 points from" in (await client.get(cycle_path)).text
+
+
+async def test_an_observer_never_sees_edit_controls_cached_for_a_facilitator(
+    client, other, app, fran
+) -> None:
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    cycle_path, team_path = _paths(cycle.id, cycle.team_id)
+    await sign_in(client, "fran@example.org")
+    await sign_in(other, "olu@example.org")
+    for _ in range(2):
+        facilitator_cycle = (await client.get(cycle_path)).text
+        facilitator_team = (await client.get(team_path)).text
+        assert "Edit this cycle" in facilitator_cycle and "Enter a data point" in facilitator_cycle
+        assert "Post a cycle" in facilitator_team
+
+        observed_cycle = (await other.get(cycle_path)).text
+        observed_team = (await other.get(team_path)).text
+        for page in (observed_cycle, observed_team):
+            assert "Edit this cycle" not in page and "Post a cycle" not in page
+            assert "Enter a data point" not in page and "Record the link" not in page
+            assert "Fran Facilitator" not in page and "Olu Observer" in page
+            assert len(_tokens(page)) == 1  # the sign-out form's token only, Olu's own
+            assert _tokens(page).isdisjoint(_tokens(facilitator_cycle))
+    assert page_cache_of(app).hits >= 4
+
+
+async def test_an_observer_first_does_not_hide_the_facilitators_controls(
+    client, other, fran
+) -> None:
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    cycle_path, team_path = _paths(cycle.id, cycle.team_id)
+    await sign_in(other, "olu@example.org")
+    assert "Edit this cycle" not in (await other.get(cycle_path)).text
+    assert "Post a cycle" not in (await other.get(team_path)).text
+    await sign_in(client, "fran@example.org")
+    assert "Edit this cycle" in (await client.get(cycle_path)).text
+    assert "Post a cycle" in (await client.get(team_path)).text
+
+
+async def test_cached_forms_carry_each_viewers_own_csrf_token(client, other, app, fran) -> None:
+    cycle_id = fran["cycles"][TITLE]
+    await sign_in(client, "fran@example.org")
+    await sign_in(other, "ana.ruiz@cedar.example")  # a member of the cycle's team
+    fran_page = (await client.get(f"/cycles/{cycle_id}")).text
+    hits = page_cache_of(app).hits
+    ana_page = (await other.get(f"/cycles/{cycle_id}")).text
+    assert page_cache_of(app).hits == hits + 1  # the same fragment as Fran's
+    assert str(CSRF_PLACEHOLDER) not in fran_page and str(CSRF_PLACEHOLDER) not in ana_page
+    fran_tokens, ana_tokens = _tokens(fran_page), _tokens(ana_page)
+    assert len(fran_tokens) == 1 and len(ana_tokens) == 1 and fran_tokens != ana_tokens
+    assert "Ana Ruiz" in ana_page.split("</header>")[0]
+    assert "Fran Facilitator" not in ana_page
+    measure = re.search(r'<option value="(\d+)">Weekly attendance', ana_page)
+    assert measure
+    posted = await other.post(
+        f"/cycles/{cycle_id}/data",
+        data={"csrf_token": ana_tokens.pop(), "measure_id": measure.group(1), "date": "2024-09-20",
+              "value": "92"},
+    )  # fmt: skip
+    assert posted.status_code == 303, posted.text
+    assert "3 points from" in (await client.get(f"/cycles/{cycle_id}")).text
+
+
+async def test_user_text_that_spells_the_placeholder_stays_text(client, admin, fran) -> None:
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    sneaky = f"x {CSRF_PLACEHOLDER} y"
+    await admin.ok("PATCH", f"/cycles/{cycle.id}", {"version": cycle.version, "title": sneaky})
+    await sign_in(client, "fran@example.org")
+    page = (await client.get(f"/cycles/{cycle.id}")).text
+    token = next(iter(_tokens(page)))
+    assert "x &lt;!--nic:csrf-token--&gt; y" in page
+    assert f"x {token} y" not in page
+
+
+def page_cache_of(app: Any) -> FragmentCache:
+    class _Request:  # page_cache only needs request.app
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+    return page_cache(_Request(app))  # type: ignore[arg-type]
+
+
+def test_the_cache_is_bounded_and_keyed_on_the_stamp() -> None:
+    cache = FragmentCache(max_entries=2, max_chars=10)
+    stamp = Stamp(1, datetime(2025, 1, 1), 5, date(2025, 1, 2))
+    cache.put("a", stamp, "A", 4)
+    assert cache.get("a", stamp) == "A"
+    assert cache.get("a", Stamp(1, datetime(2025, 1, 1), 6, date(2025, 1, 2))) is None
+    assert cache.get("a", Stamp(1, datetime(2025, 1, 1), 5, date(2025, 1, 3))) is None
+    assert cache.get("a", Stamp(1, datetime(2024, 1, 1), 5, date(2025, 1, 2))) is None
+    cache.put("b", stamp, "B", 4)
+    cache.get("a", stamp)  # a is now the most recently used
+    cache.put("c", stamp, "C", 4)
+    assert len(cache) == 2 and cache.get("b", stamp) is None and cache.get("a", stamp) == "A"
+    cache.put("d", stamp, "D", 9)  # too big to keep anything else
+    assert len(cache) == 1 and cache.get("d", stamp) == "D"

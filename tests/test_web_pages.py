@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from communities.services.communities import assign_role
 from communities.services.people import update_person
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
+from core.models import User
+from core.web.session import VISIT_GAP
 from tests.test_web_auth import PASSWORD, sign_in
 
 SMALL = Path(__file__).parent / "data" / "small-community.yaml"
@@ -157,3 +160,17 @@ async def test_team_page_pages_through_many_cycles(client, world, admin) -> None
     assert "Newer cycles" in second
     junk = await client.get(f"/communities/cedar-valley/teams/{north}?page=abc")
     assert junk.status_code == 200 and "Page 1 of 2" in junk.text
+
+
+async def test_reloading_home_within_a_visit_writes_nothing(client, world) -> None:
+    await sign_in(client, "olu@example.org")
+    await client.get("/")
+    first = (await User.get(email="olu@example.org")).last_seen_at
+    assert first is not None
+    await client.get("/")
+    assert (await User.get(email="olu@example.org")).last_seen_at == first
+    earlier = first - VISIT_GAP - timedelta(seconds=1)
+    await User.filter(email="olu@example.org").update(last_seen_at=earlier)
+    page = (await client.get("/")).text
+    assert f"since {earlier:%Y-%m-%d %H:%M} UTC" in page
+    assert (await User.get(email="olu@example.org")).last_seen_at > first

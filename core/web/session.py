@@ -7,7 +7,7 @@ signs out every other session of that user.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from starlette.requests import Request
@@ -70,11 +70,20 @@ async def session_actor(request: Request) -> Actor | None:
     return actor
 
 
+VISIT_GAP = timedelta(seconds=60)
+"""Openings of home closer than this to the recorded visit are part of that visit."""
+
+
 async def mark_visit(user: dict[str, Any]) -> datetime | None:
     """Record a visit to the home page; return the previous one (``None`` the first time).
 
     ``user`` is the :func:`session_user` row, read at the start of this request, so the
-    previous visit costs no query of its own.
+    previous visit costs no query of its own. Opening home again within :data:`VISIT_GAP`
+    of the recorded visit writes nothing (a reload is not a write), so "since your last
+    visit" may start up to that much before the previous opening.
     """
-    await User.filter(id=user["id"]).update(last_seen_at=timezone.now())
-    return cast(datetime | None, user.get("last_seen_at"))
+    previous = cast(datetime | None, user.get("last_seen_at"))
+    now = timezone.now()
+    if previous is None or not timedelta(0) <= now - previous < VISIT_GAP:
+        await User.filter(id=user["id"]).update(last_seen_at=now)
+    return previous

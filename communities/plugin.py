@@ -44,8 +44,9 @@ def nic_models() -> dict[str, dict[str, Any]]:
 @hookimpl
 def nic_api_operations() -> list[Operation]:
     from communities.api.operations import all_operations
+    from communities.flow.api import flow_operations
 
-    return all_operations()
+    return all_operations() + flow_operations()
 
 
 @hookimpl
@@ -71,8 +72,9 @@ def nic_node_kinds() -> list[NodeKind]:
 @hookimpl
 def nic_cli_commands() -> list[Command]:
     from communities.cli import COMMANDS
+    from communities.flow.cli import COMMANDS as GRAPH_COMMANDS
 
-    return list(COMMANDS)
+    return [*COMMANDS, *GRAPH_COMMANDS]
 
 
 @hookimpl

@@ -18,18 +18,30 @@ def content_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     return content
 
 
-def topological(content: nx.DiGraph) -> list[str]:
-    """Nodes in topological order; links recorded against the calendar (a loop) are
-    broken by dropping, within each loop, the edges that point back in the order of
-    the nodes' ids, so one bad record cannot stop an analysis."""
+def topological(graph: nx.MultiDiGraph, content: nx.DiGraph) -> list[str]:
+    """The content graph's nodes in topological order.
+
+    Links may form a loop when two pieces of work dated the same day informed each other.
+    Inside each such loop (a strongly connected component) only the edges that run
+    forward in (date, id) order are kept, which breaks every loop the same way each time
+    and in linear time, so one odd record cannot stop an analysis.
+    """
     try:
         return list(nx.topological_sort(content))
     except nx.NetworkXUnfeasible:
-        for loop in list(nx.simple_cycles(content)):
-            for u, v in zip(loop, loop[1:] + loop[:1], strict=True):
-                if v < u and content.has_edge(u, v):
+        pass
+
+    def rank(node: str) -> tuple[date, str]:
+        return node_date(graph.nodes[node]) or date.min, node
+
+    for component in nx.strongly_connected_components(content):
+        if len(component) < 2 and not any(content.has_edge(n, n) for n in component):
+            continue
+        for u in component:
+            for v in [v for v in content.successors(u) if v in component]:
+                if rank(v) <= rank(u):
                     content.remove_edge(u, v)
-        return list(nx.topological_sort(content))
+    return list(nx.topological_sort(content))
 
 
 def earliest_descendants(
@@ -44,7 +56,7 @@ def earliest_descendants(
     Dynamic programming over the content graph in reverse topological order: linear in
     its edges times ``k``, never a search per node.
     """
-    order = topological(content)
+    order = topological(graph, content)
     best: dict[str, list[tuple[date, str]]] = {}
     for node in reversed(order):
         candidates: dict[str, date] = {}

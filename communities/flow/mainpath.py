@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from communities.flow.schema import is_content_edge
+from communities.flow.content import content_graph, topological
 
 
 @dataclass(frozen=True)
@@ -35,23 +35,12 @@ class MainPath:
 def content_dag(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, list[str]]:
     """The content edges of ``graph`` as a simple DAG, and its nodes in topological order.
 
-    Parallel content edges between two nodes (of different kinds) collapse into one.
-    Nodes with no content edge are left out. Raises ``ValueError`` naming the nodes of
-    a cycle if the content edges contain one (a self-loop included): learning links
-    should run from earlier work to later, so a cycle means wrong data (a date or a
-    link), and breaking it silently would change every count downstream of it.
+    Parallel content edges between two nodes (of different kinds) collapse into one;
+    nodes with no content edge are left out; a loop (work dated the same day informing
+    each other) is broken as :func:`communities.flow.content.topological` describes.
     """
-    dag = nx.DiGraph()
-    dag.add_edges_from((u, v) for u, v, data in graph.edges(data=True) if is_content_edge(data))
-    try:
-        order = list(nx.topological_sort(dag))
-    except nx.NetworkXUnfeasible:
-        cycle = [u for u, _ in nx.find_cycle(dag)]
-        raise ValueError(
-            "content edges form a cycle, so there is no main path; fix the links or dates"
-            f" of: {' -> '.join([*cycle, cycle[0]])}"
-        ) from None
-    return dag, order
+    dag = content_graph(graph)
+    return dag, topological(graph, dag)
 
 
 def search_path_counts(graph: nx.MultiDiGraph) -> dict[tuple[str, str], int]:
@@ -66,8 +55,8 @@ def search_path_counts(graph: nx.MultiDiGraph) -> dict[tuple[str, str], int]:
     a topological order, so the cost is linear in nodes + edges (the counts are exact
     integers and can grow very large on long chains).
 
-    The DAG is :func:`content_dag`: parallel edges collapse, a cycle raises
-    ``ValueError``. Keys are ``(source, target)`` node ids.
+    The DAG is :func:`content_dag`: parallel edges collapse, loops are broken. Keys are
+    ``(source, target)`` node ids.
     """
     return _search_path_counts(*content_dag(graph))
 

@@ -157,6 +157,8 @@ def _endpoint(op: Operation, plugins: PluginHost) -> Callable[[Request], Awaitab
             return error_response(InternalError("internal error; the site log has the details"))
         if op.status == 204:
             return Response(status_code=204)
+        if isinstance(result, Response):  # a download rather than JSON
+            return result
         return json_response(result, op.status)
 
     endpoint.__name__ = op.operation_id

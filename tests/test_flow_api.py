@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from communities.exchange import load_community, read_document
+from communities.flow import load_graph
 from communities.flow.exports import read_csv_zip, read_dl, read_gexf, read_graphml, read_json
 from core.context import Actor, ServiceContext
 from tests.scratch import run_nic, scratch_database
@@ -169,3 +172,18 @@ def test_graph_commands(tmp_path: Path) -> None:
         bad = run_nic("graph", "trace", "cedar-valley", "cycle:999999", database=url,
                       cwd=tmp_path, check=False)  # fmt: skip
         assert bad.returncode != 0 and "not in this community" in bad.stderr
+
+        # The notebook entry point, from a plain script and from inside a running event
+        # loop (as in Jupyter).
+        graph = load_graph(url, "cedar-valley")
+        assert graph.graph["communities"] == ["cedar-valley"] and graph.number_of_nodes() == 11
+
+        async def in_a_notebook() -> Any:
+            return load_graph(url, ["cedar-valley"], as_of=date(2024, 9, 15))
+
+        early = asyncio.run(in_a_notebook())
+        assert [d["label"] for _, d in early.nodes(data=True) if d["kind"] == "cycle"] == [
+            "Huddle with three advisors"
+        ]
+        with pytest.raises(LookupError, match="no community 'nowhere'"):
+            load_graph(url, "nowhere")

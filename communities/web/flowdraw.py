@@ -1,0 +1,505 @@
+"""The knowledge flow drawn as inline SVG on the server: the team graph, a team's work.
+
+Two drawings, both plain functions of plain data (no database):
+
+* :func:`team_graph_svg`, the team → team flow graph in layers: district teams in the
+  top row, school teams below, other teams at the bottom. Within a layer, teams are
+  ordered by the barycentre of their neighbours (one sweep down, one up; Sugiyama,
+  Tagawa & Toda 1981) so that ties cross less; a layer of more than
+  :data:`MAX_PER_ROW` teams wraps onto further rows. (``networkx.multipartite_layout``
+  would need numpy, which is not a dependency; this is the same layering, with the
+  ordering it leaves out.) Edge width grows with the number of links.
+* :func:`work_svg`, a drill-down: one row per team, its work placed left to right by
+  date (stacked in a few lanes where dates crowd), and the content edges between
+  rows.
+
+Every element a script needs carries ``data-`` attributes (id, level or kind, weight,
+label) and a ``<title>`` that browsers show on hover, so the drawings explain
+themselves without JavaScript. Every text is XML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+LEVELS = ("district", "school", "other")
+LEVEL_NAMES = {"district": "District", "school": "School", "other": "Other"}
+MAX_PER_ROW = 7
+
+_SLOT = 170.0  # horizontal room per team
+_ROW = 130.0  # vertical distance between team rows
+_LEFT, _TOP, _RIGHT, _BOTTOM = 78.0, 56.0, 16.0, 84.0
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+Point = tuple[float, float]
+
+
+def esc(text: object) -> str:
+    """Text made safe for XML content and attribute values."""
+    return html.escape(_INVALID_XML.sub("", str(text)), quote=True)
+
+
+def short(label: str, width: int = 20) -> str:
+    return label if len(label) <= width else label[: width - 1] + "\u2026"
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def tag(name: str, body: str | None = None, **attrs: object) -> str:
+    """An element; attribute names use ``_`` for ``-`` (``class_`` → ``class``); ``body`` is
+    escaped already; ``None`` attributes are left out."""
+    parts = [name]
+    for key, value in attrs.items():
+        if value is not None:
+            parts.append(f'{key.rstrip("_").replace("_", "-")}="{esc(_fmt(value))}"')
+    opening = " ".join(parts)
+    return f"<{opening}/>" if body is None else f"<{opening}>{body}</{name}>"
+
+
+def _unit(a: Point, b: Point) -> Point:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = math.hypot(dx, dy) or 1.0
+    return dx / length, dy / length
+
+
+def _arrow(tip: Point, direction: Point, length: float, half: float) -> tuple[Point, str]:
+    """The base point of an arrowhead ending at ``tip``, and its polygon's points."""
+    ux, uy = direction
+    base = (tip[0] - ux * length, tip[1] - uy * length)
+    left = (base[0] - uy * half, base[1] + ux * half)
+    right = (base[0] + uy * half, base[1] - ux * half)
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (tip, left, right))
+    return base, points
+
+
+# --- The team graph -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamPlace:
+    """Where a team is drawn, and the row it sits on."""
+
+    x: float
+    y: float
+    r: float
+    row: int
+
+
+def team_layers(teams: nx.DiGraph) -> dict[str, list[str]]:
+    """The teams of each level, ordered to reduce crossings (barycentre heuristic)."""
+    label = {n: str(d.get("label", n)) for n, d in teams.nodes(data=True)}
+    layers: dict[str, list[str]] = {level: [] for level in LEVELS}
+    for node, level in teams.nodes(data="level"):
+        layers[level if level in layers else "other"].append(node)
+    for nodes in layers.values():
+        nodes.sort(key=lambda n: (label[n].casefold(), n))
+    ties: dict[str, dict[str, float]] = {n: {} for n in teams}
+    for u, v, weight in teams.edges(data="weight", default=1):
+        if u != v:
+            ties[u][v] = ties[u].get(v, 0.0) + float(weight)
+            ties[v][u] = ties[v].get(u, 0.0) + float(weight)
+    order = [level for level in LEVELS if layers[level]]
+
+    def spread(nodes: list[str]) -> dict[str, float]:
+        return {n: (i + 0.5) / len(nodes) for i, n in enumerate(nodes)}
+
+    place: dict[str, float] = {}
+    for level in order:
+        place.update(spread(layers[level]))
+    for sweep in (order[1:], list(reversed(order[:-1]))):
+        for level in sweep:
+            others = {n for lv in order if lv != level for n in layers[lv]}
+
+            def centre(node: str, others: set[str] = others) -> tuple[float, str, str]:
+                near = [(place[m], w) for m, w in ties[node].items() if m in others]
+                total = sum(w for _, w in near)
+                mean = sum(p * w for p, w in near) / total if total else place[node]
+                return mean, label[node].casefold(), node
+
+            layers[level].sort(key=centre)
+            place.update(spread(layers[level]))
+    return {level: layers[level] for level in order}
+
+
+def team_layout(teams: nx.DiGraph) -> tuple[dict[str, TeamPlace], list[str], float, float]:
+    """Places of the teams, the level of each row, and the drawing's width and height."""
+    rows: list[tuple[str, list[str]]] = []
+    for level, nodes in team_layers(teams).items():
+        for start in range(0, len(nodes), MAX_PER_ROW):
+            rows.append((level, nodes[start : start + MAX_PER_ROW]))
+    widest = max((len(nodes) for _, nodes in rows), default=1)
+    width = _LEFT + widest * _SLOT + _RIGHT
+    height = _TOP + 18 + max(len(rows) - 1, 0) * _ROW + _BOTTOM
+    total = {
+        n: float(teams.in_degree(n, weight="weight") + teams.out_degree(n, weight="weight"))
+        for n in teams
+    }
+    most = max(total.values(), default=0.0)
+    places: dict[str, TeamPlace] = {}
+    for index, (_, nodes) in enumerate(rows):
+        offset = _LEFT + (widest - len(nodes)) * _SLOT / 2
+        for i, node in enumerate(nodes):
+            r = 14.0 + (12.0 * math.sqrt(total[node] / most) if most else 2.0)
+            places[node] = TeamPlace(offset + (i + 0.5) * _SLOT, _TOP + 18 + index * _ROW, r, index)
+    return places, [level for level, _ in rows], width, height
+
+
+def _team_edge(
+    teams: nx.DiGraph, u: str, v: str, weight: int, most: int, places: dict[str, TeamPlace]
+) -> str:
+    a, b = places[u], places[v]
+    p0, p2 = (a.x, a.y), (b.x, b.y)
+    dx, dy = p2[0] - p0[0], p2[1] - p0[1]
+    length = math.hypot(dx, dy) or 1.0
+    # Bend to the right of the direction of travel, so u → v and v → u stay apart; along a
+    # row, bend further, to pass the teams in between.
+    bend = min(max(30.0, 0.4 * length), 130.0) if a.row == b.row else max(24.0, 0.18 * length)
+    control = ((p0[0] + p2[0]) / 2 - dy / length * bend, (p0[1] + p2[1]) / 2 + dx / length * bend)
+    ux, uy = _unit(p0, control)
+    start = (p0[0] + ux * a.r, p0[1] + uy * a.r)
+    vx, vy = _unit(p2, control)
+    tip = (p2[0] + vx * (b.r + 1), p2[1] + vy * (b.r + 1))
+    stroke = 1.5 + 7.0 * weight / most
+    base, points = _arrow(tip, _unit(control, tip), 7 + 1.3 * stroke, 4 + 0.9 * stroke)
+    path = (
+        f"M{start[0]:.1f},{start[1]:.1f} Q{control[0]:.1f},{control[1]:.1f} "
+        f"{base[0]:.1f},{base[1]:.1f}"
+    )
+    mid = (
+        0.25 * start[0] + 0.5 * control[0] + 0.25 * base[0],
+        0.25 * start[1] + 0.5 * control[1] + 0.25 * base[1],
+    )
+    names = teams.nodes[u].get("label", u), teams.nodes[v].get("label", v)
+    links = f"{weight} link{'s' if weight != 1 else ''}"
+    title = f"{names[0]} \u2192 {names[1]}: {links}"
+    body = "".join(
+        (
+            tag("title", esc(title)),
+            tag("path", class_="flow-hit", d=path),
+            tag("path", class_="flow-line", d=path, stroke_width=round(stroke, 1)),
+            tag("polygon", class_="flow-head", points=points),
+            tag("text", esc(weight), class_="flow-weight", x=mid[0], y=mid[1] + 4),
+        )
+    )
+    level = teams.nodes[u].get("level", "other")
+    return tag(
+        "g",
+        body,
+        class_=f"flow-edge from-{level}",
+        data_id=f"{u}>{v}",
+        data_source=u,
+        data_target=v,
+        data_weight=weight,
+        data_label=title,
+    )
+
+
+def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = None) -> str:
+    """The team flow graph (``TeamFlow.graph``) as an SVG element.
+
+    ``team_url(team)`` gives the link of a team node (the drill-down), if any.
+    """
+    places, row_levels, width, height = team_layout(teams)
+    most = max((int(w) for _, _, w in teams.edges(data="weight", default=1)), default=1) or 1
+    parts = [
+        tag("title", esc("How learning moves between teams")),
+        tag(
+            "desc",
+            esc(
+                "District teams in the top row, school teams below, other teams at the "
+                "bottom. An arrow runs from a team to a team that used its work; the wider "
+                "the arrow, the more links."
+            ),
+        ),
+    ]
+    previous = None
+    for index, level in enumerate(row_levels):
+        if level != previous:
+            parts.append(
+                tag(
+                    "text",
+                    esc(LEVEL_NAMES.get(level, level)),
+                    class_="flow-row-label",
+                    x=8,
+                    y=_TOP + 22 + index * _ROW,
+                )
+            )
+        previous = level
+    edges = sorted(teams.edges(data="weight", default=1), key=lambda e: (e[2], e[0], e[1]))
+    parts.append(
+        tag(
+            "g",
+            "".join(_team_edge(teams, u, v, int(w), most, places) for u, v, w in edges if u != v),
+            class_="flow-edges",
+        )
+    )
+    nodes = []
+    rows = len(row_levels)  # the top row's labels go above the teams, clear of the arrows
+    for node in sorted(places, key=lambda n: (places[n].row, places[n].x)):
+        place, data = places[node], teams.nodes[node]
+        label, level = str(data.get("label", node)), str(data.get("level", "other"))
+        out_w = int(teams.out_degree(node, weight="weight"))
+        in_w = int(teams.in_degree(node, weight="weight"))
+        title = (
+            f"{label} ({LEVEL_NAMES.get(level, level).lower()} team): "
+            f"{out_w} link{'s' if out_w != 1 else ''} out to other teams, {in_w} in"
+        )
+        body = "".join(
+            (
+                tag("title", esc(title)),
+                tag("circle", cx=place.x, cy=place.y, r=round(place.r, 1)),
+                tag(
+                    "text",
+                    esc(short(label)),
+                    class_="flow-label",
+                    x=place.x,
+                    y=place.y - place.r - 7
+                    if place.row == 0 and rows > 1
+                    else place.y + place.r + 15,
+                ),
+            )
+        )
+        attrs: dict[str, object] = {
+            "class_": f"flow-node flow-team level-{level}",
+            "data_id": node,
+            "data_level": level,
+            "data_label": label,
+            "data_weight": out_w + in_w,
+            "data_out": out_w,
+            "data_in": in_w,
+        }
+        if team_url is not None:
+            nodes.append(tag("a", body, href=team_url(node), **attrs))
+        else:
+            nodes.append(tag("g", body, tabindex=0, **attrs))
+    parts.append(tag("g", "".join(nodes), class_="flow-nodes"))
+    return tag(
+        "svg",
+        "".join(parts),
+        xmlns="http://www.w3.org/2000/svg",
+        class_="flow-svg flow-teams",
+        id="flow-teams",
+        viewBox=f"0 0 {width:.0f} {height:.0f}",
+        width=f"{width:.0f}",
+        height=f"{height:.0f}",
+    )
+
+
+# --- A team's work over time ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A piece of work in the drill-down."""
+
+    id: str
+    label: str
+    kind: str
+    team: str
+    day: date | None
+    url: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One team's row: the focus team first, then the teams its work is linked with."""
+
+    team: str
+    label: str
+    level: str
+    items: Sequence[WorkItem]
+
+
+@dataclass(frozen=True)
+class WorkEdge:
+    source: str
+    target: str
+    kind: str
+    day: date | None = None
+
+
+KIND_NAMES = {"cycle": "cycle", "artifact_version": "artifact version"}
+LANES = 4
+_GAP = 12.0  # the least room between two pieces of work in a lane
+_LANE = 16.0
+_ROW_PAD = 12.0
+_WORK_LEFT, _WORK_TOP, _PAD = 180.0, 34.0, 14.0
+MIN_PLOT, MAX_PLOT = 760.0, 4800.0
+
+
+def _ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """Quarter starts between two dates (year starts when there would be more than 12)."""
+    quarters = []
+    year, q = first.year, (first.month - 1) // 3 + 1
+    while date(year, 3 * q - 2, 1) <= last:
+        day = date(year, 3 * q - 2, 1)
+        if day >= first:
+            quarters.append((day, f"{year}Q{q}"))
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    if len(quarters) <= 12:
+        return quarters
+    return [(day, str(day.year)) for day, _ in quarters if day.month == 1]
+
+
+def _lanes(xs: list[float]) -> tuple[list[int], int]:
+    """A lane for each x (sorted), greedily the first with room; how many lanes are used."""
+    ends: list[float] = []
+    lanes = []
+    for x in xs:
+        lane = next((i for i, end in enumerate(ends) if x - end >= _GAP), None)
+        if lane is None and len(ends) < LANES:
+            ends.append(x)
+            lane = len(ends) - 1
+        elif lane is None:  # crowded: share the lane that frees up first
+            lane = min(range(len(ends)), key=lambda i: ends[i])
+        ends[lane] = max(ends[lane], x)
+        lanes.append(lane)
+    return lanes, max(len(ends), 1)
+
+
+def _work_shape(kind: str, x: float, y: float) -> str:
+    if kind == "cycle":
+        return tag("circle", cx=x, cy=y, r=5)
+    if kind == "artifact_version":
+        return tag("rect", x=x - 4.5, y=y - 4.5, width=9, height=9)
+    corners = ((x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y))
+    return tag("polygon", points=" ".join(f"{a:.1f},{b:.1f}" for a, b in corners))
+
+
+def work_svg(rows: Sequence[WorkRow], edges: Sequence[WorkEdge], focus: str) -> str:
+    """One row per team, work left to right by date, arrows for the links between rows."""
+    items = [item for row in rows for item in row.items]
+    days = [item.day for item in items if item.day is not None]
+    first, last = (min(days), max(days)) if days else (date.today(), date.today())
+    busiest = max((len(row.items) for row in rows), default=1)
+    plot = min(MAX_PLOT, max(MIN_PLOT, math.ceil(busiest / LANES) * _GAP * 2.2))
+    span = (last - first).days
+
+    def x_of(day: date | None) -> float:
+        if day is None or span == 0:
+            return _WORK_LEFT + plot / 2
+        return _WORK_LEFT + _PAD + (day - first).days / span * (plot - 2 * _PAD)
+
+    width = _WORK_LEFT + plot + 20
+    where: dict[str, Point] = {}
+    bands, labels, shapes = [], [], []
+    y = _WORK_TOP
+    for index, row in enumerate(rows):
+        ordered = sorted(row.items, key=lambda i: (i.day or first, i.id))
+        xs = [x_of(item.day) for item in ordered]
+        lanes, count = _lanes(xs)
+        height = count * _LANE + 2 * _ROW_PAD
+        bands.append(
+            tag(
+                "rect",
+                class_="flow-band" + (" is-focus" if row.team == focus else ""),
+                x=0,
+                y=y,
+                width=f"{width:.0f}",
+                height=height,
+                data_team=row.team,
+                data_band=index % 2,
+            )
+        )
+        label = f"{row.label} ({LEVEL_NAMES.get(row.level, row.level).lower()})"
+        labels.append(
+            tag(
+                "text",
+                tag("title", esc(label)) + esc(short(row.label, 24)),
+                class_="flow-row-label" + (" is-focus" if row.team == focus else ""),
+                x=8,
+                y=y + height / 2 + 4,
+            )
+        )
+        for item, x, lane in zip(ordered, xs, lanes, strict=True):
+            cy = y + _ROW_PAD + lane * _LANE + _LANE / 2
+            where[item.id] = (x, cy)
+            kind = KIND_NAMES.get(item.kind, item.kind)
+            details = [kind, row.label]
+            if item.day is not None:
+                details.append(item.day.isoformat())
+            if item.status:
+                details.append(item.status)
+            title = f"{item.label} ({', '.join(details)})"
+            attrs: dict[str, object] = {
+                "class_": f"flow-node flow-work kind-{item.kind}",
+                "data_id": item.id,
+                "data_kind": item.kind,
+                "data_team": item.team,
+                "data_label": item.label,
+                "data_date": item.day.isoformat() if item.day else None,
+                "data_status": item.status,
+            }
+            body = tag("title", esc(title)) + _work_shape(item.kind, x, cy)
+            if item.url:
+                shapes.append(tag("a", body, href=item.url, **attrs))
+            else:
+                shapes.append(tag("g", body, tabindex=0, **attrs))
+        y += height
+    axis = []
+    for day, text in _ticks(first, last):
+        x = x_of(day)
+        axis.append(tag("line", class_="flow-tick", x1=x, x2=x, y1=_WORK_TOP - 6, y2=y))
+        axis.append(tag("text", esc(text), class_="flow-tick-label", x=x + 3, y=_WORK_TOP - 10))
+    focus_ids = {item.id for row in rows if row.team == focus for item in row.items}
+    lines = []
+    for edge in edges:
+        if edge.source not in where or edge.target not in where:
+            continue
+        (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
+        down = 1.0 if y2 > y1 else -1.0
+        tip = (x2, y2 - down * 6)
+        middle = (y1 + tip[1]) / 2
+        base, points = _arrow(tip, (0.0, down), 6, 3.5)
+        path = (
+            f"M{x1:.1f},{y1:.1f} C{x1:.1f},{middle:.1f} "
+            f"{x2:.1f},{middle:.1f} {base[0]:.1f},{base[1]:.1f}"
+        )
+        direction = "out" if edge.source in focus_ids else "in"
+        title = f"{edge.kind.replace('_', ' ')}" + (f", {edge.day.isoformat()}" if edge.day else "")
+        lines.append(
+            tag(
+                "g",
+                tag("title", esc(title))
+                + tag("path", class_="flow-line", d=path)
+                + tag("polygon", class_="flow-head", points=points),
+                class_=f"flow-edge flow-{direction}",
+                data_id=f"{edge.source}>{edge.target}",
+                data_source=edge.source,
+                data_target=edge.target,
+                data_kind=edge.kind,
+                data_date=edge.day.isoformat() if edge.day else None,
+                data_label=title,
+            )
+        )
+    height = y + 12
+    body = "".join(
+        (
+            tag("title", esc("Work over time, and the links between teams")),
+            tag("g", "".join(bands), class_="flow-bands"),
+            tag("g", "".join(axis), class_="flow-axis"),
+            tag("g", "".join(labels), class_="flow-row-labels"),
+            tag("g", "".join(lines), class_="flow-edges"),
+            tag("g", "".join(shapes), class_="flow-nodes"),
+        )
+    )
+    return tag(
+        "svg",
+        body,
+        xmlns="http://www.w3.org/2000/svg",
+        class_="flow-svg flow-work-svg",
+        id="flow-work",
+        viewBox=f"0 0 {width:.0f} {height:.0f}",
+        width=f"{width:.0f}",
+        height=f"{height:.0f}",
+    )

@@ -334,7 +334,7 @@ _GAP = 12.0  # the least room between two pieces of work in a lane
 _LANE = 16.0
 _ROW_PAD = 12.0
 _WORK_LEFT, _WORK_TOP, _PAD = 180.0, 34.0, 14.0
-MIN_PLOT, MAX_PLOT = 760.0, 4800.0
+MIN_PLOT, MAX_PLOT = 900.0, 4800.0
 
 
 def _ticks(first: date, last: date) -> list[tuple[date, str]]:

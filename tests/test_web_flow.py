@@ -13,8 +13,9 @@ import pytest
 
 from communities.exchange import load_community, read_document
 from communities.models import ArtifactVersion, Cycle, Team
-from communities.schemas import CommunityCreate, RoleAssign, TeamCreate, TeamUpdate
+from communities.schemas import CommunityCreate, LinkCreate, RoleAssign, TeamCreate, TeamUpdate
 from communities.services.communities import assign_role, create_community
+from communities.services.links import record_link
 from communities.services.teams import create_team, update_team
 from communities.web.flow_pages import as_of_choices, quarter_end
 from communities.web.flowdraw import WorkItem, WorkRow, team_graph_svg, work_svg
@@ -110,6 +111,18 @@ async def test_the_page_draws_the_team_graph_with_its_weights(olu, world) -> Non
     evolution = text.split('id="h-evolution"')[1].split("</section>")[0]
     assert "2024Q4" in evolution and "<td>2</td><td>50%</td>" in evolution  # one of two crosses
     assert '<script src="/static/flow.js" defer></script>' in text
+
+
+async def test_a_new_link_shows_on_the_next_visit(olu, world) -> None:
+    teams = world["teams"]
+    north, south, didt = teams["North SIDT"], teams["South SIDT"], teams["Cedar Valley DIDT"]
+    assert team_edges((await olu.get(FLOW)).text) == {(north, didt): 1, (north, south): 1}
+    pilot = world["cycles"]["District huddle protocol pilot"]
+    link = LinkCreate(source=world["versions"]["South's huddle protocol"], target=pilot)
+    await record_link(world["ctx"], link)
+    after = (await olu.get(FLOW)).text
+    assert team_edges(after) == {(north, didt): 1, (north, south): 1, (south, didt): 1}
+    assert "<td>3</td><td>67%</td>" in after.split('id="h-evolution"')[1]
 
 
 async def test_who_may_see_it(client, world) -> None:

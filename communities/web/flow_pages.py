@@ -13,10 +13,12 @@ drill-down draws at most :data:`WORK_CAP` pieces of one team's work.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 from markupsafe import Markup
@@ -40,7 +42,14 @@ from communities.flow.schema import (
 from communities.flow.silos import silos
 from communities.flow.teamflow import team_flow
 from communities.web import queries
-from communities.web.flowdraw import WorkEdge, WorkItem, WorkRow, team_graph_svg, work_svg
+from communities.web.flowdraw import (
+    WorkEdge,
+    WorkItem,
+    WorkRow,
+    natural,
+    team_graph_svg,
+    work_svg,
+)
 from core.errors import InvalidInput, ServiceError
 from core.jsonutil import dumps
 from core.web.context import signed_in_context
@@ -53,6 +62,7 @@ SILO_LIST = 50
 SILO_DAYS = 90
 KINDS = {CYCLE: "Cycles", ARTIFACT_VERSION: "Artifact versions"}
 DIRECTIONS = ("downstream", "upstream")
+T = TypeVar("T")
 
 
 # --- Filters ---------------------------------------------------------------------------
@@ -241,7 +251,7 @@ def drill_down(graph: nx.MultiDiGraph, slug: str, team: str, filters: Filters) -
         by_team,
         key=lambda t: (
             level_rank.get(nodes[t].get("level", "other"), 3) if t in nodes else 4,
-            str(nodes[t].get("label", t)) if t in nodes else t,
+            natural(str(nodes[t].get("label", t)) if t in nodes else t),
         ),
     ):
         other_data = nodes.get(other, {})
@@ -280,13 +290,30 @@ def _team_choices(teams: nx.DiGraph) -> list[dict[str, str]]:
         {"id": n, "label": str(d.get("label", n)), "level": str(d.get("level", "other"))}
         for n, d in sorted(
             teams.nodes(data=True),
-            key=lambda item: (rank.get(item[1].get("level"), 3), str(item[1].get("label"))),
+            key=lambda item: (
+                rank.get(item[1].get("level"), 3),
+                natural(str(item[1].get("label"))),
+            ),
         )
     ]
 
 
+_analyses: WeakKeyDictionary[nx.MultiDiGraph, dict[Hashable, Any]] = WeakKeyDictionary()
+
+
+def analysis(graph: nx.MultiDiGraph, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per cached (frozen) graph and key: graphs are rebuilt, not changed,
+    when their community changes, so a result lives exactly as long as its graph."""
+    results = _analyses.setdefault(graph, {})
+    if key not in results:
+        results[key] = compute()
+    return cast(T, results[key])
+
+
 def _silo_report(graph: nx.MultiDiGraph, today: date) -> dict[str, Any]:
-    found = silos(graph, within_days=SILO_DAYS, today=today).as_dict(graph)
+    found = analysis(
+        graph, ("silos", today), lambda: silos(graph, within_days=SILO_DAYS, today=today)
+    ).as_dict(graph)
     found["cycles_total"] = len(found["cycles"])
     found["cycles"] = [
         {**item, "url": work_url("", item["id"], graph.nodes[item["id"]])}
@@ -305,11 +332,11 @@ async def flow_page(request: Request) -> Response:
     graph = everything
     if filters.as_of is not None:
         graph = await community_graph(ctx.plugins, [cid], filters.as_of)
-    flow = team_flow(graph)
+    flow = analysis(graph, "team_flow", lambda: team_flow(graph))
     if filters.team is not None and filters.team not in flow.graph:
         filters.errors["team"] = f"{filters.team[:40]!r} is not a team of this community"
         filters.team = None
-    quarters = evolution(everything)
+    quarters = analysis(everything, "evolution", lambda: evolution(everything))
     current = "{}Q{}".format(*quarter_of(filters.as_of)) if filters.as_of else None
     evolution_rows = [
         {
@@ -320,9 +347,16 @@ async def flow_page(request: Request) -> Response:
         }
         for q in quarters
     ]
-    brokers = service.broker_report(graph, filters.as_of, BROKERS)
-    for item in brokers["items"]:
-        item["url"] = f"/communities/{slug}/people/{item['person'].partition(':')[2]}"
+    brokers = analysis(
+        graph, "brokers", lambda: service.broker_report(graph, filters.as_of, BROKERS)
+    )
+    brokers = {
+        **brokers,
+        "items": [
+            {**item, "url": f"/communities/{slug}/people/{item['person'].partition(':')[2]}"}
+            for item in brokers["items"]
+        ],
+    }
     labels = {n: str(d.get("label", n)) for n, d in flow.graph.nodes(data=True)}
     links = sorted(
         flow.graph.edges(data="weight"), key=lambda e: (-e[2], labels[e[0]], labels[e[1]])

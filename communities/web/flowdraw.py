@@ -20,18 +20,21 @@ themselves without JavaScript. Every text is XML-escaped.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
 LEVELS = ("district", "school", "other")
 LEVEL_NAMES = {"district": "District", "school": "School", "other": "Other"}
 MAX_PER_ROW = 7
+LABELLED_EDGES = 40  # beyond this many arrows, their numbers are left to the tooltips
 
 _SLOT = 170.0  # horizontal room per team
 _ROW = 130.0  # vertical distance between team rows
@@ -46,21 +49,35 @@ def esc(text: object) -> str:
     return html.escape(_INVALID_XML.sub("", str(text)), quote=True)
 
 
+def natural(label: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts "School 2" before "School 10"."""
+    parts = re.split(r"(\d+)", label.casefold())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+
+
 def short(label: str, width: int = 20) -> str:
     return label if len(label) <= width else label[: width - 1] + "\u2026"
 
 
-def _fmt(value: object) -> str:
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+@functools.cache
+def _attribute(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def tag(name: str, body: str | None = None, **attrs: object) -> str:
     """An element; attribute names use ``_`` for ``-`` (``class_`` → ``class``); ``body`` is
-    escaped already; ``None`` attributes are left out."""
+    escaped already; ``None`` attributes are left out, floats get one decimal."""
     parts = [name]
     for key, value in attrs.items():
-        if value is not None:
-            parts.append(f'{key.rstrip("_").replace("_", "-")}="{esc(_fmt(value))}"')
+        if value is None:
+            continue
+        if isinstance(value, float):
+            text = f"{value:.1f}"
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = esc(value)
+        parts.append(f'{_attribute(key)}="{text}"')
     opening = " ".join(parts)
     return f"<{opening}/>" if body is None else f"<{opening}>{body}</{name}>"
 
@@ -101,7 +118,7 @@ def team_layers(teams: nx.DiGraph) -> dict[str, list[str]]:
     for node, level in teams.nodes(data="level"):
         layers[level if level in layers else "other"].append(node)
     for nodes in layers.values():
-        nodes.sort(key=lambda n: (label[n].casefold(), n))
+        nodes.sort(key=lambda n: (natural(label[n]), n))
     ties: dict[str, dict[str, float]] = {n: {} for n in teams}
     for u, v, weight in teams.edges(data="weight", default=1):
         if u != v:
@@ -119,11 +136,11 @@ def team_layers(teams: nx.DiGraph) -> dict[str, list[str]]:
         for level in sweep:
             others = {n for lv in order if lv != level for n in layers[lv]}
 
-            def centre(node: str, others: set[str] = others) -> tuple[float, str, str]:
+            def centre(node: str, others: set[str] = others) -> tuple[Any, ...]:
                 near = [(place[m], w) for m, w in ties[node].items() if m in others]
                 total = sum(w for _, w in near)
                 mean = sum(p * w for p, w in near) / total if total else place[node]
-                return mean, label[node].casefold(), node
+                return mean, natural(label[node]), node
 
             layers[level].sort(key=centre)
             place.update(spread(layers[level]))
@@ -154,7 +171,13 @@ def team_layout(teams: nx.DiGraph) -> tuple[dict[str, TeamPlace], list[str], flo
 
 
 def _team_edge(
-    teams: nx.DiGraph, u: str, v: str, weight: int, most: int, places: dict[str, TeamPlace]
+    teams: nx.DiGraph,
+    u: str,
+    v: str,
+    weight: int,
+    most: int,
+    places: dict[str, TeamPlace],
+    labelled: bool,
 ) -> str:
     a, b = places[u], places[v]
     p0, p2 = (a.x, a.y), (b.x, b.y)
@@ -169,6 +192,8 @@ def _team_edge(
     vx, vy = _unit(p2, control)
     tip = (p2[0] + vx * (b.r + 1), p2[1] + vy * (b.r + 1))
     stroke = 1.5 + 7.0 * weight / most
+    # Light ties recede, heavy ones stand out (inline, so that highlighting can override).
+    fade = f"opacity:{0.35 + 0.55 * weight / most:.2f}"
     base, points = _arrow(tip, _unit(control, tip), 7 + 1.3 * stroke, 4 + 0.9 * stroke)
     path = (
         f"M{start[0]:.1f},{start[1]:.1f} Q{control[0]:.1f},{control[1]:.1f} "
@@ -185,9 +210,11 @@ def _team_edge(
         (
             tag("title", esc(title)),
             tag("path", class_="flow-hit", d=path),
-            tag("path", class_="flow-line", d=path, stroke_width=round(stroke, 1)),
-            tag("polygon", class_="flow-head", points=points),
-            tag("text", esc(weight), class_="flow-weight", x=mid[0], y=mid[1] + 4),
+            tag("path", class_="flow-line", d=path, stroke_width=round(stroke, 1), style=fade),
+            tag("polygon", class_="flow-head", points=points, style=fade),
+            tag("text", esc(weight), class_="flow-weight", x=mid[0], y=mid[1] + 4)
+            if labelled
+            else "",
         )
     )
     level = teams.nodes[u].get("level", "other")
@@ -238,7 +265,11 @@ def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = No
     parts.append(
         tag(
             "g",
-            "".join(_team_edge(teams, u, v, int(w), most, places) for u, v, w in edges if u != v),
+            "".join(
+                _team_edge(teams, u, v, int(w), most, places, len(edges) <= LABELLED_EDGES)
+                for u, v, w in edges
+                if u != v
+            ),
             class_="flow-edges",
         )
     )
@@ -450,7 +481,8 @@ def work_svg(rows: Sequence[WorkRow], edges: Sequence[WorkEdge], focus: str) -> 
     for day, text in _ticks(first, last):
         x = x_of(day)
         axis.append(tag("line", class_="flow-tick", x1=x, x2=x, y1=_WORK_TOP - 6, y2=y))
-        axis.append(tag("text", esc(text), class_="flow-tick-label", x=x + 3, y=_WORK_TOP - 10))
+        if x < width - 48:
+            axis.append(tag("text", esc(text), class_="flow-tick-label", x=x + 3, y=_WORK_TOP - 10))
     focus_ids = {item.id for row in rows if row.team == focus for item in row.items}
     lines = []
     for edge in edges:

@@ -23,6 +23,7 @@ from typing import Any, cast
 from communities.models import CommunityRole, Membership
 from core.context import Actor
 from core.hookspecs import hookimpl
+from core.prepared import PreparedValues
 
 READ_ROLES = frozenset({"facilitator", "member", "researcher", "observer"})
 RULES: dict[str, frozenset[str]] = {
@@ -51,16 +52,22 @@ def roles_remembered() -> Iterator[None]:
         _remembered.reset(token)
 
 
+_ROLE = PreparedValues(
+    CommunityRole,
+    lambda user_id, community_id: CommunityRole.filter(
+        user_id=user_id, community_id=community_id
+    ).values("role"),
+)
+
+
 async def role_of(actor: Actor, community_id: int) -> str | None:
     if actor.user_id is None:
         return None
     memo, key = _remembered.get(), ("role", actor.user_id, community_id)
     if memo is not None and key in memo:
         return cast(str | None, memo[key])
-    rows = await CommunityRole.filter(user_id=actor.user_id, community_id=community_id).values_list(
-        "role", flat=True
-    )
-    role = str(rows[0]) if rows else None
+    rows = await _ROLE(actor.user_id, community_id)
+    role = str(rows[0]["role"]) if rows else None
     if memo is not None:
         memo[key] = role
     return role

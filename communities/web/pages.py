@@ -24,6 +24,7 @@ from communities.web.page_cache import (
 )
 from core.errors import NotFound
 from core.nodes import NodeRef
+from core.prepared import PreparedValues
 from core.web.context import signed_in_context
 from core.web.csrf import FIELD
 from core.web.render import panels, render
@@ -217,12 +218,18 @@ async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
     return context
 
 
+_CYCLE_STAMP = PreparedValues(
+    Cycle,
+    lambda cycle_id: Cycle.filter(id=cycle_id).values(
+        "community_id", "team_id", *(f"community__{name}" for name in STAMP_FIELDS)
+    ),
+)
+
+
 async def cycle_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     cycle_id = request.path_params["cycle_id"]
-    rows = await Cycle.filter(id=cycle_id).values(
-        "community_id", "team_id", *(f"community__{name}" for name in STAMP_FIELDS)
-    )
+    rows = await _CYCLE_STAMP(cycle_id)
     if not rows:
         raise NotFound(f"no cycle {cycle_id}")
     row = rows[0]

@@ -11,6 +11,7 @@ from communities.models import Artifact, Community, CommunityRole, Cycle, Member
 from communities.permissions import readable_community_ids
 from core.context import Actor, ServiceContext
 from core.errors import NotFound
+from core.prepared import PreparedValues
 
 CYCLE_SUMMARY = (
     "id",
@@ -25,11 +26,28 @@ CYCLE_SUMMARY = (
 )
 
 
+_COMMUNITY_BY_SLUG = PreparedValues(
+    Community,
+    lambda slug: Community.filter(slug=slug).values(
+        "id", "slug", "name", "description", "method", "time_zone", "created_at", "change_counter"
+    ),
+)
+_ALL_STAMPS = PreparedValues(
+    Community, lambda: Community.all().values("id", "created_at", "change_counter")
+)
+_ROLE_STAMPS = PreparedValues(
+    CommunityRole,
+    lambda user_id: CommunityRole.filter(user_id=user_id).values(
+        id="community_id",
+        created_at="community__created_at",
+        change_counter="community__change_counter",
+    ),
+)
+
+
 async def community_by_slug(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     """The community (with what stamps its cached page fragments), once the actor may read it."""
-    rows = await Community.filter(slug=slug).values(
-        "id", "slug", "name", "description", "method", "time_zone", "created_at", "change_counter"
-    )
+    rows = await _COMMUNITY_BY_SLUG(slug)
     if not rows:
         raise NotFound(f"There is no community {slug!r}.")
     await ctx.authorize("read", community_id=rows[0]["id"])
@@ -91,24 +109,28 @@ async def recent_artifacts(community_id: int, limit: int = 10) -> list[dict[str,
 async def readable_stamps(actor: Actor) -> list[tuple[int, datetime, int]]:
     """``(id, created_at, change_counter)`` of each community the actor may read, by id."""
     if actor.is_admin:
-        rows = await Community.all().values_list("id", "created_at", "change_counter")
+        rows = await _ALL_STAMPS()
     elif actor.user_id is None:
         return []
     else:
-        rows = await CommunityRole.filter(user_id=actor.user_id).values_list(
-            "community_id", "community__created_at", "community__change_counter"
-        )
-    return sorted((int(i), created, int(counter)) for i, created, counter in rows)
+        rows = await _ROLE_STAMPS(actor.user_id)
+    return sorted((int(r["id"]), r["created_at"], int(r["change_counter"])) for r in rows)
+
+
+_MY_TEAMS = PreparedValues(
+    Membership,
+    lambda day, user_id: (
+        Membership.filter(active_on(day), person__user_id=user_id)
+        .order_by("team__name")
+        .values("team_id", "team__name", "role", "team__community__slug", "team__community__name")
+    ),
+)
 
 
 async def my_teams(actor: Actor, day: date) -> list[dict[str, Any]]:
     if actor.user_id is None:
         return []
-    return list(
-        await Membership.filter(active_on(day), person__user_id=actor.user_id)
-        .order_by("team__name")
-        .values("team_id", "team__name", "role", "team__community__slug", "team__community__name")
-    )
+    return await _MY_TEAMS(day, actor.user_id)
 
 
 async def recent_artifacts_of_team(team_id: int, limit: int = 50) -> list[dict[str, Any]]:

@@ -15,9 +15,18 @@ from tortoise import timezone
 
 from core.context import Actor
 from core.models import User
+from core.prepared import PreparedValues
 
 SESSION_USER = "uid"
 SESSION_FINGERPRINT = "pfp"
+
+
+_ACTIVE_USER = PreparedValues(
+    User,
+    lambda user_id: User.filter(id=user_id, is_active=True).values(
+        "id", "email", "name", "is_admin", "password_hash", "last_seen_at"
+    ),
+)
 
 
 def _fingerprint(password_hash: str) -> str:
@@ -45,9 +54,7 @@ async def session_user(request: Request) -> dict[str, Any] | None:
     user = None
     user_id = request.session.get(SESSION_USER)
     if isinstance(user_id, int):
-        rows = await User.filter(id=user_id, is_active=True).values(
-            "id", "email", "name", "is_admin", "password_hash", "last_seen_at"
-        )
+        rows = await _ACTIVE_USER(user_id)
         if rows and _fingerprint(rows[0]["password_hash"]) == request.session.get(
             SESSION_FINGERPRINT
         ):

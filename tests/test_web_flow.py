@@ -95,6 +95,7 @@ async def test_the_page_draws_the_team_graph_with_its_weights(olu, world) -> Non
     # North's huddle reached the district team (n2 -> d1) and South adapted its protocol.
     assert team_edges(text) == {(north, didt): 1, (north, south): 1}
     graph = svg(text, "flow-teams")
+    assert f'data-source="{north}" data-target="{didt}" data-level="school&gt;district"' in graph
     assert "<title>North SIDT \u2192 Cedar Valley DIDT: 1 link</title>" in graph
     assert graph.count("<polygon") == 2  # an arrowhead per edge
     # District teams in the top row, school teams below.
@@ -198,6 +199,10 @@ async def test_trace_returns_the_downstream_work_as_json(olu, world) -> None:
     up = await olu.get(TRACE, params={"node": cycles["District huddle protocol pilot"],
                                       "direction": "upstream"})  # fmt: skip
     assert start in {w["id"] for w in up.json()["work"]}
+    until = await olu.get(TRACE, params={"node": start, "until": "2024-10-15"})
+    assert {w["id"] for w in until.json()["work"]} == {
+        cycles["Huddle with all grade 9 advisors"], versions["Advisory huddle protocol"],
+    }  # fmt: skip
     # Before the district's pilot began, North's learning had not reached it.
     early = await olu.get(TRACE, params={"node": start, "as_of": "2024-10-31"})
     assert cycles["District huddle protocol pilot"] not in {w["id"] for w in early.json()["work"]}

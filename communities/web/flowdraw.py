@@ -225,6 +225,7 @@ def _team_edge(
         data_id=f"{u}>{v}",
         data_source=u,
         data_target=v,
+        data_level=f"{level}>{teams.nodes[v].get('level', 'other')}",
         data_weight=weight,
         data_label=title,
     )
@@ -466,6 +467,7 @@ def work_svg(rows: Sequence[WorkRow], edges: Sequence[WorkEdge], focus: str) -> 
                 "class_": f"flow-node flow-work kind-{item.kind}",
                 "data_id": item.id,
                 "data_kind": item.kind,
+                "data_level": row.level,
                 "data_team": item.team,
                 "data_label": item.label,
                 "data_date": item.day.isoformat() if item.day else None,

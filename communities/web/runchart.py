@@ -20,6 +20,7 @@ Standard library only; deterministic output; every text is XML-escaped.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import html
 import itertools
@@ -167,9 +168,19 @@ class _Frame:
         return self.bottom - share * (self.bottom - self.top)
 
 
+_SPECIAL = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _esc(text: str) -> str:
     """Text made safe for XML content and attribute values."""
+    if _SPECIAL.search(text) is None:  # most texts: nothing to drop or escape
+        return text
     return html.escape(_INVALID_XML.sub("", text), quote=True)
+
+
+@functools.cache
+def _attribute_name(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
 
 
 def _num(value: float) -> str:
@@ -181,9 +192,14 @@ def _num(value: float) -> str:
 def _tag(name: str, body: str | None = None, look: Look | None = None, **attrs: object) -> str:
     """An element with ``look`` then ``attrs`` (``_`` as ``-``); ``body`` is escaped already."""
     parts = [name]
-    for key, value in {**(look or {}), **attrs}.items():
-        text = f"{value:.1f}" if isinstance(value, float) else str(value)
-        parts.append(f'{key.rstrip("_").replace("_", "-")}="{_esc(text)}"')
+    for key, value in ({**look, **attrs} if look else attrs).items():
+        if isinstance(value, float):
+            text = f"{value:.1f}"
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = _esc(str(value))
+        parts.append(f'{_attribute_name(key)}="{text}"')
     opening = " ".join(parts)
     return f"<{opening}/>" if body is None else f"<{opening}>{body}</{name}>"
 
@@ -269,13 +285,19 @@ def _marker(frame: _Frame, marker: Marker, row: int) -> str:
     return _tag("g", line + text, class_=kind, font_weight="bold" if marker.current else "normal")
 
 
+@functools.cache
+def _circle_opening(classes: tuple[str, ...]) -> str:
+    """``<circle`` with the looks of its classes and the classes (the same for many points)."""
+    look = {k: v for name, look in _POINT_LOOKS if name in classes for k, v in look.items()}
+    return _tag("circle", None, look, class_=" ".join(classes)).removesuffix("/>")
+
+
 def _circle(point: Point, x: float, y: float, classes: list[str], unit: str) -> str:
     """One data point with a tooltip; signal points look different, not only in colour."""
-    look = {k: v for name, look in _POINT_LOOKS if name in classes for k, v in look.items()}
     flags = ", ".join(name.removeprefix("nic-") for name in classes[1:])
     note = f"{point.date.isoformat()}: {_num(point.value)}{unit and ' ' + unit}"
-    tip = _tag("title", _esc(note + (f" ({flags})" if flags else "")))
-    circle = _tag("circle", tip, look, class_=" ".join(classes), cx=x, cy=y)
+    tip = f"<title>{_esc(note + (f' ({flags})' if flags else ''))}</title>"
+    circle = f'{_circle_opening(tuple(classes))} cx="{x:.1f}" cy="{y:.1f}">{tip}</circle>'
     if "nic-astro" not in classes:
         return circle
     diamond = f"M{x:.1f},{y - 10:.1f} l10,10 l-10,10 l-10,-10 Z"

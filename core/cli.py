@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,11 +116,43 @@ def _configure_user_token(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="a label for the token")
 
 
+def keep_nagle_off() -> None:
+    """Make uvicorn's own listening socket say it is TCP, so connections get TCP_NODELAY.
+
+    With ``--workers N`` uvicorn binds the listener itself with ``proto`` 0; accepted
+    connections inherit it, asyncio then leaves Nagle's algorithm on, and on Linux every
+    keep-alive request after the first waits about 40 ms for the client's delayed ACK
+    (uvicorn issue #3149). One worker is not affected: asyncio binds that listener.
+    """
+    global _nagle_off
+    if _nagle_off:
+        return
+    from uvicorn.config import Config
+
+    bind = Config.bind_socket
+
+    def bind_socket(self: Config) -> socket.socket:
+        sock = bind(self)
+        if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto != 0:
+            return sock
+        tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
+        tcp.set_inheritable(True)
+        return tcp
+
+    Config.bind_socket = bind_socket  # type: ignore[method-assign]
+    _nagle_off = True
+
+
+_nagle_off = False
+
+
 def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     import uvicorn
 
     if ctx.serve_after is None:
         ctx.settings.require_secret_key()
+    if getattr(args, "workers", 1) > 1:
+        keep_nagle_off()
     uvicorn.run(
         "core.asgi:app",
         host=getattr(args, "host", "127.0.0.1"),

@@ -15,12 +15,12 @@ import networkx as nx
 
 from communities.flow.brokers import brokers
 from communities.flow.cache import community_graph, memoized
-from communities.flow.evolution import evolution
+from communities.flow.evolution import QuarterMeasures, evolution
 from communities.flow.mainpath import main_path
 from communities.flow.reach import downstream, upstream
 from communities.flow.resilience import cut_people, fragmentation
-from communities.flow.silos import silos
-from communities.flow.teamflow import team_flow
+from communities.flow.silos import Silos, silos
+from communities.flow.teamflow import TeamFlow, team_flow
 from communities.services.base import community_id_for_slug
 from core.context import ServiceContext
 from core.errors import InvalidInput
@@ -147,19 +147,30 @@ def report(
     }
 
 
+def team_flow_of(graph: nx.MultiDiGraph) -> TeamFlow:
+    return memoized(graph, "team_flow", lambda: team_flow(graph))
+
+
 def team_flow_report(graph: nx.MultiDiGraph) -> dict[str, Any]:
-    return memoized(graph, "team_flow", lambda: team_flow(graph).as_dict())
+    return team_flow_of(graph).as_dict()
 
 
-def silos_report(graph: nx.MultiDiGraph, within_days: int, today: date | None) -> dict[str, Any]:
+def silos_of(graph: nx.MultiDiGraph, within_days: int, today: date | None) -> Silos:
     if not 0 <= within_days <= 3660:
         raise InvalidInput.field("within_days", "must be between 0 and 3660")
+    day = today or date.today()
     return memoized(
-        graph,
-        ("silos", within_days, today or date.today()),
-        lambda: silos(graph, within_days=within_days, today=today).as_dict(graph),
+        graph, ("silos", within_days, day), lambda: silos(graph, within_days=within_days, today=day)
     )
 
 
+def silos_report(graph: nx.MultiDiGraph, within_days: int, today: date | None) -> dict[str, Any]:
+    return silos_of(graph, within_days, today).as_dict(graph)
+
+
+def evolution_of(graph: nx.MultiDiGraph) -> list[QuarterMeasures]:
+    return memoized(graph, "evolution", lambda: evolution(graph))
+
+
 def evolution_report(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    return memoized(graph, "evolution", lambda: [q.as_dict() for q in evolution(graph)])
+    return [q.as_dict() for q in evolution_of(graph)]

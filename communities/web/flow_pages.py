@@ -13,12 +13,10 @@ drill-down draws at most :data:`WORK_CAP` pieces of one team's work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import urlencode
-from weakref import WeakKeyDictionary
 
 import networkx as nx
 from markupsafe import Markup
@@ -29,7 +27,7 @@ from starlette.routing import Route
 
 from communities.flow import service
 from communities.flow.cache import community_graph
-from communities.flow.evolution import evolution, quarter_of
+from communities.flow.evolution import quarter_of
 from communities.flow.schema import (
     ARTIFACT_VERSION,
     CYCLE,
@@ -39,8 +37,6 @@ from communities.flow.schema import (
     is_content_edge,
     node_date,
 )
-from communities.flow.silos import silos
-from communities.flow.teamflow import team_flow
 from communities.web import queries
 from communities.web.flowdraw import (
     WorkEdge,
@@ -298,22 +294,8 @@ def _team_choices(teams: nx.DiGraph) -> list[dict[str, str]]:
     ]
 
 
-_analyses: WeakKeyDictionary[nx.MultiDiGraph, dict[Hashable, Any]] = WeakKeyDictionary()
-
-
-def analysis(graph: nx.MultiDiGraph, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per cached (frozen) graph and key: graphs are rebuilt, not changed,
-    when their community changes, so a result lives exactly as long as its graph."""
-    results = _analyses.setdefault(graph, {})
-    if key not in results:
-        results[key] = compute()
-    return cast(T, results[key])
-
-
 def _silo_report(graph: nx.MultiDiGraph, today: date) -> dict[str, Any]:
-    found = analysis(
-        graph, ("silos", today), lambda: silos(graph, within_days=SILO_DAYS, today=today)
-    ).as_dict(graph)
+    found = service.silos_report(graph, SILO_DAYS, today)
     found["cycles_total"] = len(found["cycles"])
     found["cycles"] = [
         {**item, "url": work_url("", item["id"], graph.nodes[item["id"]])}
@@ -332,11 +314,11 @@ async def flow_page(request: Request) -> Response:
     graph = everything
     if filters.as_of is not None:
         graph = await community_graph(ctx.plugins, [cid], filters.as_of)
-    flow = analysis(graph, "team_flow", lambda: team_flow(graph))
+    flow = service.team_flow_of(graph)
     if filters.team is not None and filters.team not in flow.graph:
         filters.errors["team"] = f"{filters.team[:40]!r} is not a team of this community"
         filters.team = None
-    quarters = analysis(everything, "evolution", lambda: evolution(everything))
+    quarters = service.evolution_of(everything)
     current = "{}Q{}".format(*quarter_of(filters.as_of)) if filters.as_of else None
     evolution_rows = [
         {
@@ -347,9 +329,7 @@ async def flow_page(request: Request) -> Response:
         }
         for q in quarters
     ]
-    brokers = analysis(
-        graph, "brokers", lambda: service.broker_report(graph, filters.as_of, BROKERS)
-    )
+    brokers = service.broker_report(graph, filters.as_of, BROKERS)
     brokers = {
         **brokers,
         "items": [

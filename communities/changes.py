@@ -1,21 +1,34 @@
-"""Keeps each community's change counter: every domain event raises it by one.
+"""Keeps each community's change counter: every write to a community's data raises it.
 
-Anything derived from a community (the knowledge-flow graph, reports) can cache
-by ``(community_id, change_counter)`` and stay correct when several app
-processes share one database.
+Anything derived from a community (the knowledge-flow graph, rendered pages,
+reports) can cache by ``(community_id, change_counter)`` and stay correct when
+several app processes share one database.
+
+Every write service runs its writes inside ``async with community_write(id):``,
+which opens the write's one transaction and raises the counter in it, so the
+counter moves exactly when the write commits (and not at all when it fails or
+rolls back). The counter is raised first, before the write's own statements:
+every write to a community then locks that community's row first, always in
+the same order. Plugins that write a community's data without the domain
+services call :func:`bump` inside their own transaction (or use
+:func:`community_write`).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
-from communities.models import Community, Team
-from core.hookspecs import hookimpl
+from communities.models import Community
 
 
 async def bump(community_id: int | None) -> None:
+    """Raise a community's change counter by one (in the current transaction, if any)."""
     if community_id is not None:
         await Community.filter(id=community_id).update(change_counter=F("change_counter") + 1)
 
@@ -25,27 +38,13 @@ async def change_counter(community_id: int) -> int:
     return int(cast(Any, rows[0])) if rows else 0
 
 
-@hookimpl
-async def nic_cycle_posted(cycle: dict[str, Any]) -> None:
-    await bump(cycle["community_id"])
+@asynccontextmanager
+async def community_write(community_id: int) -> AsyncIterator[BaseDBAsyncClient]:
+    """One transaction for a write to ``community_id``'s data, raising its change counter.
 
-
-@hookimpl
-async def nic_cycle_completed(cycle: dict[str, Any]) -> None:
-    await bump(cycle["community_id"])
-
-
-@hookimpl
-async def nic_artifact_shared(artifact: dict[str, Any]) -> None:
-    await bump(artifact["community_id"])
-
-
-@hookimpl
-async def nic_link_recorded(link: dict[str, Any]) -> None:
-    await bump(link["community_id"])
-
-
-@hookimpl
-async def nic_membership_changed(membership: dict[str, Any]) -> None:
-    rows = await Team.filter(id=membership["team_id"]).values_list("community_id", flat=True)
-    await bump(cast(Any, rows[0]) if rows else None)
+    Nested inside another transaction it becomes a savepoint of that transaction,
+    as ``in_transaction()`` does.
+    """
+    async with in_transaction() as connection:
+        await bump(community_id)
+        yield connection

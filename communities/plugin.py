@@ -6,13 +6,6 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from communities.changes import (
-    nic_artifact_shared,
-    nic_cycle_completed,
-    nic_cycle_posted,
-    nic_link_recorded,
-    nic_membership_changed,
-)
 from communities.models import Community
 from communities.permissions import nic_permission
 from communities.web.panels import nic_nav_items, nic_panels
@@ -23,11 +16,6 @@ from core.nodes import NodeKind
 
 # Hook implementations that live in their own modules, registered with this plugin.
 __all__ = [
-    "nic_artifact_shared",
-    "nic_cycle_completed",
-    "nic_cycle_posted",
-    "nic_link_recorded",
-    "nic_membership_changed",
     "nic_nav_items",
     "nic_panels",
     "nic_permission",

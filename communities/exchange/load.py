@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from tortoise.transactions import in_transaction
 
 from communities import schemas as s
+from communities.changes import bump
 from communities.exchange.document import (
     ArtifactVersionEntry,
     CommunityDocument,
@@ -562,7 +563,12 @@ async def load_community(
     except ValidationError as exc:
         raise _validation_error(exc, raw, name) from None
     batch = ctx.deferring()
+    # Not community_write(): the community does not exist before the transaction.
+    # The services raise its change counter as they write; the explicit bump at the
+    # end keeps "a load raises the loaded community's counter" true on its own.
     async with in_transaction():
-        summary = await _Loader(batch, doc, raw, name).run(progress)
+        loader = _Loader(batch, doc, raw, name)
+        summary = await loader.run(progress)
+        await bump(loader.community_id)
     await batch.flush()
     return summary

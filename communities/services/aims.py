@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
+from communities.changes import community_write
 from communities.models import Aim, ChangeIdea, Driver, Team
 from communities.schemas import (
     AimCreate,
@@ -68,7 +67,7 @@ async def create_aim(ctx: ServiceContext, data: AimCreate) -> dict[str, Any]:
     await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
-    async with in_transaction():
+    async with community_write(data.community_id):
         aim = await Aim.create(**data.model_dump())
     return await get_row(ctx, AIMS, aim.id)
 
@@ -79,14 +78,15 @@ async def update_aim(ctx: ServiceContext, aim_id: int, data: AimUpdate) -> dict[
     changes = changes_of(data, not_null=("title", "statement"))
     await check_reference(Team, changes.get("team_id"), community_id, "team_id", what="team")
     if changes:
-        await Aim.filter(id=aim_id).update(**changes)
+        async with community_write(community_id):
+            await Aim.filter(id=aim_id).update(**changes)
     return await get_row(ctx, AIMS, aim_id)
 
 
 async def delete_aim(ctx: ServiceContext, aim_id: int) -> None:
     community_id = await community_id_of(Aim, aim_id, "community_id", "aim")
     await ctx.authorize("manage", community_id=community_id)
-    async with in_transaction():
+    async with community_write(community_id):
         await Aim.filter(id=aim_id).delete()
 
 
@@ -101,7 +101,7 @@ async def create_driver(ctx: ServiceContext, data: DriverCreate) -> dict[str, An
             raise InvalidInput.field("parent_id", "belongs to another aim")
         if parent[0]["parent_id"] is not None:
             raise InvalidInput.field("parent_id", "must be a primary driver")
-    async with in_transaction():
+    async with community_write(community_id):
         driver = await Driver.create(**data.model_dump())
     return await get_row(ctx, DRIVERS, driver.id)
 
@@ -111,14 +111,15 @@ async def update_driver(ctx: ServiceContext, driver_id: int, data: DriverUpdate)
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("title", "description"))
     if changes:
-        await Driver.filter(id=driver_id).update(**changes)
+        async with community_write(community_id):
+            await Driver.filter(id=driver_id).update(**changes)
     return await get_row(ctx, DRIVERS, driver_id)
 
 
 async def delete_driver(ctx: ServiceContext, driver_id: int) -> None:
     community_id = await community_id_of(Driver, driver_id, "aim__community_id", "driver")
     await ctx.authorize("manage", community_id=community_id)
-    async with in_transaction():
+    async with community_write(community_id):
         await Driver.filter(id=driver_id).delete()
 
 
@@ -128,7 +129,7 @@ async def create_change_idea(ctx: ServiceContext, data: ChangeIdeaCreate) -> dic
     )
     await ctx.authorize("manage", community_id=community_id)
     await check_reference(Team, data.team_id, community_id, "team_id", what="team")
-    async with in_transaction():
+    async with community_write(community_id):
         idea = await ChangeIdea.create(**data.model_dump())
     return await get_row(ctx, CHANGE_IDEAS, idea.id)
 
@@ -143,7 +144,8 @@ async def update_change_idea(
     changes = changes_of(data, not_null=("title", "description", "stage"))
     await check_reference(Team, changes.get("team_id"), community_id, "team_id", what="team")
     if changes:
-        await ChangeIdea.filter(id=idea_id).update(**changes)
+        async with community_write(community_id):
+            await ChangeIdea.filter(id=idea_id).update(**changes)
     return await get_row(ctx, CHANGE_IDEAS, idea_id)
 
 
@@ -152,4 +154,5 @@ async def delete_change_idea(ctx: ServiceContext, idea_id: int) -> None:
         ChangeIdea, idea_id, "driver__aim__community_id", "change idea"
     )
     await ctx.authorize("manage", community_id=community_id)
-    await ChangeIdea.filter(id=idea_id).delete()
+    async with community_write(community_id):
+        await ChangeIdea.filter(id=idea_id).delete()

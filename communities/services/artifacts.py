@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.models import Artifact, ArtifactVersion, Person, Team
 from communities.schemas import (
     ArtifactCreate,
@@ -94,7 +94,7 @@ async def create_artifact(ctx: ServiceContext, data: ArtifactCreate) -> dict[str
     await check_reference(
         Artifact, data.derived_from_id, data.community_id, "derived_from_id", what="artifact"
     )
-    async with in_transaction():
+    async with community_write(data.community_id):
         artifact = await Artifact.create(**data.model_dump())
     return await get_artifact(ctx, artifact.id)
 
@@ -110,7 +110,8 @@ async def update_artifact(
         # Vouching that something is "known good" (or no longer) is the community's call.
         await ctx.authorize("manage", community_id=current["community_id"])
     if changes:
-        await Artifact.filter(id=artifact_id).update(**changes)
+        async with community_write(current["community_id"]):
+            await Artifact.filter(id=artifact_id).update(**changes)
     row = await get_artifact(ctx, artifact_id)
     if vetting and vetting != "draft" and current["vetting"] == "draft":
         await ctx.emit("artifact_shared", artifact=row, team_ids=row["shared_with_ids"])
@@ -120,7 +121,7 @@ async def update_artifact(
 async def delete_artifact(ctx: ServiceContext, artifact_id: int) -> None:
     current = await get_artifact(ctx, artifact_id)
     await _authorize_artifact(ctx, current["community_id"], current["team_id"])
-    async with in_transaction():
+    async with community_write(current["community_id"]):
         versions = await ArtifactVersion.filter(artifact_id=artifact_id).values_list(
             "id", flat=True
         )
@@ -136,7 +137,7 @@ async def share_artifact(
     await _authorize_artifact(ctx, current["community_id"], current["team_id"])
     team_ids = sorted(set(data.team_ids))
     await check_references(Team, team_ids, current["community_id"], "team_ids", "team")
-    async with in_transaction():
+    async with community_write(current["community_id"]):
         artifact = await Artifact.get(id=artifact_id)
         new = [t for t in team_ids if t not in current["shared_with_ids"]]
         if new:
@@ -159,7 +160,7 @@ async def add_artifact_version(
     await check_reference(
         Person, data.author_id, current["community_id"], "author_id", what="person"
     )
-    async with in_transaction():
+    async with community_write(current["community_id"]):
         last = (
             await ArtifactVersion.filter(artifact_id=artifact_id)
             .order_by("-number")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from communities.changes import bump, community_write
 from communities.models import Community, CommunityRole
 from communities.schemas import CommunityCreate, CommunityUpdate, RoleAssign
 from communities.services.base import Listing, changes_of, get_row
@@ -52,6 +53,7 @@ async def create_community(ctx: ServiceContext, data: CommunityCreate) -> dict[s
     try:
         async with in_transaction():
             community = await Community.create(**data.model_dump())
+            await bump(community.id)
     except IntegrityError:
         raise Conflict(
             f"a community with slug {data.slug!r} exists", {"slug": "already taken"}
@@ -67,7 +69,8 @@ async def update_community(
     changes = changes_of(data, not_null="all")
     _check_time_zone(changes.get("time_zone"))
     if changes:
-        await Community.filter(id=community_id).update(**changes)
+        async with community_write(community_id):
+            await Community.filter(id=community_id).update(**changes)
     return await get_row(ctx, COMMUNITIES, community_id)
 
 
@@ -89,7 +92,7 @@ async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) 
     except (InvalidInput, NotFound) as exc:
         problem = next(iter(exc.fields.values()), exc.message)
         raise InvalidInput.field("user_email", problem) from None
-    async with in_transaction():
+    async with community_write(community_id):
         existing = await CommunityRole.filter(community_id=community_id, user_id=user["id"]).first()
         if existing is None:
             existing = await CommunityRole.create(
@@ -104,6 +107,7 @@ async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) 
 async def remove_role(ctx: ServiceContext, community_id: int, user_id: int) -> None:
     await get_row(ctx, COMMUNITIES, community_id)
     await ctx.authorize("manage", community_id=community_id)
-    deleted = await CommunityRole.filter(community_id=community_id, user_id=user_id).delete()
-    if not deleted:
-        raise NotFound(f"user {user_id} has no role in community {community_id}")
+    async with community_write(community_id):
+        deleted = await CommunityRole.filter(community_id=community_id, user_id=user_id).delete()
+        if not deleted:
+            raise NotFound(f"user {user_id} has no role in community {community_id}")

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from tortoise import timezone
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.choices import CYCLE_PHASES, TERMINAL_STATUSES
 from communities.models import ChangeIdea, Cycle, CycleRevision, Measure, Person, Team
 from communities.schemas import CycleAdvance, CycleCreate, CycleUpdate
@@ -163,7 +163,7 @@ async def post_cycle(ctx: ServiceContext, data: CycleCreate) -> dict[str, Any]:
     for name, value in list(values.items()):
         if value is None and name.startswith(("plan_", "do_", "study_", "act_r", "act_n")):
             values[name] = ""
-    async with in_transaction():
+    async with community_write(community_id):
         cycle = await Cycle.create(community_id=community_id, **values)
         await _set_relations(cycle, relations)
     row = await get_cycle(ctx, cycle.id)
@@ -204,7 +204,7 @@ async def update_cycle(ctx: ServiceContext, cycle_id: int, data: CycleUpdate) ->
     relations: dict[str, Any] = {
         k: changes.pop(k) for k in ("author_ids", "measure_ids") if k in changes
     }
-    async with in_transaction():
+    async with community_write(community_id):
         updated = await Cycle.filter(id=cycle_id, version=data.version).update(
             **changes, version=data.version + 1, updated_at=timezone.now()
         )
@@ -274,7 +274,7 @@ async def advance_cycle(ctx: ServiceContext, cycle_id: int, data: CycleAdvance) 
     if target in TERMINAL_STATUSES and current["actual_end"] is None:
         start = current["actual_start"]
         changes["actual_end"] = max(today, start) if start else today
-    async with in_transaction():
+    async with community_write(current["community_id"]):
         updated = await Cycle.filter(id=cycle_id, version=data.version).update(
             **changes, version=data.version + 1, updated_at=timezone.now()
         )
@@ -292,7 +292,7 @@ async def delete_cycle(ctx: ServiceContext, cycle_id: int) -> None:
     await ctx.authorize(
         "write_team", community_id=current["community_id"], team_id=current["team_id"]
     )
-    async with in_transaction():
+    async with community_write(current["community_id"]):
         await forget_nodes([f"cycle:{cycle_id}"])
         if not await Cycle.filter(id=cycle_id).delete():
             raise NotFound(f"no cycle {cycle_id}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.models import Innovation, InnovationVersion
 from communities.schemas import InnovationCreate, InnovationUpdate, InnovationVersionCreate
 from communities.services.base import Listing, changes_of, community_id_of, get_row
@@ -34,7 +34,7 @@ async def create_innovation(ctx: ServiceContext, data: InnovationCreate) -> dict
     await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     try:
-        async with in_transaction():
+        async with community_write(data.community_id):
             innovation = await Innovation.create(**data.model_dump())
     except IntegrityError:
         raise Conflict("an innovation with that name exists", {"name": "already taken"}) from None
@@ -49,7 +49,8 @@ async def update_innovation(
     changes = changes_of(data, not_null="all")
     try:
         if changes:
-            await Innovation.filter(id=innovation_id).update(**changes)
+            async with community_write(community_id):
+                await Innovation.filter(id=innovation_id).update(**changes)
     except IntegrityError:
         raise Conflict("an innovation with that name exists", {"name": "already taken"}) from None
     return await get_row(ctx, INNOVATIONS, innovation_id)
@@ -58,7 +59,7 @@ async def update_innovation(
 async def delete_innovation(ctx: ServiceContext, innovation_id: int) -> None:
     community_id = await community_id_of(Innovation, innovation_id, "community_id", "innovation")
     await ctx.authorize("manage", community_id=community_id)
-    async with in_transaction():
+    async with community_write(community_id):
         await Innovation.filter(id=innovation_id).delete()
 
 
@@ -68,7 +69,7 @@ async def add_innovation_version(
     """Release the next numbered version; its date may not precede the previous one."""
     community_id = await community_id_of(Innovation, innovation_id, "community_id", "innovation")
     await ctx.authorize("manage", community_id=community_id)
-    async with in_transaction():
+    async with community_write(community_id):
         last = (
             await InnovationVersion.filter(innovation_id=innovation_id)
             .order_by("-number")

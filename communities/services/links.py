@@ -7,8 +7,8 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.models import LearningLink
 from communities.schemas import LinkCreate
 from communities.services.base import Listing, get_row
@@ -95,7 +95,7 @@ async def record_link(ctx: ServiceContext, data: LinkCreate) -> dict[str, Any]:
     if target.date and when < target.date:
         raise InvalidInput.field("date", f"must not be before the target's date ({target.date})")
     try:
-        async with in_transaction():
+        async with community_write(target.community_id):
             link = await LearningLink.create(
                 community_id=target.community_id,
                 source=str(NodeRef.parse(data.source)),
@@ -123,7 +123,8 @@ async def delete_link(ctx: ServiceContext, link_id: int) -> None:
         found = await kinds[ref.kind].resolve([ref.id]) if ref.kind in kinds else {}
         infos.append(found.get(ref.id, NodeInfo(row["community_id"], None, text)))
     await _authorize(ctx, infos[0], infos[1])
-    await LearningLink.filter(id=link_id).delete()
+    async with community_write(row["community_id"]):
+        await LearningLink.filter(id=link_id).delete()
 
 
 async def forget_nodes(refs: list[str]) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from tortoise.transactions import in_transaction
-
+from communities.changes import community_write
 from communities.models import Cycle, DataPoint, Measure, Team
 from communities.schemas import DataPointCreate, MeasureCreate, MeasureUpdate
 from communities.services.base import (
@@ -52,7 +51,7 @@ async def create_measure(ctx: ServiceContext, data: MeasureCreate) -> dict[str, 
     await check_community(data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     await _scope(data.team_id, data.community_id, ctx)
-    async with in_transaction():
+    async with community_write(data.community_id):
         measure = await Measure.create(**data.model_dump())
     return await get_row(ctx, MEASURES, measure.id)
 
@@ -69,14 +68,15 @@ async def update_measure(
         )
         await _scope(changes["team_id"], current["community_id"], ctx)
     if changes:
-        await Measure.filter(id=measure_id).update(**changes)
+        async with community_write(current["community_id"]):
+            await Measure.filter(id=measure_id).update(**changes)
     return await get_row(ctx, MEASURES, measure_id)
 
 
 async def delete_measure(ctx: ServiceContext, measure_id: int) -> None:
     current = await get_row(ctx, MEASURES, measure_id)
     await _scope(current["team_id"], current["community_id"], ctx)
-    async with in_transaction():
+    async with community_write(current["community_id"]):
         await Measure.filter(id=measure_id).delete()
 
 
@@ -88,7 +88,7 @@ async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, A
     community_id = measure[0]["community_id"]
     await _scope(measure[0]["team_id"], community_id, ctx)
     await check_reference(Cycle, data.cycle_id, community_id, "cycle_id", what="cycle")
-    async with in_transaction():
+    async with community_write(community_id):
         point = await DataPoint.create(**data.model_dump())
     return await get_row(ctx, DATA_POINTS, point.id)
 
@@ -97,4 +97,5 @@ async def delete_data_point(ctx: ServiceContext, point_id: int) -> None:
     community_id = await community_id_of(DataPoint, point_id, "measure__community_id", "data point")
     team = await DataPoint.filter(id=point_id).values_list("measure__team_id", flat=True)
     await _scope(cast(Any, team[0]), community_id, ctx)
-    await DataPoint.filter(id=point_id).delete()
+    async with community_write(community_id):
+        await DataPoint.filter(id=point_id).delete()

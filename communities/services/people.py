@@ -7,8 +7,8 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.models import Membership, Organization, Person, Team
 from communities.schemas import (
     MembershipCreate,
@@ -81,7 +81,7 @@ async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, An
         values["email"] = values["email"].lower()
     await _check_person(data.community_id, values)
     try:
-        async with in_transaction():
+        async with community_write(data.community_id):
             person = await Person.create(**values)
     except IntegrityError:
         raise _email_taken() from None
@@ -97,7 +97,8 @@ async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate)
     await _check_person(community_id, changes)
     try:
         if changes:
-            await Person.filter(id=person_id).update(**changes)
+            async with community_write(community_id):
+                await Person.filter(id=person_id).update(**changes)
     except IntegrityError:
         raise _email_taken() from None
     return await get_row(ctx, PEOPLE, person_id)
@@ -106,7 +107,7 @@ async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate)
 async def delete_person(ctx: ServiceContext, person_id: int) -> None:
     community_id = await community_id_of(Person, person_id, "community_id", "person")
     await ctx.authorize("manage", community_id=community_id)
-    async with in_transaction():
+    async with community_write(community_id):
         await Person.filter(id=person_id).delete()
 
 
@@ -139,7 +140,7 @@ async def add_membership(ctx: ServiceContext, data: MembershipCreate) -> dict[st
     await ctx.authorize("manage", community_id=community_id)
     await check_reference(Person, data.person_id, community_id, "person_id", what="person")
     _check_dates(data.start_date, data.end_date)
-    async with in_transaction():
+    async with community_write(community_id):
         await _check_overlap(data.person_id, data.team_id, data.start_date, data.end_date)
         membership = await Membership.create(**data.model_dump())
     row = await get_row(ctx, MEMBERSHIPS, membership.id)
@@ -156,7 +157,7 @@ async def update_membership(
     changes = changes_of(data, not_null=("role", "start_date"))
     merged = {**current, **changes}
     _check_dates(merged["start_date"], merged["end_date"])
-    async with in_transaction():
+    async with community_write(community_id):
         await _check_overlap(
             current["person_id"], current["team_id"], merged["start_date"], merged["end_date"],
             exclude=membership_id,
@@ -180,7 +181,8 @@ async def end_membership(
             f"membership {membership_id} already ended on {current['end_date']}",
             {"end_date": "already ended"},
         )
-    await Membership.filter(id=membership_id).update(end_date=data.end_date)
+    async with community_write(community_id):
+        await Membership.filter(id=membership_id).update(end_date=data.end_date)
     row = await get_row(ctx, MEMBERSHIPS, membership_id)
     await ctx.emit("membership_changed", membership=row, change="ended")
     return row
@@ -190,5 +192,6 @@ async def delete_membership(ctx: ServiceContext, membership_id: int) -> None:
     current = await get_row(ctx, MEMBERSHIPS, membership_id)
     community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
-    await Membership.filter(id=membership_id).delete()
+    async with community_write(community_id):
+        await Membership.filter(id=membership_id).delete()
     await ctx.emit("membership_changed", membership=current, change="deleted")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.choices import CORE_TEAM_KINDS
 from communities.models import Cycle, Organization, Team
 from communities.schemas import OrganizationCreate, OrganizationUpdate, TeamCreate, TeamUpdate
@@ -48,7 +48,7 @@ async def create_organization(ctx: ServiceContext, data: OrganizationCreate) -> 
     await check_community(data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     try:
-        async with in_transaction():
+        async with community_write(data.community_id):
             org = await Organization.create(**data.model_dump())
     except IntegrityError:
         raise Conflict(
@@ -65,7 +65,8 @@ async def update_organization(
     changes = changes_of(data, not_null="all")
     try:
         if changes:
-            await Organization.filter(id=org_id).update(**changes)
+            async with community_write(community_id):
+                await Organization.filter(id=org_id).update(**changes)
     except IntegrityError:
         raise Conflict("an organization with that name exists", {"name": "already taken"}) from None
     return await get_row(ctx, ORGANIZATIONS, org_id)
@@ -74,7 +75,8 @@ async def update_organization(
 async def delete_organization(ctx: ServiceContext, org_id: int) -> None:
     community_id = await community_id_of(Organization, org_id, "community_id", "organization")
     await ctx.authorize("manage", community_id=community_id)
-    await Organization.filter(id=org_id).delete()
+    async with community_write(community_id):
+        await Organization.filter(id=org_id).delete()
 
 
 async def _check_team(
@@ -106,7 +108,7 @@ async def create_team(ctx: ServiceContext, data: TeamCreate) -> dict[str, Any]:
     values = data.model_dump()
     await _check_team(ctx, data.community_id, values)
     try:
-        async with in_transaction():
+        async with community_write(data.community_id):
             team = await Team.create(**values)
     except IntegrityError:
         raise Conflict(f"a team named {data.name!r} exists", {"name": "already taken"}) from None
@@ -120,7 +122,8 @@ async def update_team(ctx: ServiceContext, team_id: int, data: TeamUpdate) -> di
     await _check_team(ctx, community_id, changes, team_id)
     try:
         if changes:
-            await Team.filter(id=team_id).update(**changes)
+            async with community_write(community_id):
+                await Team.filter(id=team_id).update(**changes)
     except IntegrityError:
         raise Conflict("a team with that name exists", {"name": "already taken"}) from None
     return await get_row(ctx, TEAMS, team_id)
@@ -129,7 +132,7 @@ async def update_team(ctx: ServiceContext, team_id: int, data: TeamUpdate) -> di
 async def delete_team(ctx: ServiceContext, team_id: int) -> None:
     community_id = await community_id_of(Team, team_id, "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
-    async with in_transaction():
+    async with community_write(community_id):
         # The team's cycles go with it; so do the learning links that point at them.
         cycle_ids = await Cycle.filter(team_id=team_id).values_list("id", flat=True)
         await forget_nodes([f"cycle:{c}" for c in cycle_ids])

@@ -13,8 +13,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from tortoise.transactions import in_transaction
 
+from communities.changes import community_write
 from communities.models import ArtifactVersion, ChangeIdea, Cycle, Measure, Membership, Team
 from communities.schemas import CycleAdvance, CycleCreate, CycleUpdate, DataPointCreate, LinkCreate
 from communities.services import cycles as cycle_service
@@ -99,7 +99,7 @@ async def new_cycle_page(request: Request) -> Response:
         return await render(request, "communities/cycle_new.html", context, status=422)
     batch = ctx.deferring()
     try:
-        async with in_transaction():
+        async with community_write(team["community_id"]):
             cycle = await cycle_service.post_cycle(batch, data)
             for source in informed_by:
                 await record_link(

@@ -1,6 +1,6 @@
 """Server time of the home, team and cycle pages on the demo data, against a floor.
 
-    python bench/pages.py [--requests 300] [--workers N]
+    python bench/pages.py [--requests 300] [--workers N | --cold]
 
 Builds the demo database, then drives the app with 1 and with 20 concurrent clients, each
 signed in as the demo facilitator. The floor is a bare Starlette endpoint that runs one raw
@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from communities.web import panels as home_panels
 from core.app import create_app
 from core.db import tortoise_config
 from core.plugins import PluginHost
@@ -66,7 +67,11 @@ def floor_app() -> Starlette:
 
 
 async def measure(
-    client: httpx.AsyncClient, path: str, total: int, concurrency: int
+    client: httpx.AsyncClient,
+    path: str,
+    total: int,
+    concurrency: int,
+    before: Callable[[], None] | None = None,
 ) -> tuple[list[float], float]:
     """Latencies in ms, and the CPU time of this process per request in ms."""
     times: list[float] = []
@@ -74,6 +79,8 @@ async def measure(
 
     async def worker() -> None:
         for _ in queue:
+            if before is not None:
+                before()
             started = time.perf_counter()
             response = await client.get(path)
             times.append((time.perf_counter() - started) * 1000)
@@ -109,7 +116,11 @@ async def pages_of(client: httpx.AsyncClient) -> dict[str, str]:
 
 
 async def table(
-    client: httpx.AsyncClient, floor_client: httpx.AsyncClient, total: int, cpu: bool
+    client: httpx.AsyncClient,
+    floor_client: httpx.AsyncClient,
+    total: int,
+    cpu: bool,
+    before: Callable[[], None] | None = None,
 ) -> None:
     pages = await pages_of(client)
     header = f"{'page':8} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95 / floor':>12}"
@@ -131,14 +142,21 @@ async def table(
         floor_p95 = statistics.quantiles(floor_times, n=20)[18]
         line("floor", concurrency, floor_times, floor_p95, used)
         for name, path in pages.items():
-            await measure(client, path, 10, concurrency)
-            times, used = await measure(client, path, total, concurrency)
+            await measure(client, path, 10, concurrency, before)
+            times, used = await measure(client, path, total, concurrency, before)
             line(name, concurrency, times, floor_p95, used)
 
 
-async def run_in_process(database: Path, total: int) -> None:
+async def run_in_process(database: Path, total: int, cold: bool) -> None:
     settings = Settings(database_url=f"sqlite://{database}", secret_key=SECRET)
     app = create_app(settings)
+
+    def forget() -> None:
+        """Empty the page caches, as a write to the community would make them miss."""
+        if hasattr(app.state, "page_fragments"):
+            app.state.page_fragments.clear()
+        home_panels._recent_cycles.clear()
+
     floor = Starlette(routes=[Route("/floor", floor_endpoint)])
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -148,7 +166,7 @@ async def run_in_process(database: Path, total: int) -> None:
                 transport=httpx.ASGITransport(app=floor), base_url="http://bench"
             ) as floor_client,
         ):
-            await table(client, floor_client, total, cpu=True)
+            await table(client, floor_client, total, cpu=True, before=forget if cold else None)
 
 
 def wait_until_up(url: str, deadline: float) -> None:
@@ -223,6 +241,9 @@ def main() -> int:
         "--workers", type=int, help="serve with `nic serve --workers N` and drive it over HTTP"
     )
     parser.add_argument("--port", type=int, default=8775, help="with --workers (floor: port+1)")
+    parser.add_argument(
+        "--cold", action="store_true", help="in process: every view renders afresh (no cache)"
+    )
     parser.add_argument("--serve-floor", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_floor:
@@ -241,8 +262,8 @@ def main() -> int:
         print(f"Served by `nic serve --workers {args.workers}`, driven over HTTP", flush=True)
         run_served(database, args.requests, args.workers, args.port)
     else:
-        print("In process (ASGI, no network)", flush=True)
-        asyncio.run(run_in_process(database, args.requests))
+        print("In process (ASGI, no network)" + (", no page cache" if args.cold else ""))
+        asyncio.run(run_in_process(database, args.requests, args.cold))
     return 0
 
 

@@ -1,0 +1,241 @@
+"""Everything a plugin author may use, from one module.
+
+``from core.plugin_api import ...`` is the supported way for a plugin to reach NIC
+Platform. What this module exports is kept stable; everything else (other modules of
+``core`` and ``communities``) is private and may change without notice. This module
+only re-exports: it holds no logic of its own, apart from five one-line read
+services named below. It is the one module under ``core/`` that reaches into the
+domain; nothing in ``core`` imports it, so the kernel itself still depends only on
+what its plugin manager collects.
+
+Hooks
+    ``hookimpl``: the marker for hook implementations (the hooks are in
+    ``core/hookspecs.py`` and ``docs/plugins.md``).
+
+Who acts, and errors
+    ``Actor`` (a signed-in user, or ``Actor.system()`` for the operator),
+    ``ServiceContext`` (the actor and the plugin host; ``await ctx.authorize("read",
+    community_id=...)`` asks every plugin's ``nic_permission``: the domain allows
+    ``read``, ``write``, ``write_team``, ``manage`` and ``export`` by community role).
+    Errors every surface translates (HTTP status, API error shape, CLI message):
+    ``ServiceError`` (400), ``InvalidInput`` (422, with ``fields``),
+    ``NotAuthenticated`` (401; a page redirects to sign in), ``PermissionDenied``
+    (403), ``NotFound`` (404), ``Conflict`` (409).
+
+Command line (``nic_cli_commands``)
+    ``Command`` (name, help, configure, run, needs_database) and ``CommandContext``
+    (``settings``, ``plugins``, ``say(text)``). ``system_context(ctx)`` gives the
+    ``ServiceContext`` a command acts with (the operator).
+
+JSON API (``nic_api_operations``)
+    ``Operation``, ``QueryParam``, ``ApiCall`` (``call.ctx``, ``call.path``,
+    ``call.query``, ``call.body``, ``call.page``), ``Page`` and ``paginated(items,
+    total, page)`` for list answers.
+
+Pages (``nic_routes``, ``nic_nav_items``, ``nic_panels``)
+    ``render(request, template, context, status=200)`` renders a page with the
+    signed-in user, navigation and CSRF token (templates get ``csrf_field`` and
+    ``csrf_token``); ``panels(request, page, subject)`` collects the panels plugins
+    give a page of yours; ``NavItem`` and ``Panel`` are what the hooks return.
+    ``signed_in_context(request)`` is the ``ServiceContext`` of a page that needs a
+    signed-in user (others are sent to sign in); ``session_actor(request)`` the
+    actor or ``None``. ``read_form(request)`` is the only way to read a submitted
+    form: it checks the CSRF token (403 when wrong). ``form_values(form, fields,
+    lists)`` and ``validate(model, values)`` turn a form into a pydantic model with
+    a message per field.
+
+Graph (``nic_node_kinds``, ``nic_graph_contributions``)
+    ``NodeKind``, ``NodeInfo``, ``NodeRef`` (``kind:id``), ``GraphContribution``.
+    ``community_graph(plugins, [community_id], as_of)`` is the cached, frozen
+    ``networkx.MultiDiGraph`` of a community; ``readable_graph(ctx, slug, as_of)``
+    the same after checking ``read``. Analyses on a graph: ``downstream``,
+    ``upstream``, ``team_flow``, ``brokers``, ``silos``, ``cut_people``,
+    ``fragmentation``, ``main_path``, ``search_path_counts``, ``evolution``;
+    ``load_graph(database_url, slug)`` for scripts and notebooks (see
+    ``docs/research.md``).
+
+Writing a community's data
+    ``community_write(community_id)``: ``async with community_write(cid):`` opens
+    one transaction and raises the community's change counter in it, so cached
+    graphs and pages of the community are rebuilt after your write commits.
+    ``bump(community_id)`` raises the counter inside a transaction you opened
+    yourself; ``change_counter(community_id)`` reads it.
+
+Domain services plugins may call (each checks the actor's permission)
+    Communities: ``community_by_slug(ctx, slug)`` (the community, after checking
+    ``read``), ``community_id_for_slug(slug)`` (no check),
+    ``readable_community_ids(actor)`` (``None`` means every community: an admin),
+    ``role_of(actor, community_id)``.
+    Teams: ``get_team(ctx, team_id)``, ``list_teams(ctx, filters, page)`` (filters
+    ``community``, ``kind``, ``parent``), ``team_kinds(ctx)``.
+    People: ``get_person(ctx, person_id)``, ``list_people(ctx, filters, page)``
+    (``community``, ``organization``, ``team``), ``list_memberships(ctx, filters,
+    page)`` (``community``, ``team``, ``person``, ``role``, ``active_on``).
+    Cycles: ``get_cycle(ctx, cycle_id)``, ``list_cycles(ctx, filters, page)``
+    (``community``, ``team``, ``status``, ``change_idea``, ``builds_on``, ``from``,
+    ``to``), ``cycle_date(row)``.
+    Learning links: ``record_link(ctx, LinkCreate(...))`` records that one node
+    (any registered kind, yours included) informed another.
+    Lists return ``(rows, total)``; rows are plain dicts as the JSON API shows them.
+
+Domain records, to read
+    ``Community``, ``Team``, ``Person``, ``Membership``, ``Cycle``: Tortoise models a
+    plugin may query (with ``.values()``, in a fixed number of queries) and point
+    foreign keys at (``"communities.Person"``). Change them only through the
+    services above or the JSON API.
+
+Tests
+    pytest fixtures for plugins live in :mod:`core.testing` (a pytest plugin that is
+    active wherever NIC Platform is installed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from communities.changes import bump, change_counter, community_write
+from communities.cli import system_context
+from communities.flow import (
+    brokers,
+    cut_people,
+    downstream,
+    evolution,
+    fragmentation,
+    load_graph,
+    main_path,
+    search_path_counts,
+    silos,
+    team_flow,
+    upstream,
+)
+from communities.flow.cache import community_graph
+from communities.flow.service import readable_graph
+from communities.models import Community, Cycle, Membership, Person, Team
+from communities.permissions import readable_community_ids, role_of
+from communities.schemas import LinkCreate
+from communities.services.base import community_id_for_slug, get_row, list_rows
+from communities.services.cycles import cycle_date, get_cycle, list_cycles
+from communities.services.links import record_link
+from communities.services.people import MEMBERSHIPS, PEOPLE
+from communities.services.teams import TEAMS, team_kinds
+from communities.web.forms import form_values, validate
+from communities.web.queries import community_by_slug
+from core.api.calls import ApiCall, Page
+from core.api.operations import Operation, QueryParam
+from core.api.routing import paginated
+from core.cli import CommandContext
+from core.cli_commands import Command
+from core.context import Actor, ServiceContext
+from core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+)
+from core.hookspecs import hookimpl
+from core.nodes import GraphContribution, NodeInfo, NodeKind, NodeRef
+from core.web.context import signed_in_context
+from core.web.csrf import read_form
+from core.web.render import NavItem, Panel, panels, render
+from core.web.session import session_actor
+
+# The domain has no named read service for teams and people yet: these five
+# delegate to its generic ones, with the same permission checks the JSON API uses.
+
+
+async def get_team(ctx: ServiceContext, team_id: int) -> dict[str, Any]:
+    return await get_row(ctx, TEAMS, team_id)
+
+
+async def list_teams(
+    ctx: ServiceContext, filters: dict[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    return await list_rows(ctx, TEAMS, filters, page)
+
+
+async def get_person(ctx: ServiceContext, person_id: int) -> dict[str, Any]:
+    return await get_row(ctx, PEOPLE, person_id)
+
+
+async def list_people(
+    ctx: ServiceContext, filters: dict[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    return await list_rows(ctx, PEOPLE, filters, page)
+
+
+async def list_memberships(
+    ctx: ServiceContext, filters: dict[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    return await list_rows(ctx, MEMBERSHIPS, filters, page)
+
+
+__all__ = [
+    "Actor",
+    "ApiCall",
+    "Command",
+    "CommandContext",
+    "Community",
+    "Conflict",
+    "Cycle",
+    "GraphContribution",
+    "InvalidInput",
+    "LinkCreate",
+    "Membership",
+    "NavItem",
+    "NodeInfo",
+    "NodeKind",
+    "NodeRef",
+    "NotAuthenticated",
+    "NotFound",
+    "Operation",
+    "Page",
+    "Panel",
+    "PermissionDenied",
+    "Person",
+    "QueryParam",
+    "ServiceContext",
+    "ServiceError",
+    "Team",
+    "brokers",
+    "bump",
+    "change_counter",
+    "community_by_slug",
+    "community_graph",
+    "community_id_for_slug",
+    "community_write",
+    "cut_people",
+    "cycle_date",
+    "downstream",
+    "evolution",
+    "form_values",
+    "fragmentation",
+    "get_cycle",
+    "get_person",
+    "get_team",
+    "hookimpl",
+    "list_cycles",
+    "list_memberships",
+    "list_people",
+    "list_teams",
+    "load_graph",
+    "main_path",
+    "paginated",
+    "panels",
+    "read_form",
+    "readable_community_ids",
+    "readable_graph",
+    "record_link",
+    "render",
+    "role_of",
+    "search_path_counts",
+    "session_actor",
+    "signed_in_context",
+    "silos",
+    "system_context",
+    "team_flow",
+    "team_kinds",
+    "upstream",
+    "validate",
+]

@@ -4,6 +4,11 @@ A hook may return a value or an awaitable; the host resolves both (see
 :meth:`core.plugins.PluginHost.call`). Implementations may accept fewer
 arguments than the spec names, so adding a parameter never breaks a plugin.
 Each hook has a section in ``docs/plugins.md``.
+
+Besides the hooks, a plugin package that has a ``templates/`` or ``static/``
+folder next to its module gets them without a hook: templates are searched like
+those of :func:`nic_template_dirs`, static files are served under
+``/static/plugins/<plugin name>/``.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ import pluggy
 if TYPE_CHECKING:
     from datetime import date
 
+    from pydantic import BaseModel
+    from starlette.applications import Starlette
     from starlette.routing import BaseRoute
 
+    from core.agenda import AgendaItem
     from core.api.operations import Operation
     from core.cli_commands import Command
-    from core.context import Actor
+    from core.context import Actor, ServiceContext
     from core.nodes import GraphContribution, NodeKind
+    from core.settings import Settings
     from core.web.render import NavItem, Panel
 
 hookspec = pluggy.HookspecMarker("nic")
@@ -29,6 +38,29 @@ hookimpl = pluggy.HookimplMarker("nic")
 
 
 # --- start-up -----------------------------------------------------------------
+
+
+@hookspec
+def nic_plugin_config() -> type[BaseModel]:  # type: ignore[empty-body]
+    """The pydantic model of this plugin's settings (build-time).
+
+    The site's ``[plugin.<name>]`` table of ``nic.toml`` is validated against it when
+    the plugin host is built; ``NIC_PLUGIN_<NAME>_<FIELD>`` environment variables
+    override single fields (put secrets there). A bad value stops start-up with a
+    message naming the plugin and the field. Fields typed ``pydantic.SecretStr`` or
+    named with ``password``, ``secret``, ``token`` or ``key`` are shown as ``********``.
+    Read the validated instance with ``plugins.config("<name>")``.
+    """
+
+
+@hookspec
+def nic_startup(app: Starlette, settings: Settings) -> None:
+    """The web app has started: the database is open, no request has been served.
+
+    Called once per app process, before the first request; may be async. A plugin
+    that raises is logged with its name and the site starts all the same. Not called
+    by ``nic`` commands other than ``serve``.
+    """
 
 
 @hookspec
@@ -46,11 +78,6 @@ def nic_team_kinds() -> list[tuple[str, str]]:  # type: ignore[empty-body]
     """Team kinds this plugin adds, as ``(slug, label)`` pairs."""
 
 
-@hookspec
-def nic_cli_commands() -> list[Command]:  # type: ignore[empty-body]
-    """Subcommands of ``nic`` this plugin adds (see :class:`core.cli_commands.Command`)."""
-
-
 # --- web ----------------------------------------------------------------------
 
 
@@ -66,7 +93,22 @@ def nic_api_operations() -> list[Operation]:  # type: ignore[empty-body]
 
 @hookspec
 def nic_template_dirs() -> list[str]:  # type: ignore[empty-body]
-    """Directories of Jinja2 templates, searched after site overrides and before core."""
+    """Directories of Jinja2 templates, searched after site overrides and before core.
+
+    A ``templates/`` folder next to the plugin's module is added without this hook.
+    Keep your templates in a sub-folder named after your plugin (``spaces/list.html``).
+    """
+
+
+@hookspec
+def nic_static_dirs() -> dict[str, str]:  # type: ignore[empty-body]
+    """Directories of static files, by mount name (build-time).
+
+    ``{"spaces": "/path/to/files"}`` serves ``/path/to/files/app.js`` at
+    ``/static/plugins/spaces/app.js``. A ``static/`` folder next to the plugin's module
+    is mounted under the plugin's own name without this hook. Two plugins claiming one
+    mount name, or a directory that does not exist, stop start-up.
+    """
 
 
 @hookspec
@@ -147,4 +189,40 @@ def nic_graph_contributions(  # type: ignore[empty-body]
     Called on every graph build (the build is cached per community change counter, so
     raise the counter with ``communities.changes.bump`` when your contribution changes).
     Read everything in a fixed number of queries, not one per node.
+    """
+
+
+# --- convening --------------------------------------------------------------------
+
+
+@hookspec
+def nic_agenda_items(  # type: ignore[empty-body]
+    community_id: int, since: date | None, until: date
+) -> list[AgendaItem]:
+    """Items this plugin suggests for the agenda of a joint convening of a community.
+
+    ``since`` is the date of the previous convening (``None`` for the first) and
+    ``until`` the date of this one; suggest what happened between them, e.g. cycles
+    finished, learning that has not reached the district team, rubric movement. Return
+    :class:`core.agenda.AgendaItem` values; gather every plugin's with
+    :func:`core.agenda.agenda_items`.
+    """
+
+
+# --- command line -----------------------------------------------------------------
+
+
+@hookspec
+def nic_cli_commands() -> list[Command]:  # type: ignore[empty-body]
+    """Subcommands of ``nic`` this plugin adds (see :class:`core.cli_commands.Command`)."""
+
+
+@hookspec
+def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+    """Add this plugin's demo records to the communities ``nic demo`` just loaded.
+
+    Called once, after the demo communities and the demo users exist, with the
+    database open and ``ctx`` acting as the system (site operator). Create records
+    through your services, in a fixed number of queries per community where you can.
+    A plugin that raises is logged and the demo goes on without its records.
     """

@@ -8,6 +8,7 @@ start-up with a message an operator can act on.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ DEFAULT_DATABASE_URL = "sqlite://nic.sqlite3"
 SETTINGS_FILE = "nic.toml"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_PLUGIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+PLUGIN_ENV_PREFIX = "NIC_PLUGIN_"
+"""``NIC_PLUGIN_<NAME>_<FIELD>`` overrides one field of a plugin's config (see
+:mod:`core.plugin_config`)."""
 
 
 class SettingsError(ValueError):
@@ -33,7 +38,14 @@ class Settings:
     secure_cookies: bool = False
     plugins_enabled: tuple[str, ...] = ()
     plugins_disabled: tuple[str, ...] = ()
-    plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    plugins_blocked: tuple[str, ...] = ()
+    """Plugins never loaded: outside ones and non-essential built-ins (``NIC_PLUGINS_BLOCKED``)."""
+    plugins_autoload: bool = True
+    """Load outside plugins from the ``nic`` entry-point group (``NIC_PLUGINS_AUTOLOAD``)."""
+    plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    """``[plugin.<name>]`` tables of nic.toml, validated by the plugin host."""
+    plugin_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """``NIC_PLUGIN_*`` environment variables, read when settings were loaded."""
 
     @property
     def database_kind(self) -> str:
@@ -71,7 +83,13 @@ def _parse_list(name: str, value: Any) -> tuple[str, ...]:
         items = [str(part).strip() for part in value]
     else:
         raise SettingsError(f"{name}: expected a list of plugin names, got {value!r}")
-    return tuple(item for item in items if item)
+    names = tuple(item for item in items if item)
+    for item in names:
+        if not _PLUGIN_NAME.match(item):
+            raise SettingsError(
+                f"{name}: {item!r} is not a plugin name (letters, digits, '_', '-' and '.')"
+            )
+    return names
 
 
 def _check_database_url(name: str, url: str) -> str:
@@ -125,11 +143,20 @@ def load_settings(
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
         raise SettingsError("plugins: expected a table with `enabled` and `disabled` lists")
+    unknown = sorted(set(plugins) - {"enabled", "disabled", "blocked", "autoload"})
+    if unknown:
+        raise SettingsError(f"{file_path}: unknown setting 'plugins.{unknown[0]}'")
     enabled = _parse_list(
         "NIC_PLUGINS_ENABLED", env.get("NIC_PLUGINS_ENABLED", plugins.get("enabled", ()))
     )
     disabled = _parse_list(
         "NIC_PLUGINS_DISABLED", env.get("NIC_PLUGINS_DISABLED", plugins.get("disabled", ()))
+    )
+    blocked = _parse_list(
+        "NIC_PLUGINS_BLOCKED", env.get("NIC_PLUGINS_BLOCKED", plugins.get("blocked", ()))
+    )
+    autoload = _parse_bool(
+        "NIC_PLUGINS_AUTOLOAD", env.get("NIC_PLUGINS_AUTOLOAD") or plugins.get("autoload", True)
     )
     plugin_config = data.get("plugin", {})
     if not isinstance(plugin_config, dict) or not all(
@@ -144,5 +171,8 @@ def load_settings(
         secure_cookies=secure_cookies,
         plugins_enabled=enabled,
         plugins_disabled=disabled,
+        plugins_blocked=blocked,
+        plugins_autoload=autoload,
         plugin_config=plugin_config,
+        plugin_env={k: v for k, v in env.items() if k.startswith(PLUGIN_ENV_PREFIX)},
     )

@@ -126,6 +126,8 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
                     )
             token = await issue_token(user["id"], name="demo")
             lines.append(f"  {email:28} password {DEMO_PASSWORD}   API token {token}")
+        community_ids = [await community_id_for_slug(slug) for slug in slugs]
+        await ctx.plugins.call("nic_demo_data", ctx=system, community_ids=community_ids)
     ctx.say(f"Demo ready in {time.perf_counter() - started:.1f} s. Sign in as:")
     for line in lines:
         ctx.say(line)

@@ -23,7 +23,7 @@ from core.api.routing import API_PREFIX, api_routes, error_response, json_respon
 from core.auth.users import get_user
 from core.db import tortoise_config
 from core.errors import NotFound, ServiceError
-from core.plugins import PluginHost
+from core.plugins import STATIC_URL, PluginHost
 from core.settings import Settings, load_settings
 from core.templating import build_templates
 from core.web import admin_pages, auth_pages
@@ -55,6 +55,18 @@ def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
 
 async def _api_not_found(request: Request) -> Response:
     return error_response(NotFound(f"no API operation at {request.url.path}"))
+
+
+def _plugin_static(plugins: PluginHost) -> list[BaseRoute]:
+    """``/static/plugins/<name>/``: each plugin's static folder (named ``plugin_static:<name>``)."""
+    folders = plugins.static_dirs()
+    if not folders:
+        return []
+    mounts: list[BaseRoute] = [
+        Mount(f"/{name}", StaticFiles(directory=folder), name=name)
+        for name, folder in folders.items()
+    ]
+    return [Mount(STATIC_URL, routes=mounts, name="plugin_static")]
 
 
 def create_app(
@@ -97,6 +109,7 @@ def create_app(
         Route("/healthz", health),
         *auth_pages.ROUTES,
         *admin_pages.ROUTES,
+        *_plugin_static(plugins),
         Mount("/static", StaticFiles(packages=[("core", "static")]), name="static"),
         *api_routes(operations, plugins),
         *plugins.collect("nic_routes"),
@@ -110,6 +123,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=config):
+            await plugins.call("nic_startup", app=app, settings=settings)
             yield
 
     middleware = [

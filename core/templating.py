@@ -1,4 +1,8 @@
-"""The Jinja2 environment: plugin template dirs first, then the core templates."""
+"""The Jinja2 environment: plugin template dirs first, then the core templates.
+
+Plugin template dirs are those of the ``nic_template_dirs`` hook and each plugin
+package's own ``templates/`` folder (see :meth:`core.plugins.PluginHost.template_dirs`).
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,7 @@ from core.plugins import PluginHost
 def build_templates(plugins: PluginHost, *, auto_reload: bool = False) -> Jinja2Templates:
     """Templates are compiled once per process; ``auto_reload`` (debug) re-reads changed files,
     at the cost of checking every template file on every render."""
-    loaders: list[BaseLoader] = [
-        FileSystemLoader(str(path)) for path in plugins.collect("nic_template_dirs")
-    ]
+    loaders: list[BaseLoader] = [FileSystemLoader(path) for path in plugins.template_dirs()]
     loaders.append(PackageLoader("templates", ""))
     env = Environment(
         loader=ChoiceLoader(loaders),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import socket
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from core.auth.users import create_user, find_user, issue_token
 from core.cli_commands import Command
@@ -164,6 +165,64 @@ def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
+def _cell(value: Any) -> list[str]:
+    """A table cell as lines: lists one item a line, tables ``key = value``."""
+    if value is None or value == [] or value == {}:
+        return ["-"]
+    if isinstance(value, dict):
+        return [f"{k} = {json.dumps(v) if not isinstance(v, str) else v}" for k, v in value.items()]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [str(value)]
+
+
+def plugins_table(listing: dict[str, list[dict[str, Any]]]) -> str:
+    """The plugin listing as a text table (cells of several lines), then the failures."""
+    columns = [
+        ("NAME", "name"),
+        ("VERSION", "version"),
+        ("STATE", "state"),
+        ("HOOKS", "hooks"),
+        ("TEMPLATES", "templates"),
+        ("STATIC", "static"),
+        ("MODELS", "models"),
+        ("CONFIG", "config"),
+    ]
+    rows = [[_cell(row[key]) for _, key in columns] for row in listing["plugins"]]
+    widths = [
+        max([len(title)] + [len(line) for row in rows for line in row[i]])
+        for i, (title, _) in enumerate(columns)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+
+    out = [line([title for title, _ in columns]).rstrip()]
+    for row in rows:
+        for n in range(max(len(cell) for cell in row)):
+            out.append(line([cell[n] if n < len(cell) else "" for cell in row]).rstrip())
+    if listing["failures"]:
+        out.append("")
+        out.append("Failed to load:")
+        for failure in listing["failures"]:
+            version = f" {failure['version']}" if failure["version"] else ""
+            out.append(f"  {failure['name']}{version}: {failure['error']}")
+    return "\n".join(out)
+
+
+async def plugins_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    listing = ctx.plugins.describe()
+    if args.json:
+        ctx.say(json.dumps(listing, indent=2, default=str))
+    else:
+        ctx.say(plugins_table(listing))
+    return 0
+
+
+def _configure_plugins(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
 def _configure_migrate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="APP or APP.MIGRATION to migrate to")
 
@@ -185,6 +244,13 @@ KERNEL_COMMANDS = (
         "Apply pending migrations of the core, the domain and every plugin.",
         _configure_migrate,
         migrate_command,
+        needs_database=False,
+    ),
+    Command(
+        "plugins",
+        "List plugins: version, state, hooks, templates, static, models, config (secrets hidden).",
+        _configure_plugins,
+        plugins_command,
         needs_database=False,
     ),
     Command("user add", "Create a user account.", _configure_user_add, user_add_command),

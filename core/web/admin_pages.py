@@ -1,4 +1,5 @@
-"""Site-admin pages: the user list, adding a user, resetting a password, (de)activating."""
+"""Site-admin pages: the user list, adding a user, resetting a password, (de)activating;
+the installed plugins."""
 
 from __future__ import annotations
 
@@ -25,11 +26,13 @@ MAX_PAGE = 1_000_000
 MAX_SEARCH = 254
 
 
-async def _admin_context(request: Request) -> ServiceContext:
+async def _admin_context(
+    request: Request, refusal: str = "Only site admins may manage user accounts."
+) -> ServiceContext:
     """Signed-out visitors go to the sign-in page; signed-in non-admins get a 403 page."""
     ctx = await signed_in_context(request)
     if not ctx.actor.is_admin:
-        raise PermissionDenied("Only site admins may manage user accounts.")
+        raise PermissionDenied(refusal)
     return ctx
 
 
@@ -160,7 +163,15 @@ async def active_page(request: Request) -> Response:
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 
+async def plugins_page(request: Request) -> Response:
+    """Every plugin with its version, state, hooks, folders, models and (redacted) config."""
+    await _admin_context(request, "Only site admins may see the installed plugins.")
+    listing = request.app.state.plugins.describe()
+    return await render(request, "core/admin_plugins.html", listing)
+
+
 ROUTES = [
+    Route("/admin/plugins", plugins_page),
     Route("/admin/users", users_page, methods=["GET", "POST"]),
     Route("/admin/users/{user_id:int}", user_page),
     Route("/admin/users/{user_id:int}/password", password_reset_page, methods=["POST"]),

@@ -1,6 +1,6 @@
 """Server time of the home, team and cycle pages on the demo data, against a floor.
 
-    python bench/pages.py [--requests 300] [--workers N | --cold]
+    python bench/pages.py [--requests 300] [--workers N | --cold --no-plugins]
 
 Builds the demo database, then drives the app with 1 and with 20 concurrent clients, each
 signed in as the demo facilitator. The floor is a bare Starlette endpoint that runs one raw
@@ -147,9 +147,9 @@ async def table(
             line(name, concurrency, times, floor_p95, used)
 
 
-async def run_in_process(database: Path, total: int, cold: bool) -> None:
+async def run_in_process(database: Path, total: int, cold: bool, outside: bool) -> None:
     settings = Settings(database_url=f"sqlite://{database}", secret_key=SECRET)
-    app = create_app(settings)
+    app = create_app(settings, autoload=outside)
 
     def forget() -> None:
         """Empty the page caches, as a write to the community would make them miss."""
@@ -244,6 +244,11 @@ def main() -> int:
     parser.add_argument(
         "--cold", action="store_true", help="in process: every view renders afresh (no cache)"
     )
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="in process: leave out the outside plugins installed in this environment",
+    )
     parser.add_argument("--serve-floor", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_floor:
@@ -262,8 +267,9 @@ def main() -> int:
         print(f"Served by `nic serve --workers {args.workers}`, driven over HTTP", flush=True)
         run_served(database, args.requests, args.workers, args.port)
     else:
-        print("In process (ASGI, no network)" + (", no page cache" if args.cold else ""))
-        asyncio.run(run_in_process(database, args.requests, args.cold))
+        notes = [", no page cache"] * args.cold + [", no outside plugins"] * args.no_plugins
+        print("In process (ASGI, no network)" + "".join(notes), flush=True)
+        asyncio.run(run_in_process(database, args.requests, args.cold, not args.no_plugins))
     return 0
 
 

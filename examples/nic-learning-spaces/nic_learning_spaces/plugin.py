@@ -1,0 +1,90 @@
+"""The hook implementations NIC Platform finds through the ``nic`` entry point.
+
+Everything the plugin adds goes through these hooks: its Tortoise app and migrations,
+its templates, pages, navigation item, panels, CLI commands, a node kind and its
+nodes and edges in the knowledge-flow graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from core.plugin_api import (
+    Actor,
+    Command,
+    GraphContribution,
+    NavItem,
+    NodeKind,
+    Panel,
+    hookimpl,
+)
+from nic_learning_spaces import graph, services
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def nic_models() -> dict[str, dict[str, Any]]:
+    return {
+        "learning_spaces": {
+            "models": ["nic_learning_spaces.models"],
+            "migrations": "nic_learning_spaces.migrations",
+        }
+    }
+
+
+@hookimpl
+def nic_template_dirs() -> list[str]:
+    return [str(TEMPLATES)]
+
+
+@hookimpl
+def nic_routes() -> list[BaseRoute]:
+    from nic_learning_spaces.pages import ROUTES
+
+    return list(ROUTES)
+
+
+@hookimpl
+def nic_cli_commands() -> list[Command]:
+    from nic_learning_spaces.cli import COMMANDS
+
+    return list(COMMANDS)
+
+
+@hookimpl
+def nic_nav_items(actor: Actor | None) -> list[NavItem]:
+    return [NavItem("Learning spaces", "/spaces", order=40)] if actor else []
+
+
+@hookimpl
+async def nic_panels(
+    page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
+) -> list[Panel] | None:
+    """Spaces the team's members take part in (team page); the community's spaces
+    (community page). The page itself has checked that the actor may read it."""
+    if page == "team":
+        spaces = await services.spaces_of_team(subject["id"], date.today())
+        return [Panel("Learning spaces", render("learning_spaces/team_panel.html", spaces=spaces))]
+    if page == "community":
+        spaces = await services.spaces_of_community(subject["id"], date.today())
+        html = render("learning_spaces/community_panel.html", spaces=spaces, slug=subject["slug"])
+        return [Panel("Learning spaces", html, order=50)]
+    return None
+
+
+@hookimpl
+def nic_node_kinds() -> list[NodeKind]:
+    return [graph.NODE_KIND]
+
+
+@hookimpl
+async def nic_graph_contributions(
+    community_ids: list[int], as_of: date | None
+) -> GraphContribution:
+    return await graph.contributions(community_ids, as_of)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from core.plugin_api import Community, Cycle, Person
+
 KINDS: dict[str, str] = {
     "data_dive": "Data dive",
     "community_of_practice": "Community of practice",
@@ -25,20 +27,20 @@ class LearningSpace(Model):
     """A recurring learning space of a community"""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "communities.Community", related_name="learning_spaces", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=200)
     kind = fields.CharField(max_length=32)
     cadence = fields.CharField(max_length=16)
     description = fields.TextField(default="")
-    facilitator = fields.ForeignKeyField(
+    facilitator: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "communities.Person",
         related_name="learning_spaces_facilitated",
         null=True,
         on_delete=fields.SET_NULL,
     )
-    participants: fields.ManyToManyRelation = fields.ManyToManyField(
+    participants: fields.ManyToManyRelation[Person] = fields.ManyToManyField(
         "communities.Person", related_name="learning_spaces", through="learning_space_participant"
     )
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -52,7 +54,7 @@ class MonthlyFocus(Model):
     """One month of a scope and sequence"""
 
     id = fields.IntField(primary_key=True)
-    space = fields.ForeignKeyField(
+    space: fields.ForeignKeyRelation[LearningSpace] = fields.ForeignKeyField(
         "learning_spaces.LearningSpace", related_name="focus", on_delete=fields.CASCADE
     )
     month = fields.SmallIntField()
@@ -67,12 +69,12 @@ class LearningSession(Model):
     """One meeting of a learning space and the cycles shared at it"""
 
     id = fields.IntField(primary_key=True)
-    space = fields.ForeignKeyField(
+    space: fields.ForeignKeyRelation[LearningSpace] = fields.ForeignKeyField(
         "learning_spaces.LearningSpace", related_name="sessions", on_delete=fields.CASCADE
     )
     held_on = fields.DateField()
     notes = fields.TextField(default="")
-    shared_cycles: fields.ManyToManyRelation = fields.ManyToManyField(
+    shared_cycles: fields.ManyToManyRelation[Cycle] = fields.ManyToManyField(
         "communities.Cycle", related_name="learning_sessions", through="learning_session_cycle"
     )
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,16 +107,16 @@ async def test_openapi_describes_every_operation(app, client) -> None:
     doc = (await client.get("/api/v1/openapi.json")).json()
     ids = [op["operationId"] for _, _, op in _operations(doc)]
     assert len(ids) == len(set(ids))
-    routes = {
-        (r.path, m)
+    # OpenAPI paths name parameters without Starlette's converters ({id}, not {id:int}).
+    paths = {
+        re.sub(r"\{(\w+):\w+\}", r"{\1}", r.path)
         for r in app.routes
         if r.path.startswith("/api/v1/") and "{rest" not in r.path
-        for m in ("GET", "POST", "PATCH", "PUT", "DELETE")
     }
-    documented = {(p.replace("{id}", "{id:int}").replace("{user_id}", "{user_id:int}"), m)
-                  for p, m, _ in _operations(doc)}  # fmt: skip
+    routes = {(p, m) for p in paths for m in ("GET", "POST", "PATCH", "PUT", "DELETE")}
+    documented = {(p, m) for p, m, _ in _operations(doc)}
     assert documented <= routes
-    assert {p for p, _ in documented} == {r.path for r in app.routes if (r.path, "GET") in routes}
+    assert {p for p, _ in documented} == paths
     for path, _, op in _operations(doc):
         assert op["summary"] and op["responses"], path
         for response in op["responses"].values():

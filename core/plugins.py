@@ -164,7 +164,9 @@ class PluginHost:
                 continue
             self._register(plugin, name, version, isolate=True)
 
-    def _register(self, plugin: object, name: str | None, version: str | None, *, isolate: bool):
+    def _register(
+        self, plugin: object, name: str | None, version: str | None, *, isolate: bool
+    ) -> None:
         """Register one plugin; with ``isolate`` a bad one is reported instead of raising."""
         try:
             registered = self.pm.register(plugin, name=name)

@@ -87,6 +87,10 @@ def _package_folder(plugin: object) -> Path | None:
     return Path(file).resolve().parent if file and in_package else None
 
 
+def _same(one: str, other: str) -> bool:
+    return Path(one).resolve() == Path(other).resolve()
+
+
 def _version(entry_point: metadata.EntryPoint) -> str | None:
     dist = entry_point.dist
     return dist.version if dist is not None else None
@@ -251,10 +255,15 @@ class PluginHost:
             )
         dirs: list[str] = []
         for name in self._plugins_in_order():
-            dirs.extend(str(path) for path in contributed.get(name, []))
-            own = self.convention_dir(name, "templates")
-            if own:
-                dirs.append(own)
+            dirs.extend(self._plugin_template_dirs(name, contributed.get(name, [])))
+        return list(dict.fromkeys(dirs))
+
+    def _plugin_template_dirs(self, name: str, contributed: list[str]) -> list[str]:
+        """A plugin's template folders: the hook's, then its own (once, if the hook named it)."""
+        dirs = [str(path) for path in contributed]
+        own = self.convention_dir(name, "templates")
+        if own and not any(_same(own, folder) for folder in dirs):
+            dirs.append(own)
         return dirs
 
     def static_dirs(self) -> dict[str, str]:
@@ -275,6 +284,8 @@ class PluginHost:
         for plugin, mount, folder in claims:
             if not _MOUNT_NAME.match(mount):
                 raise SettingsError(f"plugin {plugin}: static mount name {mount!r} is not valid")
+            if mount in mounts and owners[mount] == plugin and _same(mounts[mount], folder):
+                continue  # the hook names the plugin's own static folder too
             if mount in mounts:
                 raise SettingsError(
                     f"plugins {owners[mount]} and {plugin} both serve static files as {mount!r}"
@@ -361,7 +372,6 @@ class PluginHost:
         rows: list[dict[str, Any]] = []
         for name in self._plugins_in_order():
             plugin = self.pm.get_plugin(name)
-            own_templates = self.convention_dir(name, "templates")
             own_static = self.convention_dir(name, "static")
             rows.append(
                 {
@@ -370,8 +380,7 @@ class PluginHost:
                     "state": "enabled",
                     "module": getattr(plugin, "__name__", None) or type(plugin).__module__,
                     "hooks": sorted(c.name for c in self.pm.get_hookcallers(plugin) or []),
-                    "templates": templates.get(name, [])
-                    + ([own_templates] if own_templates else []),
+                    "templates": self._plugin_template_dirs(name, templates.get(name, [])),
                     "static": {
                         **({name: own_static} if own_static else {}),
                         **static.get(name, {}),

@@ -74,8 +74,14 @@ PACKAGES = {
 
 
         @hookimpl
-        def nic_static_dirs():
-            return {"good-extra": str(Path(__file__).parent / "extra")}
+        def nic_template_dirs():  # its own folder, found by convention too: listed once
+            return [str(Path(__file__).parent / "templates")]
+
+
+        @hookimpl
+        def nic_static_dirs():  # the same for "good"
+            here = Path(__file__).parent
+            return {"good-extra": str(here / "extra"), "good": str(here / "static")}
 
 
         @hookimpl

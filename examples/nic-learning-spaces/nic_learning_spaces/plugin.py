@@ -1,15 +1,15 @@
 """The hook implementations NIC Platform finds through the ``nic`` entry point.
 
 Everything the plugin adds goes through these hooks: its Tortoise app and migrations,
-its templates, pages, navigation item, panels, CLI commands, a node kind and its
-nodes and edges in the knowledge-flow graph.
+pages, navigation item, panels, CLI commands, a node kind and its nodes and edges in
+the knowledge-flow graph. Its ``templates/`` folder, beside this module, is found by
+convention (no hook needed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -25,8 +25,6 @@ from core.plugin_api import (
 )
 from nic_learning_spaces import graph, services
 
-TEMPLATES = Path(__file__).parent / "templates"
-
 
 @hookimpl
 def nic_models() -> dict[str, dict[str, Any]]:
@@ -36,11 +34,6 @@ def nic_models() -> dict[str, dict[str, Any]]:
             "migrations": "nic_learning_spaces.migrations",
         }
     }
-
-
-@hookimpl
-def nic_template_dirs() -> list[str]:
-    return [str(TEMPLATES)]
 
 
 @hookimpl

@@ -374,3 +374,22 @@ class CycleRevision(Model):
     class Meta:
         table = "cycle_revision"
         ordering = ["cycle_id", "version"]
+
+
+class CommunityPlugin(Model):
+    """Whether a plugin is turned on in a community: no row means on.
+
+    Facilitators switch plugins through ``communities.services.plugins``; the plugin
+    host asks for the switched-off ones through ``nic_disabled_plugins``.
+    """
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "communities.Community", related_name="plugin_switches", on_delete=fields.CASCADE
+    )
+    plugin = fields.CharField(max_length=100)
+    enabled = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "community_plugin"
+        unique_together = (("community", "plugin"),)

@@ -54,11 +54,11 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -146,21 +146,27 @@ def fast_password_hashing() -> Iterator[None]:
         passwords._hasher = saved
 
 
-def _in_thread(work: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run async work to completion in a thread of its own, off any running event loop."""
+T = TypeVar("T")
+
+
+def run_in_thread(work: Callable[[], T]) -> T:
+    """``work()`` in a thread of its own, off any running event loop (``asyncio.run`` inside
+    ``work`` gets a loop of its own); its exception is raised in the caller's thread."""
+    results: list[T] = []
     errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            asyncio.run(work())
+            results.append(work())
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
 
-    thread = threading.Thread(target=target, name="nic-migrate")
+    thread = threading.Thread(target=target, name="nic-test-work")
     thread.start()
     thread.join()
     if errors:
         raise errors[0]
+    return results[0]
 
 
 # --- clients and users --------------------------------------------------------------
@@ -310,7 +316,7 @@ def nic_settings() -> Iterator[Settings]:
 @pytest.fixture(scope="session")
 def nic_database(nic_settings: Settings, nic_plugins: list[object]) -> str:
     """The test database, migrated once per session for the built-in plugins and yours."""
-    _in_thread(lambda: prepare_database(nic_settings, nic_plugins))
+    run_in_thread(lambda: asyncio.run(prepare_database(nic_settings, nic_plugins)))
     return nic_settings.database_url
 
 

@@ -7,9 +7,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,27 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from core.testing import run_in_thread
+
 SECRET = "test-secret-key-not-for-production"
 T = TypeVar("T")
-
-
-def _in_thread(work: Callable[[], T]) -> T:
-    """Run blocking or event-loop work off the test's own (busy) event loop."""
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            results.append(work())
-        except BaseException as exc:  # re-raised in the caller's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return results[0]
 
 
 def sql(url: str, statements: list[str], query: str | None = None) -> list[tuple[Any, ...]]:
@@ -61,7 +43,7 @@ def sql(url: str, statements: list[str], query: str | None = None) -> list[tuple
         finally:
             await conn.close()
 
-    return _in_thread(lambda: asyncio.run(run()))
+    return run_in_thread(lambda: asyncio.run(run()))
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.scratch import SECRET, run_nic, scratch_database
 
@@ -95,3 +95,14 @@ def clean_database() -> None:
     (The suite's async version cannot run here: Playwright's sync API keeps an event loop
     running in this thread.)
     """
+
+
+def signed_in(browser: Browser, site: str) -> Page:
+    """A page signed in as Ana Ruiz (coordinator of North SIDT, on the DIDT too)."""
+    page = browser.new_context(base_url=site).new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill("ana.ruiz@cedar.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My teams")).to_be_visible()
+    return page

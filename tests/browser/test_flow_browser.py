@@ -6,17 +6,7 @@ import re
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import PASSWORD
-
-
-def signed_in(browser: Browser, site: str) -> Page:
-    page = browser.new_context(base_url=site).new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill("ana.ruiz@cedar.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My teams")).to_be_visible()
-    return page
+from tests.browser.conftest import signed_in
 
 
 def team(page: Page, label: str) -> Locator:

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.calls import ApiCall
@@ -67,6 +68,22 @@ def _plugin_static(plugins: PluginHost) -> list[BaseRoute]:
         for name, folder in folders.items()
     ]
     return [Mount(STATIC_URL, routes=mounts, name="plugin_static")]
+
+
+class RememberPluginScopes:
+    """Within each request, a community's plugin switches are read once
+    (:meth:`PluginHost.scopes_remembered`): its panels and navigation ask the same."""
+
+    def __init__(self, app: ASGIApp, plugins: PluginHost) -> None:
+        self.app = app
+        self.plugins = plugins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with self.plugins.scopes_remembered():
+            await self.app(scope, receive, send)
 
 
 def create_app(
@@ -127,13 +144,14 @@ def create_app(
             yield
 
     middleware = [
+        Middleware(RememberPluginScopes, plugins=plugins),
         Middleware(
             SessionMiddleware,
             secret_key=settings.require_secret_key(),
             session_cookie="nic_session",
             same_site="lax",
             https_only=settings.secure_cookies,
-        )
+        ),
     ]
     handlers = {ServiceError: page_error, HTTPException: page_error, Exception: page_error}
     app = Starlette(

@@ -63,7 +63,11 @@ class ServiceContext:
         if not await self.allowed(action, **scope):
             raise PermissionDenied(f"you may not {action.replace('_', ' ')}")
 
-    async def emit(self, event: str, **kwargs: Any) -> None:
+    async def emit(self, event: str, *, community_id: int | None = None, **kwargs: Any) -> None:
+        """Call ``nic_<event>`` with ``kwargs``; with ``community_id`` (the community the
+        event happened in) plugins switched off there do not hear of it."""
+        if community_id is not None:
+            kwargs["community_id"] = community_id
         if self.deferred is not None:
             self.deferred.append((event, kwargs))
             return

@@ -3,6 +3,9 @@
 A hook may return a value or an awaitable; the host resolves both (see
 :meth:`core.plugins.PluginHost.call`). Implementations may accept fewer
 arguments than the spec names, so adding a parameter never breaks a plugin.
+Hooks called for one community (panels on its pages, navigation inside it, graph
+contributions, agenda items, domain events) leave out the plugins that community
+switched off (:func:`nic_disabled_plugins`).
 Each hook has a section in ``docs/plugins.md``.
 
 Besides the hooks, a plugin package that has a ``templates/`` or ``static/``
@@ -76,6 +79,23 @@ def nic_models() -> dict[str, dict[str, Any]]:  # type: ignore[empty-body]
 @hookspec
 def nic_team_kinds() -> list[tuple[str, str]]:  # type: ignore[empty-body]
     """Team kinds this plugin adds, as ``(slug, label)`` pairs."""
+
+
+# --- per-community scoping -------------------------------------------------------
+
+
+@hookspec
+def nic_disabled_plugins(  # type: ignore[empty-body]
+    community_ids: list[int],
+) -> dict[int, list[str]]:
+    """The plugins switched off in each of these communities, by plugin name.
+
+    The plugin host asks before a hook call scoped to a community (``community_id=``
+    of :meth:`core.plugins.PluginHost.call`) and leaves those plugins out of it. The
+    domain implements it from the facilitators' setting; the answers of several
+    plugins are joined. Answer for every id in one query. Essential plugins are never
+    switched off, whatever the answer.
+    """
 
 
 # --- web ----------------------------------------------------------------------

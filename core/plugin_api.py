@@ -4,9 +4,9 @@
 Platform. What this module exports is kept stable; everything else (other modules of
 ``core`` and ``communities``) is private and may change without notice. This module
 only re-exports: it holds no logic of its own, apart from five one-line read
-services named below. It is the one module under ``core/`` that reaches into the
-domain; nothing in ``core`` imports it, so the kernel itself still depends only on
-what its plugin manager collects.
+services and the one-line check ``plugin_enabled`` named below. It is the one module
+under ``core/`` that reaches into the domain; nothing in ``core`` imports it, so the
+kernel itself still depends only on what its plugin manager collects.
 
 Hooks
     ``hookimpl``: the marker for hook implementations (the hooks are in
@@ -43,6 +43,15 @@ Pages (``nic_routes``, ``nic_nav_items``, ``nic_panels``)
     form: it checks the CSRF token (403 when wrong). ``form_values(form, fields,
     lists)`` and ``validate(model, values)`` turn a form into a pydantic model with
     a message per field.
+
+Switched on per community
+    Facilitators switch plugins on and off per community. The host already leaves a
+    switched-off plugin out of the hooks called for that community (panels, navigation
+    inside it, graph contributions, agenda items, domain events); your own pages and API
+    operations check for themselves: ``await plugin_enabled(ctx, "my_plugin",
+    community_id)`` raises ``NotFound`` (404) where the plugin is switched off. Name
+    your plugin as it is registered (its entry-point name) or pass the plugin module or
+    object itself, which works whatever name it was registered under.
 
 Graph (``nic_node_kinds``, ``nic_graph_contributions``)
     ``NodeKind``, ``NodeInfo``, ``NodeRef`` (``kind:id``), ``GraphContribution``.
@@ -145,6 +154,13 @@ from core.web.session import session_actor
 # delegate to its generic ones, with the same permission checks the JSON API uses.
 
 
+async def plugin_enabled(ctx: ServiceContext, plugin: str | object, community_id: int) -> None:
+    """Raise :class:`NotFound` unless ``plugin`` (its name, or the plugin module or object)
+    is switched on in the community."""
+    if not await ctx.plugins.enabled_in(plugin, community_id):
+        raise NotFound("There is no such page in this community.")
+
+
 async def get_team(ctx: ServiceContext, team_id: int) -> dict[str, Any]:
     return await get_row(ctx, TEAMS, team_id)
 
@@ -223,6 +239,7 @@ __all__ = [
     "main_path",
     "paginated",
     "panels",
+    "plugin_enabled",
     "read_form",
     "readable_community_ids",
     "readable_graph",

@@ -8,6 +8,13 @@ import is reported (:attr:`PluginHost.failures`) and the others still load.
 Settings that shape loading (see ``docs/plugins.md``): ``NIC_PLUGINS_AUTOLOAD=0``
 loads no outside plugin; ``NIC_PLUGINS_BLOCKED=a,b`` (and ``NIC_PLUGINS_DISABLED``)
 keep named plugins, outside or built-in, from loading, except the essential ones.
+
+Per-community scoping: :meth:`PluginHost.call` and its siblings take a
+``community_id`` keyword; given one, plugins switched off in that community are
+not called. The host asks the ``nic_disabled_plugins`` hook which plugins those
+are (the domain answers from its settings), at most once per community within
+:meth:`PluginHost.scopes_remembered` (the web app wraps every request in it).
+Essential plugins are never left out.
 """
 
 from __future__ import annotations
@@ -17,12 +24,14 @@ import inspect
 import logging
 import re
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 from pydantic import BaseModel
@@ -37,6 +46,9 @@ PROJECT = "nic"
 ENTRY_POINT_GROUP = "nic"
 BUILTIN_PLUGINS: tuple[str, ...] = ("communities.plugin",)
 ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"communities.plugin"})
+ESSENTIAL_NAMES: frozenset[str] = frozenset(module.split(".")[0] for module in ESSENTIAL_PLUGINS)
+"""The names essential plugins are registered under: never blocked, never switched off."""
+SCOPE_HOOK = "nic_disabled_plugins"
 BUILT_IN = "built-in"
 STATIC_URL = "/static/plugins"
 _MOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -67,6 +79,23 @@ class PluginSource:
     name: str
     version: str | None
     folder: Path | None
+    description: str = ""
+    """The distribution's summary, or the first line of the plugin module's docstring."""
+
+
+@dataclass
+class HookOutcome:
+    """What a hook call gave: ``(plugin name, result)`` for each non-None result, and
+    the names of the plugins that raised (logged, and left out of ``results``)."""
+
+    results: list[tuple[str, Any]] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+_scopes: ContextVar[dict[tuple[int, int], frozenset[str]] | None] = ContextVar(
+    "nic_plugin_scopes", default=None
+)
+"""Within :meth:`PluginHost.scopes_remembered`: plugins switched off, by host and community."""
 
 
 def _key(name: str) -> str:
@@ -94,6 +123,17 @@ def _same(one: str, other: str) -> bool:
 def _version(entry_point: metadata.EntryPoint) -> str | None:
     dist = entry_point.dist
     return dist.version if dist is not None else None
+
+
+def _summary(entry_point: metadata.EntryPoint) -> str:
+    dist = entry_point.dist
+    return str((dist.metadata.get_all("Summary") or [""])[0]) if dist is not None else ""
+
+
+def _docstring_line(plugin: object) -> str:
+    """The first line of the plugin module's (or object's) docstring."""
+    doc = inspect.getdoc(plugin)
+    return doc.strip().splitlines()[0] if doc and doc.strip() else ""
 
 
 class PluginHost:
@@ -166,10 +206,16 @@ class PluginHost:
             except Exception as exc:
                 self._fail(name, version, f"failed to import: {type(exc).__name__}: {exc}", exc)
                 continue
-            self._register(plugin, name, version, isolate=True)
+            self._register(plugin, name, version, isolate=True, description=_summary(entry_point))
 
     def _register(
-        self, plugin: object, name: str | None, version: str | None, *, isolate: bool
+        self,
+        plugin: object,
+        name: str | None,
+        version: str | None,
+        *,
+        isolate: bool,
+        description: str = "",
     ) -> None:
         """Register one plugin; with ``isolate`` a bad one is reported instead of raising."""
         try:
@@ -192,7 +238,9 @@ class PluginHost:
             self.pm.unregister(plugin)
             self._fail(registered, version, f"implements unknown hooks: {', '.join(unknown)}")
             return
-        self.sources[registered] = PluginSource(registered, version, _package_folder(plugin))
+        self.sources[registered] = PluginSource(
+            registered, version, _package_folder(plugin), description or _docstring_line(plugin)
+        )
 
     def _fail(
         self, name: str, version: str | None, error: str, exc: BaseException | None = None
@@ -225,6 +273,25 @@ class PluginHost:
 
     def plugin_names(self) -> list[str]:
         return sorted(name for name, _ in self.pm.list_name_plugin() if name)
+
+    def plugin_named(self, name: str) -> str | None:
+        """The registered name of the loaded plugin called ``name`` (compared without regard
+        to case, ``-`` or ``_``), or ``None``."""
+        wanted = _key(name)
+        return next((known for known in self.plugin_names() if _key(known) == wanted), None)
+
+    def source_of(self, name: str) -> PluginSource:
+        """Version, folder and description of a loaded plugin (a plugin registered with
+        ``pm.register`` directly has no version and no convention folders)."""
+        source = self.sources.get(name)
+        if source is not None:
+            return source
+        return PluginSource(name, None, None, _docstring_line(self.pm.get_plugin(name)))
+
+    @staticmethod
+    def is_essential(name: str) -> bool:
+        """Whether ``name`` is an essential plugin (never blocked or switched off)."""
+        return _key(name) in {_key(essential) for essential in ESSENTIAL_NAMES}
 
     def config(self, plugin_name: str) -> BaseModel | None:
         """The validated settings of a plugin, or ``None`` if it declares none.
@@ -295,7 +362,7 @@ class PluginHost:
             mounts[mount], owners[mount] = folder, plugin
         return mounts
 
-    # --- calling hooks ------------------------------------------------------------
+    # --- implementations -----------------------------------------------------------
 
     def _impls(self, hook_name: str) -> list[pluggy.HookImpl]:
         """Implementations in registration order (built-ins, outside plugins, extra ones),
@@ -330,24 +397,117 @@ class PluginHost:
                 results.append(value)
         return results
 
-    async def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Like :meth:`call`, with the name of the plugin that gave each result."""
-        results: list[tuple[str, Any]] = []
-        for impl in self._impls(hook_name):
+    # --- scoping to a community ------------------------------------------------------
+
+    @contextmanager
+    def scopes_remembered(self) -> Iterator[None]:
+        """Within this block, ask which plugins a community switched off once per community.
+
+        The web app wraps every request in it: a page that calls several hooks for one
+        community (panels, navigation) reads the switches once. Nested blocks share the
+        outer block's memory. Outside any block every scoped call asks again.
+        """
+        if _scopes.get() is not None:
+            yield
+            return
+        token = _scopes.set({})
+        try:
+            yield
+        finally:
+            _scopes.reset(token)
+
+    async def disabled_plugins(self, community_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """The plugins switched off in each of these communities, as keys (see ``_key``).
+
+        One call of ``nic_disabled_plugins`` for the communities not remembered yet (the
+        domain answers in one query). Essential plugins are never in the answer; a plugin
+        that raises in the hook is logged and its answer left out.
+        """
+        ids = list(dict.fromkeys(int(cid) for cid in community_ids))
+        memo = _scopes.get()
+        host = id(self)
+        found = {cid: memo[(host, cid)] for cid in ids if memo and (host, cid) in memo}
+        missing = [cid for cid in ids if cid not in found]
+        if missing:
+            answers: dict[int, set[str]] = {cid: set() for cid in missing}
+            for impl in self._impls(SCOPE_HOOK):
+                try:
+                    value = impl.function(community_ids=missing)
+                    if inspect.isawaitable(value):
+                        value = await value
+                    for cid, names in dict(cast(Mapping[int, Iterable[str]], value or {})).items():
+                        if cid in answers:
+                            answers[cid].update(_key(str(name)) for name in names)
+                except Exception:
+                    logger.exception("plugin %s failed in %s", impl.plugin_name, SCOPE_HOOK)
+            essential = {_key(name) for name in ESSENTIAL_NAMES}
+            for cid, names in answers.items():
+                found[cid] = frozenset(names - essential)
+                if memo is not None:
+                    memo[(host, cid)] = found[cid]
+        return found
+
+    async def enabled_in(self, plugin: str | object, community_id: int) -> bool:
+        """Whether ``plugin`` (its registered name, or the plugin object or module itself)
+        is switched on in the community. A plugin object that is not registered counts
+        as switched on (nothing of it is called anyway)."""
+        name = plugin if isinstance(plugin, str) else self.pm.get_name(plugin)
+        if name is None:
+            return True
+        disabled = await self.disabled_plugins([community_id])
+        return _key(name) not in disabled[int(community_id)]
+
+    # --- calling hooks ----------------------------------------------------------------
+
+    async def call_outcome(
+        self, hook_name: str, *, community_id: int | None = None, **kwargs: Any
+    ) -> HookOutcome:
+        """Call a hook, awaiting awaitable results; a plugin that raises is logged, left out
+        and named in :attr:`HookOutcome.failed`.
+
+        With ``community_id``, plugins switched off in that community are not called. The
+        id only scopes the call: it is passed on to the implementations only when the hook
+        itself has a ``community_id`` parameter (``nic_agenda_items``).
+        """
+        impls = self._impls(hook_name)
+        if community_id is not None:
+            spec = getattr(self.pm.hook, hook_name).spec
+            if spec is not None and "community_id" in spec.argnames:
+                kwargs["community_id"] = community_id
+            off = (await self.disabled_plugins([community_id]))[int(community_id)]
+            if off:
+                impls = [impl for impl in impls if _key(impl.plugin_name) not in off]
+        outcome = HookOutcome()
+        for impl in impls:
             try:
                 value = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
                 if inspect.isawaitable(value):
                     value = await value
             except Exception:
                 logger.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+                outcome.failed.append(impl.plugin_name)
                 continue
             if value is not None:
-                results.append((impl.plugin_name, value))
-        return results
+                outcome.results.append((impl.plugin_name, value))
+        return outcome
 
-    async def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Call a hook, awaiting awaitable results; a plugin that raises is logged and skipped."""
-        return [value for _, value in await self.call_each(hook_name, **kwargs)]
+    async def call_each(
+        self, hook_name: str, *, community_id: int | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
+        """Like :meth:`call`, with the name of the plugin that gave each result."""
+        outcome = await self.call_outcome(hook_name, community_id=community_id, **kwargs)
+        return outcome.results
+
+    async def call(
+        self, hook_name: str, *, community_id: int | None = None, **kwargs: Any
+    ) -> list[Any]:
+        """Call a hook, awaiting awaitable results; a plugin that raises is logged and skipped.
+
+        ``community_id`` leaves out the plugins switched off in that community (see
+        :meth:`call_outcome`).
+        """
+        outcome = await self.call_outcome(hook_name, community_id=community_id, **kwargs)
+        return [value for _, value in outcome.results]
 
     # --- listing --------------------------------------------------------------------
 

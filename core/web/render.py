@@ -26,36 +26,83 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Panel:
-    """A block on a page, contributed by a plugin; ``html`` must already be safe markup."""
+    """A block on a page, contributed by a plugin; ``html`` must already be safe markup.
+
+    ``unavailable`` is set by the host, never by a plugin: it marks the note site admins
+    see where the panels of a plugin that failed would be (``title`` is its name).
+    """
 
     title: str
     html: str
     order: int = 100
+    unavailable: bool = False
 
 
-async def panels(request: Request, page: str, subject: dict[str, Any] | None = None) -> list[Panel]:
-    """The panels plugins return for ``page``, in order (one failing plugin is left out)."""
+async def panels(
+    request: Request,
+    page: str,
+    subject: dict[str, Any] | None = None,
+    *,
+    community_id: int | None = None,
+) -> list[Panel]:
+    """The panels plugins return for ``page``, in order.
+
+    The page is inside ``community_id`` (by default the subject's ``community_id``):
+    plugins switched off there are not asked. A plugin that raises is left out; site
+    admins see a small "unavailable" note in its place instead.
+    """
+    subject = subject or {}
+    if community_id is None:
+        community_id = subject.get("community_id")
     actor = await session_actor(request)
     env = request.app.state.templates.env
 
     def render_fragment(template: str, **context: Any) -> str:
         return str(env.get_template(template).render(**context))
 
+    outcome = await request.app.state.plugins.call_outcome(
+        "nic_panels",
+        community_id=community_id,
+        page=page,
+        actor=actor,
+        subject=subject,
+        render=render_fragment,
+    )
     found: list[Panel] = []
-    for contribution in await request.app.state.plugins.call(
-        "nic_panels", page=page, actor=actor, subject=subject or {}, render=render_fragment
-    ):
+    for _, contribution in outcome.results:
         found.extend(contribution)
+    if actor is not None and actor.is_admin:
+        found.extend(Panel(name, "", unavailable=True) for name in outcome.failed)
     return sorted(found, key=lambda panel: (panel.order, panel.title))
 
 
+def _community_of(context: dict[str, Any]) -> int | None:
+    community = context.get("community")
+    ident = community.get("id") if isinstance(community, dict) else None
+    return ident if isinstance(ident, int) else None
+
+
 async def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+    *,
+    community_id: int | None = None,
 ) -> HTMLResponse:
-    """Render a page with the signed-in user, the CSRF token and the navigation."""
+    """Render a page with the signed-in user, the CSRF token and the navigation.
+
+    A page inside a community (``community_id``, by default the ``id`` of the context's
+    ``community``) shows only the navigation items of plugins switched on there.
+    """
+    context = context or {}
+    if community_id is None:
+        community_id = _community_of(context)
     actor = await session_actor(request)
     nav: list[NavItem] = []
-    for items in await request.app.state.plugins.call("nic_nav_items", actor=actor):
+    for items in await request.app.state.plugins.call(
+        "nic_nav_items", community_id=community_id, actor=actor
+    ):
         nav.extend(items)
     base = {
         "user": await session_user(request),
@@ -65,7 +112,7 @@ async def render(
         "path": request.url.path,
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, template, {**base, **(context or {})}, status_code=status
+        request, template, {**base, **context}, status_code=status
     )
     return response
 

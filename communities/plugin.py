@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 
 from communities.models import Community
 from communities.permissions import nic_permission
+from communities.services.plugins import nic_disabled_plugins
 from communities.web.panels import nic_nav_items, nic_panels
 from core.api.operations import Operation
 from core.cli_commands import Command
@@ -16,6 +17,7 @@ from core.nodes import NodeKind
 
 # Hook implementations that live in their own modules, registered with this plugin.
 __all__ = [
+    "nic_disabled_plugins",
     "nic_nav_items",
     "nic_panels",
     "nic_permission",
@@ -45,10 +47,11 @@ def nic_routes() -> list[BaseRoute]:
     from communities.web.flow_pages import ROUTES as FLOW
     from communities.web.pages import ROUTES as PAGES
     from communities.web.people_pages import ROUTES as PEOPLE
+    from communities.web.plugins_pages import ROUTES as PLUGINS
     from communities.web.roles_pages import ROUTES as ROLES
     from communities.web.search_pages import ROUTES as SEARCH
 
-    return [*PAGES, *CYCLE_FORMS, *ROLES, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW]
+    return [*PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW]
 
 
 @hookimpl

@@ -81,6 +81,25 @@ class RoleOut(Output):
     role: CommunityRoleName
 
 
+class PluginSwitch(Input):
+    """Switch one plugin on or off in a community."""
+
+    plugin: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    enabled: bool = Field(strict=True)
+
+
+class CommunityPluginOut(Output):
+    plugin: str
+    version: str | None
+    description: str
+    essential: bool
+    enabled: bool
+
+
+class CommunityPluginList(Output):
+    items: list[CommunityPluginOut]
+
+
 class OrganizationCreate(Input):
     community_id: Id
     name: Name

@@ -25,6 +25,7 @@ from communities.services import (
     links,
     measures,
     people,
+    plugins,
     teams,
 )
 from communities.services.base import list_rows
@@ -180,6 +181,17 @@ async def _remove_role(call: ApiCall) -> None:
     await communities.remove_role(call.ctx, call.path["id"], call.path["user_id"])
 
 
+async def _list_plugins(call: ApiCall) -> Any:
+    return {"items": await plugins.community_plugins(call.ctx, call.path["id"])}
+
+
+async def _switch_plugin(call: ApiCall) -> Any:
+    body = call.body_as(s.PluginSwitch)
+    rows = await plugins.switch_plugins(call.ctx, call.path["id"], {body.plugin: body.enabled})
+    wanted = call.ctx.plugins.plugin_named(body.plugin)
+    return next(row for row in rows if row["plugin"] == wanted)
+
+
 async def _team_kinds(call: ApiCall) -> Any:
     kinds = await teams.team_kinds(call.ctx)
     return {"items": [{"kind": k, "label": v} for k, v in kinds.items()]}
@@ -228,6 +240,16 @@ def action_ops() -> list[Operation]:
         Operation(
             "DELETE", "/communities/{id:int}/roles/{user_id:int}", "removeRole",
             "Remove a user's role in a community", "roles", _remove_role, status=204,
+        ),
+        Operation(
+            "GET", "/communities/{id:int}/plugins", "listCommunityPlugins",
+            "Plugins and whether each is switched on in a community", "plugins", _list_plugins,
+            response=s.CommunityPluginList,
+        ),
+        Operation(
+            "PUT", "/communities/{id:int}/plugins", "switchCommunityPlugin",
+            "Switch a plugin on or off in a community (facilitators)", "plugins",
+            _switch_plugin, body=s.PluginSwitch, response=s.CommunityPluginOut,
         ),
         Operation(
             "GET", "/team-kinds", "listTeamKinds", "Team kinds (core and plugins)", "meta",

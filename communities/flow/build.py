@@ -3,9 +3,10 @@
 The build reads each kind of record in one query (teams, people, memberships,
 cycles, cycle authors, artifact versions, learning links), whatever the size of the
 community, then asks plugins for their nodes and edges through
-``nic_graph_contributions``. ``as_of`` rebuilds the graph as it stood on a date:
-work dated later, links recorded later and memberships begun later are left out, and
-a membership that ended after that date is shown as still running.
+``nic_graph_contributions`` (each plugin only for the communities it is switched on
+in). ``as_of`` rebuilds the graph as it stood on a date: work dated later, links
+recorded later and memberships begun later are left out, and a membership that ended
+after that date is shown as still running.
 """
 
 from __future__ import annotations
@@ -280,6 +281,17 @@ async def build_graph(
     """The graph of these communities (``None``: the whole site) as of a date."""
     rows = await _rows(community_ids)
     ids = [r["id"] for r in rows["communities"]]
-    results = await plugins.call("nic_graph_contributions", community_ids=ids, as_of=as_of)
+    results: list[Any] = []
+    with plugins.scopes_remembered():
+        # Each plugin hears only of the communities it is switched on in: communities
+        # with the same plugins switched off are asked about together (one call per
+        # plugin for a single community; the switches are read once, for all of them).
+        groups: dict[frozenset[str], list[int]] = {}
+        for cid, off in (await plugins.disabled_plugins(ids)).items():
+            groups.setdefault(off, []).append(cid)
+        for group in groups.values():
+            results += await plugins.call(
+                "nic_graph_contributions", community_id=group[0], community_ids=group, as_of=as_of
+            )
     contributions = [c for c in results if isinstance(c, GraphContribution)]
     return assemble(rows, contributions, as_of=as_of)

@@ -114,7 +114,12 @@ async def update_artifact(
             await Artifact.filter(id=artifact_id).update(**changes)
     row = await get_artifact(ctx, artifact_id)
     if vetting and vetting != "draft" and current["vetting"] == "draft":
-        await ctx.emit("artifact_shared", artifact=row, team_ids=row["shared_with_ids"])
+        await ctx.emit(
+            "artifact_shared",
+            artifact=row,
+            team_ids=row["shared_with_ids"],
+            community_id=row["community_id"],
+        )
     return row
 
 
@@ -147,7 +152,9 @@ async def share_artifact(
             await artifact.save(update_fields=["vetting"])
     row = await get_artifact(ctx, artifact_id)
     if new or current["vetting"] == "draft":
-        await ctx.emit("artifact_shared", artifact=row, team_ids=new)
+        await ctx.emit(
+            "artifact_shared", artifact=row, team_ids=new, community_id=row["community_id"]
+        )
     return row
 
 

@@ -167,9 +167,9 @@ async def post_cycle(ctx: ServiceContext, data: CycleCreate) -> dict[str, Any]:
         cycle = await Cycle.create(community_id=community_id, **values)
         await _set_relations(cycle, relations)
     row = await get_cycle(ctx, cycle.id)
-    await ctx.emit("cycle_posted", cycle=row)
+    await ctx.emit("cycle_posted", cycle=row, community_id=row["community_id"])
     if row["status"] == "completed":
-        await ctx.emit("cycle_completed", cycle=row)
+        await ctx.emit("cycle_completed", cycle=row, community_id=row["community_id"])
     return row
 
 
@@ -283,7 +283,7 @@ async def advance_cycle(ctx: ServiceContext, cycle_id: int, data: CycleAdvance) 
         await _record_revision(ctx, current, changes, data.version + 1)
     row = await get_cycle(ctx, cycle_id)
     if target == "completed":
-        await ctx.emit("cycle_completed", cycle=row)
+        await ctx.emit("cycle_completed", cycle=row, community_id=row["community_id"])
     return row
 
 

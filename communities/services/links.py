@@ -110,7 +110,7 @@ async def record_link(ctx: ServiceContext, data: LinkCreate) -> dict[str, Any]:
             "that link is already recorded", {"target": "already linked with this kind"}
         ) from None
     row = await get_row(ctx, LINKS, link.id)
-    await ctx.emit("link_recorded", link=row)
+    await ctx.emit("link_recorded", link=row, community_id=target.community_id)
     return row
 
 

@@ -144,7 +144,7 @@ async def add_membership(ctx: ServiceContext, data: MembershipCreate) -> dict[st
         await _check_overlap(data.person_id, data.team_id, data.start_date, data.end_date)
         membership = await Membership.create(**data.model_dump())
     row = await get_row(ctx, MEMBERSHIPS, membership.id)
-    await ctx.emit("membership_changed", membership=row, change="added")
+    await ctx.emit("membership_changed", membership=row, change="added", community_id=community_id)
     return row
 
 
@@ -165,7 +165,9 @@ async def update_membership(
         if changes:
             await Membership.filter(id=membership_id).update(**changes)
     row = await get_row(ctx, MEMBERSHIPS, membership_id)
-    await ctx.emit("membership_changed", membership=row, change="updated")
+    await ctx.emit(
+        "membership_changed", membership=row, change="updated", community_id=community_id
+    )
     return row
 
 
@@ -184,7 +186,7 @@ async def end_membership(
     async with community_write(community_id):
         await Membership.filter(id=membership_id).update(end_date=data.end_date)
     row = await get_row(ctx, MEMBERSHIPS, membership_id)
-    await ctx.emit("membership_changed", membership=row, change="ended")
+    await ctx.emit("membership_changed", membership=row, change="ended", community_id=community_id)
     return row
 
 
@@ -194,4 +196,6 @@ async def delete_membership(ctx: ServiceContext, membership_id: int) -> None:
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Membership.filter(id=membership_id).delete()
-    await ctx.emit("membership_changed", membership=current, change="deleted")
+    await ctx.emit(
+        "membership_changed", membership=current, change="deleted", community_id=community_id
+    )

@@ -129,7 +129,7 @@ async def aims_page(request: Request) -> Response:
         "community": community,
         "aim": None,
         "aims": listed,
-        "panels": await panels(request, "aims", community),
+        "panels": await panels(request, "aims", community, community_id=community["id"]),
     }
     return await render(request, "communities/aim.html", context)
 
@@ -173,7 +173,7 @@ async def aim_page(request: Request) -> Response:
         "summary": _summary(drivers, ideas, cycles),
         "stages": STAGES,
         "shown_cycles": SHOWN_CYCLES,
-        "panels": await panels(request, "aim", aim),
+        "panels": await panels(request, "aim", aim, community_id=cid),
     }
     return await render(request, "communities/aim.html", context)
 

@@ -110,7 +110,7 @@ async def artifacts_page(request: Request) -> Response:
         "first_url": None,
     }
     if errors:
-        context["panels"] = await panels(request, "artifacts", community)
+        context["panels"] = await panels(request, "artifacts", community, community_id=cid)
         return await render(request, "communities/artifacts.html", context, status=422)
     query = library_query(cid, chosen)
     total = await query.count()
@@ -139,7 +139,7 @@ async def artifacts_page(request: Request) -> Response:
         previous_url=page_url(min(number - 1, pages)) if number > 1 else None,
         next_url=page_url(number + 1) if number < pages else None,
         first_url=page_url(1),
-        panels=await panels(request, "artifacts", community),
+        panels=await panels(request, "artifacts", community, community_id=cid),
     )
     return await render(request, "communities/artifacts.html", context)
 
@@ -300,7 +300,7 @@ async def artifact_page(request: Request) -> Response:
         "adaptations": adaptations,
         "informed_by": informed_by,
         "informed": informed,
-        "panels": await panels(request, "artifact", artifact),
+        "panels": await panels(request, "artifact", artifact, community_id=community["id"]),
     }
     return await render(request, "communities/artifact.html", context)
 

@@ -182,7 +182,13 @@ async def _back_with_error(
 
     context = await cycle_context(request, ctx, cycle_id)
     context["action_error"] = exc.message
-    return await render(request, "communities/cycle.html", context, status=exc.status)
+    return await render(
+        request,
+        "communities/cycle.html",
+        context,
+        status=exc.status,
+        community_id=context["cycle"]["community_id"],
+    )
 
 
 async def add_data_page(request: Request) -> Response:

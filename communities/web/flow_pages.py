@@ -364,7 +364,7 @@ async def flow_page(request: Request) -> Response:
         "drill": drill_down(graph, slug, filters.team, filters) if filters.team else None,
         "all_teams_url": filters.url(team=None, kind=None, **{"from": None, "to": None}),
         "trace_url": f"/communities/{slug}/flow/trace",
-        "panels": await panels(request, "flow", community),
+        "panels": await panels(request, "flow", community, community_id=community["id"]),
     }
     return await render(request, "communities/flow.html", context)
 

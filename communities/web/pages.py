@@ -49,7 +49,7 @@ async def community_page(request: Request) -> Response:
         "cycles": await queries.recent_cycles(Q(community_id=cid)),
         "artifacts": await queries.recent_artifacts(cid),
         "can_manage": await ctx.allowed("manage", community_id=cid),
-        "panels": await panels(request, "community", community),
+        "panels": await panels(request, "community", community, community_id=cid),
     }
     return await render(request, "communities/community.html", context)
 
@@ -72,7 +72,7 @@ async def team_page(request: Request) -> Response:
         "community": community,
         "team": part["team"],
         "body": with_csrf(request, part["body"]),
-        "panels": await panels(request, "team", dict(part["team"])),
+        "panels": await panels(request, "team", dict(part["team"]), community_id=cid),
     }
     return await render(request, "communities/team.html", context)
 
@@ -146,7 +146,9 @@ async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, 
     """Everything the cycle page shows (used to re-show it with an error; never cached)."""
     with roles_remembered():
         context = await _cycle_data(ctx, cycle_id)
-    context["panels"] = await panels(request, "cycle", context["cycle"])
+    context["panels"] = await panels(
+        request, "cycle", context["cycle"], community_id=context["cycle"]["community_id"]
+    )
     return context
 
 
@@ -248,9 +250,9 @@ async def cycle_page(request: Request) -> Response:
     context = {
         "cycle": part["cycle"],
         "body": with_csrf(request, part["body"]),
-        "panels": await panels(request, "cycle", dict(part["cycle"])),
+        "panels": await panels(request, "cycle", dict(part["cycle"]), community_id=cid),
     }
-    return await render(request, "communities/cycle.html", context)
+    return await render(request, "communities/cycle.html", context, community_id=cid)
 
 
 ROUTES = [

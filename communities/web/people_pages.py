@@ -88,7 +88,7 @@ async def person_page(request: Request) -> Response:
         "today": today,
         "timeline": timeline(list(spells), today),
         "cycles": cycles,
-        "panels": await panels(request, "person", person),
+        "panels": await panels(request, "person", person, community_id=community["id"]),
     }
     return await render(request, "communities/person.html", context)
 

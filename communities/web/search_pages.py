@@ -94,7 +94,7 @@ async def search_page(request: Request) -> Response:
         "total": sum(group["total"] for group in results.values()) if results else 0,
         "per_group": PER_GROUP,
         "min_length": MIN_LENGTH,
-        "panels": await panels(request, "search", community),
+        "panels": await panels(request, "search", community, community_id=community["id"]),
     }
     return await render(request, "communities/search.html", context)
 

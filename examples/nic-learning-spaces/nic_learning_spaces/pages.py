@@ -1,5 +1,9 @@
 """The plugin's pages: every space you may read, a community's spaces, one space, and
-the form that records a session (CSRF-checked through ``read_form``)."""
+the form that records a session (CSRF-checked through ``read_form``).
+
+A community's pages answer 404 where its facilitators switched the plugin off
+(``plugin_enabled``); the host already leaves the plugin's panels, navigation item and
+graph nodes out there."""
 
 from __future__ import annotations
 
@@ -17,12 +21,13 @@ from core.plugin_api import (
     community_by_slug,
     form_values,
     panels,
+    plugin_enabled,
     read_form,
     render,
     signed_in_context,
     validate,
 )
-from nic_learning_spaces import services
+from nic_learning_spaces import plugin, services
 from nic_learning_spaces.schemas import SessionCreate
 
 
@@ -41,6 +46,7 @@ async def all_spaces_page(request: Request) -> Response:
 async def community_spaces_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await community_by_slug(ctx, request.path_params["slug"])
+    await plugin_enabled(ctx, plugin, community["id"])
     context = {
         "community": community,
         "spaces": await services.list_spaces(ctx, community["id"]),
@@ -51,6 +57,7 @@ async def community_spaces_page(request: Request) -> Response:
 
 async def _space_in(ctx: ServiceContext, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
     community = await community_by_slug(ctx, request.path_params["slug"])
+    await plugin_enabled(ctx, plugin, community["id"])
     space = await services.get_space(ctx, request.path_params["space_id"])
     if space["community_id"] != community["id"]:
         raise NotFound("There is no such learning space in this community.")

@@ -222,3 +222,30 @@ async def test_cli_lists_adds_and_records(world, nic_cli) -> None:
     assert code == 1 and "no person with email nobody@cedar.example" in out
     code, out = await nic_cli("graph", "report", "cedar")
     assert code == 0 and "'learning_session': 1" in out and "'shared_at': 1" in out
+
+
+async def test_switched_off_in_a_community_its_pages_panels_and_nodes_are_gone(world) -> None:
+    """A facilitator switches the plugin off for Cedar Valley (the plugin is named as it
+    was registered: its module here, its entry-point name on a site)."""
+    api, cid = world["admin"].api, world["community_id"]
+    await add_session(
+        world["users"]["ana"].ctx,
+        world["space"]["id"],
+        SessionCreate(held_on=date(2024, 10, 3), cycle_ids=[world["cycles"]["north"]]),
+    )
+    nodes = (await api.ok("GET", "/communities/cedar/flow"))["nodes"]
+    assert nodes["learning_session"] == 1
+    listing = (await api.ok("GET", f"/communities/{cid}/plugins"))["items"]
+    name = next(row["plugin"] for row in listing if "learning_spaces" in row["plugin"])
+    await api.ok("PUT", f"/communities/{cid}/plugins", {"plugin": name, "enabled": False})
+    olu = world["users"]["olu"]
+    assert (await olu.client.get("/communities/cedar/spaces")).status_code == 404
+    space = await olu.client.get(f"/communities/cedar/spaces/{world['space']['id']}")
+    assert space.status_code == 404
+    team = (await olu.client.get(f"/communities/cedar/teams/{world['teams']['north']}")).text
+    assert ">Learning spaces</h2>" not in team and 'href="/spaces"' not in team
+    summary = await api.ok("GET", "/communities/cedar/flow")
+    assert "learning_session" not in summary["nodes"]
+    await api.ok("PUT", f"/communities/{cid}/plugins", {"plugin": name, "enabled": True})
+    assert (await olu.client.get("/communities/cedar/spaces")).status_code == 200
+    assert (await api.ok("GET", "/communities/cedar/flow"))["nodes"]["learning_session"] == 1

@@ -304,6 +304,12 @@ async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) 
         return await command.run(args, ctx)
 
 
+def all_commands(plugins: PluginHost) -> list[Command]:
+    """The kernel's commands and every plugin's; a plugin that raises while listing its
+    commands is logged and left out, so ``nic plugins`` can still say what is wrong."""
+    return list(KERNEL_COMMANDS) + list(plugins.collect("nic_cli_commands", skip_failing=True))
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
@@ -312,7 +318,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     except SettingsError as exc:
         print(f"nic: configuration error: {exc}", file=sys.stderr)
         return 2
-    commands = list(KERNEL_COMMANDS) + list(plugins.collect("nic_cli_commands"))
+    commands = all_commands(plugins)
     args = build_parser(commands).parse_args(argv)
     ctx = CommandContext(settings=settings, plugins=plugins, out=out)
     try:

@@ -378,19 +378,33 @@ class PluginHost:
     def _each_impl(self, hook_name: str) -> list[tuple[str, pluggy.HookImpl]]:
         return [(impl.plugin_name, impl) for impl in self._impls(hook_name)]
 
-    def collect_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a build-time hook synchronously: ``(plugin name, result)`` for each non-None."""
+    def collect_each(
+        self, hook_name: str, *, skip_failing: bool = False, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
+        """Call a build-time hook synchronously: ``(plugin name, result)`` for each non-None.
+
+        A plugin that raises stops start-up with a :class:`SettingsError` naming it and the
+        hook (what it would have added, routes or models, cannot be left out quietly);
+        with ``skip_failing`` it is logged and left out instead.
+        """
         results: list[tuple[str, Any]] = []
         for impl in self._impls(hook_name):
-            value = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
+            try:
+                value = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
+            except Exception as exc:
+                if not skip_failing:
+                    message = f"plugin {impl.plugin_name}: {hook_name} failed: {exc}"
+                    raise SettingsError(message) from exc
+                logger.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+                continue
             if value is not None:
                 results.append((impl.plugin_name, value))
         return results
 
-    def collect(self, hook_name: str, **kwargs: Any) -> list[Any]:
+    def collect(self, hook_name: str, *, skip_failing: bool = False, **kwargs: Any) -> list[Any]:
         """Call a build-time hook synchronously; results that are lists are flattened."""
         results: list[Any] = []
-        for _, value in self.collect_each(hook_name, **kwargs):
+        for _, value in self.collect_each(hook_name, skip_failing=skip_failing, **kwargs):
             if isinstance(value, list | tuple):
                 results.extend(value)
             else:

@@ -275,11 +275,11 @@ async def run_command(app: Starlette, *argv: str) -> tuple[int, str]:
     """Run a ``nic`` subcommand in this process, with ``app``'s plugins and its open ORM;
     return the exit code and what the command said. A service error answers 1 with its
     message, as ``nic`` prints it."""
-    from core.cli import KERNEL_COMMANDS, CommandContext, build_parser
+    from core.cli import CommandContext, all_commands, build_parser
     from core.errors import ServiceError
 
     plugins = app.state.plugins
-    commands = list(KERNEL_COMMANDS) + list(plugins.collect("nic_cli_commands"))
+    commands = all_commands(plugins)
     args = build_parser(commands).parse_args(list(argv))
     wanted = " ".join(filter(None, [args.command, getattr(args, "subcommand", None)]))
     command = next(c for c in commands if c.name == wanted)

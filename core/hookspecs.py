@@ -152,9 +152,11 @@ def nic_panels(  # type: ignore[empty-body]
 ) -> list[Panel]:
     """Panels to show on a page.
 
-    ``page`` is ``home``, ``community``, ``team``, ``cycle``, ``artifact`` or ``person``;
-    ``subject`` is the record the page shows (empty on home); ``render(template, **context)``
-    renders one of the site's templates (a plugin's own included) to safe HTML. A plugin
+    ``page`` is ``home``, ``community``, ``team``, ``cycle``, ``artifact``, ``person``,
+    ``aim``, or a listing: ``aims``, ``artifacts``, ``search``, ``flow``; ``subject`` is
+    the record the page shows (empty on home; the community on a listing);
+    ``render(template, **context)`` renders one of the site's templates (a plugin's own
+    included) to safe HTML. A plugin
     that raises is left out and logged; the page still renders.
     """
 
@@ -189,7 +191,7 @@ def nic_link_recorded(link: dict[str, Any]) -> None:
 
 @hookspec
 def nic_membership_changed(membership: dict[str, Any], change: str) -> None:
-    """A membership was ``added``, ``updated`` or ``ended``."""
+    """A membership was ``added``, ``updated``, ``ended`` or ``deleted``."""
 
 
 # --- graph ----------------------------------------------------------------------

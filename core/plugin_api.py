@@ -10,7 +10,8 @@ kernel itself still depends only on what its plugin manager collects.
 
 Hooks
     ``hookimpl``: the marker for hook implementations (the hooks are in
-    ``core/hookspecs.py`` and ``docs/plugins.md``).
+    ``core/hookspecs.py`` and ``docs/plugins.md``). ``Settings`` (what ``nic_startup``
+    receives) and ``AgendaItem`` (what ``nic_agenda_items`` returns).
 
 Who acts, and errors
     ``Actor`` (a signed-in user, or ``Actor.system()`` for the operator),
@@ -129,6 +130,7 @@ from communities.services.people import MEMBERSHIPS, PEOPLE
 from communities.services.teams import TEAMS, team_kinds
 from communities.web.forms import form_values, validate
 from communities.web.queries import community_by_slug
+from core.agenda import AgendaItem
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
 from core.api.routing import paginated
@@ -145,6 +147,7 @@ from core.errors import (
 )
 from core.hookspecs import hookimpl
 from core.nodes import GraphContribution, NodeInfo, NodeKind, NodeRef
+from core.settings import Settings
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
 from core.web.render import NavItem, Panel, panels, render
@@ -189,6 +192,7 @@ async def list_memberships(
 
 __all__ = [
     "Actor",
+    "AgendaItem",
     "ApiCall",
     "Command",
     "CommandContext",
@@ -213,6 +217,7 @@ __all__ = [
     "QueryParam",
     "ServiceContext",
     "ServiceError",
+    "Settings",
     "Team",
     "brokers",
     "bump",

@@ -282,6 +282,7 @@ async def build_graph(
     rows = await _rows(community_ids)
     ids = [r["id"] for r in rows["communities"]]
     results: list[Any] = []
+    failed: list[str] = []
     with plugins.scopes_remembered():
         # Each plugin hears only of the communities it is switched on in: communities
         # with the same plugins switched off are asked about together (one call per
@@ -290,8 +291,14 @@ async def build_graph(
         for cid, off in (await plugins.disabled_plugins(ids)).items():
             groups.setdefault(off, []).append(cid)
         for group in groups.values():
-            results += await plugins.call(
+            outcome = await plugins.call_outcome(
                 "nic_graph_contributions", community_id=group[0], community_ids=group, as_of=as_of
             )
+            results += [value for _, value in outcome.results]
+            failed += outcome.failed
     contributions = [c for c in results if isinstance(c, GraphContribution)]
-    return assemble(rows, contributions, as_of=as_of)
+    graph = assemble(rows, contributions, as_of=as_of)
+    if failed:
+        # Said on the graph, so the cache does not keep a graph missing a plugin's part.
+        graph.graph["incomplete"] = sorted(set(failed))
+    return graph

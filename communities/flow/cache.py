@@ -44,6 +44,8 @@ class GraphCache:
             return cached[1]
         graph = nx.freeze(await build_graph(plugins, [community_id], as_of=as_of))
         self.builds += 1
+        if graph.graph.get("incomplete"):
+            return graph  # a plugin failed: build again next time rather than keep it
         self._entries[key] = (counter, graph)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:

@@ -11,12 +11,14 @@ after that date is shown as still running.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
 
 import networkx as nx
+from tortoise.queryset import ValuesQuery
 
 from communities.flow.schema import (
     ADAPTED_FROM,
@@ -57,7 +59,9 @@ def _cycle_start(row: Row) -> date:
     start = row["actual_start"] or row["planned_start"]
     if start is None:
         created = row["created_at"]
-        start = created.date() if isinstance(created, datetime) else created
+        if isinstance(created, datetime):
+            return created.date()
+        return date.fromisoformat(str(created)[:10])  # SQLite: text
     return start
 
 
@@ -81,49 +85,83 @@ async def _rows(community_ids: list[int] | None) -> dict[str, list[Row]]:
         query = model.all()
         return query if community_ids is None else query.filter(**{f"{path}__in": community_ids})
 
+    communities = (
+        Community.all() if community_ids is None else Community.filter(id__in=community_ids)
+    )
     return {
-        "communities": await (
-            Community.all() if community_ids is None else Community.filter(id__in=community_ids)
-        ).values("id", "slug"),
-        "teams": await scoped(Team).values(
-            "id", "community_id", "name", "kind", "parent_id", "organization__kind"
+        "communities": await _plain(communities.values("id", "slug")),
+        "teams": await _plain(
+            scoped(Team).values(
+                "id", "community_id", "name", "kind", "parent_id", "organization__kind"
+            )
         ),
-        "people": await scoped(Person).values("id", "community_id", "name"),
-        "memberships": await scoped(Membership, "team__community_id").values(
-            "person_id", "team_id", "role", "start_date", "end_date"
+        "people": await _plain(scoped(Person).values("id", "community_id", "name")),
+        "memberships": await _plain(
+            scoped(Membership, "team__community_id").values(
+                "person_id", "team_id", "role", "start_date", "end_date"
+            ),
+            dates=("start_date", "end_date"),
         ),
-        "cycles": await scoped(Cycle).values(
-            "id",
-            "community_id",
-            "team_id",
-            "title",
-            "status",
-            "change_idea_id",
-            "builds_on_id",
-            "actual_start",
-            "planned_start",
-            "actual_end",
-            "planned_end",
-            "created_at",
+        "cycles": await _plain(
+            scoped(Cycle).values(
+                "id",
+                "community_id",
+                "team_id",
+                "title",
+                "status",
+                "change_idea_id",
+                "builds_on_id",
+                "actual_start",
+                "planned_start",
+                "actual_end",
+                "planned_end",
+                "created_at",
+            ),
+            dates=("actual_start", "planned_start", "actual_end", "planned_end"),
         ),
-        "authors": await scoped(Cycle)
-        .filter(authors__id__isnull=False)
-        .values("id", "authors__id"),
-        "versions": await scoped(ArtifactVersion, "artifact__community_id").values(
-            "id",
-            "number",
-            "created_on",
-            "author_id",
-            "artifact_id",
-            "artifact__title",
-            "artifact__team_id",
-            "artifact__community_id",
-            "artifact__derived_from_id",
+        "authors": await _plain(
+            scoped(Cycle).filter(authors__id__isnull=False).values("id", "authors__id")
         ),
-        "links": await scoped(LearningLink).values(
-            "source", "target", "kind", "date", "community_id", "note"
+        "versions": await _plain(
+            scoped(ArtifactVersion, "artifact__community_id").values(
+                "id",
+                "number",
+                "created_on",
+                "author_id",
+                "artifact_id",
+                "artifact__title",
+                "artifact__team_id",
+                "artifact__community_id",
+                "artifact__derived_from_id",
+            ),
+            dates=("created_on",),
+        ),
+        "links": await _plain(
+            scoped(LearningLink).values("source", "target", "kind", "date", "community_id", "note"),
+            dates=("date",),
         ),
     }
+
+
+async def _plain(query: ValuesQuery[Any], dates: tuple[str, ...] = ()) -> list[Row]:
+    """The rows of a ``.values()`` query, read without the ORM's per-value conversion.
+
+    The graph reads every row of a community; turning each value into Python through its
+    field costs several times the query itself (SQLite hands dates back as text, and the
+    ORM parses each with a general ISO-8601 parser). The SQL is still the ORM's, for the
+    database in use; dates are parsed here with ``date.fromisoformat`` (PostgreSQL
+    already returns dates), and ``created_at`` is left as the database returns it (only
+    its day is used, by :func:`_cycle_start`).
+    """
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    rows: list[Row] = await query._db.execute_query_dict(*query.query.get_parameterized_sql())
+    for column in dates:
+        for row in rows:
+            value = row[column]
+            if isinstance(value, str):
+                row[column] = date.fromisoformat(value[:10])
+    return rows
 
 
 def assemble(
@@ -297,7 +335,15 @@ async def build_graph(
             results += [value for _, value in outcome.results]
             failed += outcome.failed
     contributions = [c for c in results if isinstance(c, GraphContribution)]
-    graph = assemble(rows, contributions, as_of=as_of)
+    # The collector would walk the growing graph again and again while it is built (a
+    # third of the time at the national size) and finds nothing to free in it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        graph = assemble(rows, contributions, as_of=as_of)
+    finally:
+        if collecting:
+            gc.enable()
     if failed:
         # Said on the graph, so the cache does not keep a graph missing a plugin's part.
         graph.graph["incomplete"] = sorted(set(failed))

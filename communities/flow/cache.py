@@ -10,9 +10,7 @@ that want to change one take ``graph.copy()``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import networkx as nx
@@ -22,7 +20,6 @@ from communities.flow.build import build_graph
 from core.plugins import PluginHost
 
 CacheKey = tuple[int, date | None]
-T = TypeVar("T")
 
 
 class GraphCache:
@@ -76,17 +73,3 @@ async def community_graph(
         slug for g in graphs for slug in g.graph.get("communities", [])
     )
     return nx.freeze(combined)
-
-
-_results: WeakKeyDictionary[nx.MultiDiGraph, dict[Hashable, Any]] = WeakKeyDictionary()
-
-
-def memoized(graph: nx.MultiDiGraph, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, remembered with a cached (frozen) graph until the graph is replaced:
-    an analysis runs once per change of the community, not once per request."""
-    if not nx.is_frozen(graph):
-        return compute()
-    results = _results.setdefault(graph, {})
-    if key not in results:
-        results[key] = compute()
-    return results[key]

@@ -8,11 +8,19 @@ from typing import Any
 
 import networkx as nx
 
+from communities.flow.memo import memoized
 from communities.flow.schema import is_content_edge, node_date
 
 
 def content_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    """A simple digraph of the content edges (parallel edges of different kinds merged)."""
+    """A simple digraph of the content edges (parallel edges of different kinds merged).
+
+    Remembered with a cached graph; callers must not change it.
+    """
+    return memoized(graph, "content_graph", lambda: _content_graph(graph))
+
+
+def _content_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     content = nx.DiGraph()
     content.add_edges_from((u, v) for u, v, data in graph.edges(data=True) if is_content_edge(data))
     return content

@@ -23,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from communities.flow.memo import memoized
 from communities.flow.schema import MEMBER, TEAM, is_content_edge, node_date
 
 _FIRST, _LAST = date.min, date.max
@@ -68,7 +69,12 @@ Spell = tuple[str, date, date]  # (team or person, start, end)
 
 
 def _spells(graph: nx.MultiDiGraph) -> tuple[dict[str, list[Spell]], dict[str, list[Spell]]]:
-    """Membership spells by team (person, start, end) and by person (team, start, end)."""
+    """Membership spells by team (person, start, end) and by person (team, start, end);
+    read once per cached graph, not on every trace."""
+    return memoized(graph, "membership_spells", lambda: _read_spells(graph))
+
+
+def _read_spells(graph: nx.MultiDiGraph) -> tuple[dict[str, list[Spell]], dict[str, list[Spell]]]:
     by_team: dict[str, list[Spell]] = defaultdict(list)
     by_person: dict[str, list[Spell]] = defaultdict(list)
     for person, team, data in graph.edges(data=True):

@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from communities.flow.service import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS_UP_TO
+
 GENERATOR_VERSION = 1
 SEED = 2026
 START = date(2022, 8, 1)
@@ -56,7 +58,6 @@ TODAY = END + timedelta(days=120)  # silos are judged as of this day
 BATCH = 20_000
 TRACES = 5  # sampled cycles traced downstream and upstream
 LEAVING = 5  # people leaving, for fragmentation
-BETWEENNESS_SAMPLE = 500  # as communities.flow.service
 
 TARGETS = {"national": (3.0, 3.0, None), "statewide": (30.0, None, 2048.0)}
 """size: (build seconds, build/floor ratio, peak MB of the build); None: no target."""
@@ -579,7 +580,7 @@ def analyses(graph: Any, seed: int) -> list[tuple[str, Callable[[], Any]]]:
     traced = rng.sample(middle, min(TRACES, len(middle)))
     people = sorted(n for n, k in kinds.items() if k == "person")
     leaving = rng.sample(people, min(LEAVING, len(people)))
-    sample = BETWEENNESS_SAMPLE if len(people) > BETWEENNESS_SAMPLE else None
+    sample = BETWEENNESS_SAMPLE if len(people) > EXACT_BETWEENNESS_UP_TO else None
     found: list[tuple[str, Callable[[], Any]]] = []
     if reach := _optional("communities.flow.reach", "downstream", "upstream"):
         down, up = reach
@@ -607,12 +608,13 @@ async def measure(url: str, name: str, seed: int, timeout: float, profile: bool)
 
     from communities.flow import build
     from communities.models import Community
-    from core.db import open_database
+    from core.db import migrate, open_database
     from core.plugins import PluginHost
     from core.settings import Settings
 
     plugins = PluginHost.from_settings(Settings(database_url=url), autoload=False)
     result: dict[str, Any] = {"size": name}
+    await migrate(_config(url))  # a kept database may predate the latest migrations
     async with open_database(_config(url)):
         community = (await Community.get(slug=f"bench-{name}")).id
         # Where the time goes: the queries, then assembling the graph from their rows (one
@@ -767,7 +769,8 @@ def report(results: dict[str, dict[str, Any]], database: str) -> None:
         print(f"{label:18}" + "".join(f" {pair(v)}" for v in values) + "   " + "; ".join(growth))
     print(
         f"(traces: {TRACES} sampled cycles each way; brokers: betweenness sampled from "
-        f"{BETWEENNESS_SAMPLE} sources beyond {BETWEENNESS_SAMPLE} people, as the service does)"
+        f"{BETWEENNESS_SAMPLE} sources beyond {EXACT_BETWEENNESS_UP_TO} people, as the service"
+        " does)"
     )
 
     lines = []

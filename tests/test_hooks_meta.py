@@ -25,28 +25,29 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from communities.exchange import load_community, read_document
-from communities.models import Artifact, Cycle, Person, Team
 from core import hookspecs
 from core.agenda import agenda_items
 from core.app import create_app
-from core.context import Actor, ServiceContext
 from core.plugin_config import REDACTED
 from core.settings import Settings
 from core.testing import (
     BASE_URL,
     TEST_SECRET,
     csrf_of,
-    fast_password_hashing,
-    make_api_user,
     run_command,
     sign_in,
 )
-from tests.plugins.everything import EXTRA_COMMUNITIES, Everything, Raising, install, serving
+from tests.plugins.everything import (
+    EXTRA_COMMUNITIES,
+    Everything,
+    Raising,
+    install,
+    serving,
+    small_world,
+)
 from tests.scratch import run_nic, scratch_database, sql
 
 DOCS = Path(__file__).parent.parent / "docs" / "plugins.md"
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 HOOKS: dict[str, Callable[..., Any]] = {
     name: spec for name, spec in vars(hookspecs).items() if hasattr(spec, "nic_spec")
 }
@@ -202,29 +203,9 @@ async def world(eapp: Starlette, everything: Everything, web: Any) -> dict[str, 
     """The small community; an admin (with an API token), Ana (a member, North SIDT), Olu
     and Pia of ``everything.example`` (observers) and Max of ``everything.example`` (no
     role); no event recorded yet."""
-    ctx = ServiceContext(Actor.system(), eapp.state.plugins)
-    summary = await load_community(ctx, read_document(SMALL), str(SMALL))
-    cid = summary["community_id"]
-    with fast_password_hashing():
-        admin = await make_api_user(await web(), "admin@example.org", admin=True)
-        for email, role in (
-            ("ana.ruiz@cedar.example", "member"),
-            ("olu@example.org", "observer"),
-            ("pia@everything.example", "observer"),
-        ):
-            await make_api_user(await web(), email)
-            await admin.ok("PUT", f"/communities/{cid}/roles", {"user_email": email, "role": role})
-        await make_api_user(await web(), "max@everything.example")
-    ana = await Person.get(community_id=cid, email="ana.ruiz@cedar.example")
+    world = await small_world(eapp, web, "max@everything.example")
     everything.events.clear()
-    return {
-        "community_id": cid,
-        "admin": admin,
-        "ana": ana.id,
-        "teams": {t.name: t.id for t in await Team.filter(community_id=cid)},
-        "cycles": {c.title: c.id for c in await Cycle.filter(community_id=cid)},
-        "artifacts": {a.title: a.id for a in await Artifact.filter(community_id=cid)},
-    }
+    return world
 
 
 async def listed(eapp: Starlette) -> dict[str, Any]:

@@ -31,14 +31,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from communities.exchange import load_community, read_document
-from communities.models import Artifact, Cycle, Person, Team
 from core.agenda import agenda_items
 from core.app import create_app
 from core.cli import all_commands
-from core.context import Actor, ServiceContext
 from core.settings import Settings, SettingsError
-from core.testing import BASE_URL, TEST_SECRET, fast_password_hashing, make_api_user, run_command
+from core.testing import BASE_URL, TEST_SECRET, run_command
 from core.testing import sign_in as sign_in_as
 from tests.plugins.everything import (
     BUILD_TIME_HOOKS,
@@ -48,10 +45,10 @@ from tests.plugins.everything import (
     install,
     raising,
     serving,
+    small_world,
 )
 from tests.scratch import run_nic
 
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 RUNTIME_HOOKS = sorted(
     hook for hook in vars(Raising) if hook.startswith("nic_") and hook not in BUILD_TIME_HOOKS
 )
@@ -97,30 +94,10 @@ async def web(iapp: Starlette) -> AsyncIterator[Callable[..., Any]]:
 async def world(iapp: Starlette, everything: Everything, raiser: Any, web: Any) -> dict[str, Any]:
     """The small community, an admin, Ana (member), Olu (observer), Pia of
     everything.example (observer) and a stranger; counters and events cleared."""
-    ctx = ServiceContext(Actor.system(), iapp.state.plugins)
-    summary = await load_community(ctx, read_document(SMALL), str(SMALL))
-    cid = summary["community_id"]
-    with fast_password_hashing():
-        admin = await make_api_user(await web(), "admin@example.org", admin=True)
-        for email, role in (
-            ("ana.ruiz@cedar.example", "member"),
-            ("olu@example.org", "observer"),
-            ("pia@everything.example", "observer"),
-        ):
-            await make_api_user(await web(), email)
-            await admin.ok("PUT", f"/communities/{cid}/roles", {"user_email": email, "role": role})
-        await make_api_user(await web(), "stranger@example.org")
-    ana = await Person.get(community_id=cid, email="ana.ruiz@cedar.example")
+    world = await small_world(iapp, web, "stranger@example.org")
     everything.events.clear()
     raiser.calls.clear()
-    return {
-        "community_id": cid,
-        "admin": admin,
-        "ana": ana.id,
-        "teams": {t.name: t.id for t in await Team.filter(community_id=cid)},
-        "cycles": {c.title: c.id for c in await Cycle.filter(community_id=cid)},
-        "artifacts": {a.title: a.id for a in await Artifact.filter(community_id=cid)},
-    }
+    return world
 
 
 def page_urls(world: dict[str, Any]) -> dict[str, str]:

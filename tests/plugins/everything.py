@@ -642,3 +642,37 @@ def serving(*argv: str, database: str, cwd: Path) -> Iterator[tuple[str, list[st
             server.terminate()
             server.wait(timeout=60)
             output.append(log.read_text(encoding="utf-8"))
+
+
+async def small_world(app: Starlette, web: Callable[..., Any], stranger: str) -> dict[str, Any]:
+    """The small community loaded into ``app``'s database; an admin (with an API token), Ana
+    (a member, North SIDT), Olu and Pia of ``everything.example`` (observers) and
+    ``stranger`` (no role). The ids a test needs, and the admin's API client."""
+    from communities.exchange import load_community, read_document
+    from communities.models import Artifact, Cycle, Person, Team
+    from core.context import Actor, ServiceContext
+    from core.testing import fast_password_hashing, make_api_user
+
+    small = Path(__file__).parent.parent / "data" / "small-community.yaml"
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    summary = await load_community(ctx, read_document(small), str(small))
+    cid = summary["community_id"]
+    with fast_password_hashing():
+        admin = await make_api_user(await web(), "admin@example.org", admin=True)
+        for email, role in (
+            ("ana.ruiz@cedar.example", "member"),
+            ("olu@example.org", "observer"),
+            ("pia@everything.example", "observer"),
+        ):
+            await make_api_user(await web(), email)
+            await admin.ok("PUT", f"/communities/{cid}/roles", {"user_email": email, "role": role})
+        await make_api_user(await web(), stranger)
+    ana = await Person.get(community_id=cid, email="ana.ruiz@cedar.example")
+    return {
+        "community_id": cid,
+        "admin": admin,
+        "ana": ana.id,
+        "teams": {t.name: t.id for t in await Team.filter(community_id=cid)},
+        "cycles": {c.title: c.id for c in await Cycle.filter(community_id=cid)},
+        "artifacts": {a.title: a.id for a in await Artifact.filter(community_id=cid)},
+    }

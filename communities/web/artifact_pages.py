@@ -26,21 +26,13 @@ from core.context import ServiceContext
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.web.context import signed_in_context
+from core.web.paging import page_number
 from core.web.render import panels, render
 
 PAGE_SIZE = 25
-MAX_PAGE = 100_000
 ARTIFACT_KINDS: tuple[str, ...] = get_args(ArtifactKind)
 VETTING_LABELS = {"draft": "Draft", "shared": "Shared", "known_good": "Known good"}
 _MAX_ID = 2**31 - 1
-
-
-def _page_number(request: Request) -> int:
-    try:
-        number = int(request.query_params.get("page", "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), MAX_PAGE)
 
 
 def read_filters(
@@ -91,7 +83,7 @@ async def artifacts_page(request: Request) -> Response:
     team_names = {t["id"]: t["name"] for t in teams}
     typed, chosen, errors = read_filters(request, set(team_names))
     base = f"/communities/{community['slug']}/artifacts"
-    number = _page_number(request)
+    number = page_number(request)
     context: dict[str, Any] = {
         "community": community,
         "teams": teams,

@@ -27,6 +27,7 @@ from core.nodes import NodeRef
 from core.prepared import PreparedValues
 from core.web.context import signed_in_context
 from core.web.csrf import FIELD
+from core.web.paging import page_number
 from core.web.render import panels, render
 
 TEAM_CYCLES_PER_PAGE = 100
@@ -58,7 +59,7 @@ async def team_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     with roles_remembered():
         community = await queries.community_by_slug(ctx, request.path_params["slug"])
-        cid, team_id, page = community["id"], request.path_params["team_id"], _page_number(request)
+        cid, team_id, page = community["id"], request.path_params["team_id"], page_number(request)
         can_write = await ctx.allowed("write_team", community_id=cid, team_id=team_id)
     cache = page_cache(request)
     key = ("team", cid, team_id, page, can_write)
@@ -119,13 +120,6 @@ def _fragment(request: Request, name: str, context: dict[str, Any]) -> str:
     nothing of the signed-in user) and the CSRF placeholder for its forms."""
     template = request.app.state.templates.env.get_template(f"communities/{name}.html")
     return str(template.render(**context, csrf_field=FIELD, csrf_token=CSRF_PLACEHOLDER))
-
-
-def _page_number(request: Request) -> int:
-    try:
-        return max(1, min(int(request.query_params.get("page", "1")), 100_000))
-    except ValueError:
-        return 1
 
 
 async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:

@@ -22,11 +22,11 @@ from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.paging import page_number
 from core.web.render import render
 
 ROLE_NAMES: tuple[str, ...] = get_args(CommunityRoleName)
 PAGE_SIZE = 100
-MAX_PAGE = 100_000
 NOTICE = "roles_notice"
 _MAX_ID = 2**31 - 1
 
@@ -51,14 +51,6 @@ async def _community(request: Request, ctx: ServiceContext) -> dict[str, Any]:
     return community
 
 
-def _page_number(request: Request) -> int:
-    try:
-        number = int(request.query_params.get("page", "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), MAX_PAGE)
-
-
 async def _roles_page(
     request: Request,
     ctx: ServiceContext,
@@ -68,7 +60,7 @@ async def _roles_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    number = _page_number(request)
+    number = page_number(request)
     page = Page(number, PAGE_SIZE)
     holders, total = await list_rows(ctx, HOLDERS, {"community": community["id"]}, page)
     pages = max(1, -(-total // PAGE_SIZE))

@@ -18,11 +18,11 @@ from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.models import User
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.paging import page_number
 from core.web.render import render
 from core.web.session import sign_in
 
 NOTICE = "admin_notice"
-MAX_PAGE = 1_000_000
 MAX_SEARCH = 254
 
 
@@ -34,14 +34,6 @@ async def _admin_context(
     if not ctx.actor.is_admin:
         raise PermissionDenied(refusal)
     return ctx
-
-
-def _page_number(request: Request) -> int:
-    try:
-        number = int(request.query_params.get("page", "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), MAX_PAGE)
 
 
 def _no_store(response: Response) -> Response:
@@ -59,7 +51,7 @@ async def _users_page(
     status: int = 200,
 ) -> Response:
     search = request.query_params.get("q", "").strip()[:MAX_SEARCH]
-    number = _page_number(request)
+    number = page_number(request)
     page = Page(number, admin.PAGE_SIZE)
     users, total = await admin.list_users(ctx.actor, search, page)
     pages = max(1, -(-total // admin.PAGE_SIZE))

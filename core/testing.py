@@ -189,6 +189,30 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str = TEST_PA
         raise AssertionError(f"could not sign in as {email}: {response.status_code}")
 
 
+@asynccontextmanager
+async def page_clients(
+    app: Starlette,
+) -> AsyncIterator[Callable[..., Awaitable[httpx.AsyncClient]]]:
+    """``await open(email=None)`` inside: an HTTP client on ``app``, signed in through the
+    sign-in form as ``email`` (signed out without one); all are closed on the way out."""
+    import httpx
+
+    clients: list[httpx.AsyncClient] = []
+
+    async def open_client(email: str | None = None) -> httpx.AsyncClient:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
+        clients.append(client)
+        if email:
+            await sign_in(client, email)
+        return client
+
+    try:
+        yield open_client
+    finally:
+        for client in clients:
+            await client.aclose()
+
+
 class Api:
     """A JSON API client bound to one user's token; calls return ``(status, json)``."""
 

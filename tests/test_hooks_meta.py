@@ -31,11 +31,10 @@ from core.app import create_app
 from core.plugin_config import REDACTED
 from core.settings import Settings
 from core.testing import (
-    BASE_URL,
     TEST_SECRET,
     csrf_of,
+    page_clients,
     run_command,
-    sign_in,
 )
 from tests.plugins.everything import (
     EXTRA_COMMUNITIES,
@@ -184,18 +183,8 @@ def _the_hook_was_called(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 async def web(eapp: Starlette) -> AsyncIterator[Callable[..., Any]]:
     """``await web(email=None)``: an HTTP client on the app, signed in as ``email``."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def client(email: str | None = None) -> httpx.AsyncClient:
-        made = httpx.AsyncClient(transport=httpx.ASGITransport(app=eapp), base_url=BASE_URL)
-        clients.append(made)
-        if email:
-            await sign_in(made, email)
-        return made
-
-    yield client
-    for made in clients:
-        await made.aclose()
+    async with page_clients(eapp) as open_client:
+        yield open_client
 
 
 @pytest.fixture

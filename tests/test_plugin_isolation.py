@@ -35,8 +35,7 @@ from core.agenda import agenda_items
 from core.app import create_app
 from core.cli import all_commands
 from core.settings import Settings, SettingsError
-from core.testing import BASE_URL, TEST_SECRET, run_command
-from core.testing import sign_in as sign_in_as
+from core.testing import TEST_SECRET, page_clients, run_command
 from tests.plugins.everything import (
     BUILD_TIME_HOOKS,
     EXTRA_COMMUNITIES,
@@ -76,18 +75,8 @@ def iapp(app: Starlette, settings: Settings, everything: Everything, raiser: Any
 
 @pytest.fixture
 async def web(iapp: Starlette) -> AsyncIterator[Callable[..., Any]]:
-    clients: list[httpx.AsyncClient] = []
-
-    async def client(email: str | None = None) -> httpx.AsyncClient:
-        made = httpx.AsyncClient(transport=httpx.ASGITransport(app=iapp), base_url=BASE_URL)
-        clients.append(made)
-        if email:
-            await sign_in_as(made, email)
-        return made
-
-    yield client
-    for made in clients:
-        await made.aclose()
+    async with page_clients(iapp) as open_client:
+        yield open_client
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from core.errors import NotFound
 from core.hookspecs import hookimpl
 from core.nodes import GraphContribution
 from core.plugin_api import plugin_enabled
-from core.testing import BASE_URL, csrf_of, sign_in
+from core.testing import csrf_of, page_clients
 from core.web.render import NavItem, Panel
 from tests.conftest import UserFactory
 
@@ -85,17 +85,8 @@ Browser = Callable[[str], Awaitable[httpx.AsyncClient]]
 @pytest.fixture
 async def browser(app: Any) -> AsyncIterator[Browser]:
     """``await browser(email)``: a client signed in to the pages as ``email``."""
-    clients: list[httpx.AsyncClient] = []
-
-    async def open_as(email: str) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
-        clients.append(client)
-        await sign_in(client, email)
-        return client
-
-    yield open_as
-    for client in clients:
-        await client.aclose()
+    async with page_clients(app) as open_client:
+        yield open_client
 
 
 @pytest.fixture

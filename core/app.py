@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.calls import ApiCall
+from core.api.notifications import OPERATIONS as NOTIFICATION_OPERATIONS
 from core.api.openapi import build_openapi
 from core.api.operations import Operation
 from core.api.routing import API_PREFIX, api_routes, error_response, json_response
@@ -27,7 +28,7 @@ from core.errors import NotFound, ServiceError
 from core.plugins import STATIC_URL, PluginHost
 from core.settings import Settings, load_settings
 from core.templating import build_templates
-from core.web import admin_pages, auth_pages
+from core.web import admin_pages, auth_pages, notification_pages
 from core.web.render import page_error, panels, render
 from core.web.session import mark_visit, session_user
 
@@ -51,6 +52,7 @@ def _kernel_operations(openapi: dict[str, Any]) -> list[Operation]:
             public=True,
         ),
         Operation("GET", "/me", "getMe", "The user the token belongs to", "accounts", get_me),
+        *NOTIFICATION_OPERATIONS,
     ]
 
 
@@ -126,6 +128,7 @@ def create_app(
         Route("/healthz", health),
         *auth_pages.ROUTES,
         *admin_pages.ROUTES,
+        *notification_pages.ROUTES,
         *_plugin_static(plugins),
         Mount("/static", StaticFiles(packages=[("core", "static")]), name="static"),
         *api_routes(operations, plugins),

@@ -76,6 +76,8 @@ async def makemigrations_command(args: argparse.Namespace, ctx: CommandContext) 
     config = ctx.tortoise_config
     async with open_database(config):
         writers = await MigrationAutodetector(Tortoise.apps, config["apps"]).changes()
+    if args.app:
+        writers = [writer for writer in writers if writer.app_label == args.app]
     if not writers:
         ctx.say("No changes detected.")
     for writer in writers:
@@ -229,6 +231,7 @@ def _configure_migrate(parser: argparse.ArgumentParser) -> None:
 
 def _configure_makemigrations(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="name of the new migration")
+    parser.add_argument("--app", help="only this app (e.g. core, communities, a plugin's label)")
 
 
 KERNEL_COMMANDS = (

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from core.api.operations import Operation
     from core.cli_commands import Command
     from core.context import Actor, ServiceContext
+    from core.mail import MailSender
     from core.nodes import GraphContribution, NodeKind
     from core.settings import Settings
     from core.web.render import NavItem, Panel
@@ -228,6 +229,20 @@ def nic_agenda_items(  # type: ignore[empty-body]
     finished, learning that has not reached the district team, rubric movement. Return
     :class:`core.agenda.AgendaItem` values; gather every plugin's with
     :func:`core.agenda.agenda_items`.
+    """
+
+
+# --- mail ---------------------------------------------------------------------------
+
+
+@hookspec
+def nic_mail_sender() -> MailSender | None:
+    """A sender for the site's outgoing mail, or ``None`` to leave it to the setting.
+
+    Return an object with ``async send(message: core.mail.Message, sender: str)``
+    (e.g. a mail provider's HTTP API). The first plugin that returns one is used;
+    otherwise ``NIC_MAIL_URL`` decides (``log:`` by default). Plugins send mail with
+    ``core.mail.send_mail`` (``send_mail`` in ``core.plugin_api``).
     """
 
 

@@ -48,3 +48,27 @@ class SignInAttempt(Model):
 
     class Meta:
         table = "nic_sign_in_attempt"
+
+
+class Notification(Model):
+    """An in-app notice for one user (a reply, a mention, an invitation), from a plugin.
+
+    ``community_id`` is plain data, not a foreign key: the kernel knows no communities.
+    """
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="notifications", on_delete=fields.CASCADE
+    )
+    community_id = fields.IntField(null=True)
+    source = fields.CharField(max_length=100)
+    kind = fields.CharField(max_length=50, default="")
+    text = fields.CharField(max_length=500)
+    url = fields.CharField(max_length=500)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "nic_notification"
+        ordering = ["-id"]
+        indexes = (("user_id", "read_at"),)

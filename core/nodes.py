@@ -63,7 +63,14 @@ class GraphContribution:
     ``datetime.date`` under ``start`` (nodes) and ``date`` (edges); the graph leaves
     out what is dated after the date it is built for. An edge whose ends are not in
     the graph is dropped.
+
+    ``node_attributes`` are ``(node_id, attributes)`` merged into nodes already in
+    the graph (a team's rubric level by period, say) after every plugin's nodes and
+    edges are in; a node not in the graph is skipped and ``kind`` is never
+    overwritten. Keep the values scalars (numbers, strings, booleans) so the graph
+    still exports to GEXF and GraphML.
     """
 
     nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     edges: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    node_attributes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)

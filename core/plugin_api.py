@@ -58,7 +58,10 @@ Graph (``nic_node_kinds``, ``nic_graph_contributions``)
     ``NodeKind``, ``NodeInfo``, ``NodeRef`` (``kind:id``), ``GraphContribution``.
     ``community_graph(plugins, [community_id], as_of)`` is the cached, frozen
     ``networkx.MultiDiGraph`` of a community; ``readable_graph(ctx, slug, as_of)``
-    the same after checking ``read``. Analyses on a graph: ``downstream``,
+    the same after checking ``read``.
+    ``agenda_items(plugins, community_id, since, until)`` gathers every plugin's
+    ``nic_agenda_items`` (what a convening's agenda is drafted from).
+    Analyses on a graph: ``downstream``,
     ``upstream``, ``team_flow``, ``brokers``, ``silos``, ``cut_people``,
     ``fragmentation``, ``main_path``, ``search_path_counts``, ``evolution``;
     ``load_graph(database_url, slug)`` for scripts and notebooks (see
@@ -84,15 +87,30 @@ Domain services plugins may call (each checks the actor's permission)
     Cycles: ``get_cycle(ctx, cycle_id)``, ``list_cycles(ctx, filters, page)``
     (``community``, ``team``, ``status``, ``change_idea``, ``builds_on``, ``from``,
     ``to``), ``cycle_date(row)``.
+    Artifacts: ``get_artifact(ctx, artifact_id)``, ``list_artifacts(ctx, filters,
+    page)`` (``community``, ``team``, ``kind``, ``vetting``), ``create_artifact(ctx,
+    ArtifactCreate(...))``, ``add_artifact_version(ctx, artifact_id,
+    ArtifactVersionCreate(...))``.
     Learning links: ``record_link(ctx, LinkCreate(...))`` records that one node
-    (any registered kind, yours included) informed another.
+    (any registered kind, yours included) informed another; ``delete_link(ctx,
+    link_id)`` removes one.
     Lists return ``(rows, total)``; rows are plain dicts as the JSON API shows them.
 
 Domain records, to read
-    ``Community``, ``Team``, ``Person``, ``Membership``, ``Cycle``: Tortoise models a
+    ``Community``, ``Organization``, ``Team``, ``Person``, ``Membership``, ``Cycle``,
+    ``Artifact``,
+    ``ArtifactVersion``, ``LearningLink``: Tortoise models a
     plugin may query (with ``.values()``, in a fixed number of queries) and point
     foreign keys at (``"communities.Person"``). Change them only through the
     services above or the JSON API.
+
+Notifications and mail
+    ``await notify(user_ids, text, url, source=..., kind=..., community_id=...)``
+    stores an in-app notification per user (the header shows the unread count,
+    ``/notifications`` the list); ``url`` is a path on this site. ``await
+    send_mail(plugins, Message(to=(...), subject=..., text=..., attachments=(...)))``
+    sends mail through the site's sender (``NIC_MAIL_URL``: logged by default, or
+    SMTP, or a plugin's ``nic_mail_sender``); a failed delivery is logged, not raised.
 
 Tests
     pytest fixtures for plugins live in :mod:`core.testing` (a pytest plugin that is
@@ -120,17 +138,33 @@ from communities.flow import (
 )
 from communities.flow.cache import community_graph
 from communities.flow.service import readable_graph
-from communities.models import Community, Cycle, Membership, Person, Team
+from communities.models import (
+    Artifact,
+    ArtifactVersion,
+    Community,
+    Cycle,
+    LearningLink,
+    Membership,
+    Organization,
+    Person,
+    Team,
+)
 from communities.permissions import readable_community_ids, role_of
-from communities.schemas import LinkCreate
+from communities.schemas import ArtifactCreate, ArtifactVersionCreate, LinkCreate
+from communities.services.artifacts import (
+    add_artifact_version,
+    create_artifact,
+    get_artifact,
+    list_artifacts,
+)
 from communities.services.base import community_id_for_slug, get_row, list_rows
 from communities.services.cycles import cycle_date, get_cycle, list_cycles
-from communities.services.links import record_link
+from communities.services.links import delete_link, record_link
 from communities.services.people import MEMBERSHIPS, PEOPLE
 from communities.services.teams import TEAMS, team_kinds
 from communities.web.forms import form_values, validate
 from communities.web.queries import community_by_slug
-from core.agenda import AgendaItem
+from core.agenda import AgendaItem, agenda_items
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
 from core.api.routing import paginated
@@ -146,7 +180,9 @@ from core.errors import (
     ServiceError,
 )
 from core.hookspecs import hookimpl
+from core.mail import Message, send_mail
 from core.nodes import GraphContribution, NodeInfo, NodeKind, NodeRef
+from core.notifications import notify
 from core.settings import Settings
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
@@ -194,6 +230,10 @@ __all__ = [
     "Actor",
     "AgendaItem",
     "ApiCall",
+    "Artifact",
+    "ArtifactCreate",
+    "ArtifactVersion",
+    "ArtifactVersionCreate",
     "Command",
     "CommandContext",
     "Community",
@@ -201,8 +241,10 @@ __all__ = [
     "Cycle",
     "GraphContribution",
     "InvalidInput",
+    "LearningLink",
     "LinkCreate",
     "Membership",
+    "Message",
     "NavItem",
     "NodeInfo",
     "NodeKind",
@@ -210,6 +252,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "Operation",
+    "Organization",
     "Page",
     "Panel",
     "PermissionDenied",
@@ -219,6 +262,8 @@ __all__ = [
     "ServiceError",
     "Settings",
     "Team",
+    "add_artifact_version",
+    "agenda_items",
     "brokers",
     "bump",
     "change_counter",
@@ -226,22 +271,27 @@ __all__ = [
     "community_graph",
     "community_id_for_slug",
     "community_write",
+    "create_artifact",
     "cut_people",
     "cycle_date",
+    "delete_link",
     "downstream",
     "evolution",
     "form_values",
     "fragmentation",
+    "get_artifact",
     "get_cycle",
     "get_person",
     "get_team",
     "hookimpl",
+    "list_artifacts",
     "list_cycles",
     "list_memberships",
     "list_people",
     "list_teams",
     "load_graph",
     "main_path",
+    "notify",
     "paginated",
     "panels",
     "plugin_enabled",
@@ -252,6 +302,7 @@ __all__ = [
     "render",
     "role_of",
     "search_path_counts",
+    "send_mail",
     "session_actor",
     "signed_in_context",
     "silos",

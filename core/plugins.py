@@ -44,9 +44,20 @@ logger = logging.getLogger("nic.plugins")
 
 PROJECT = "nic"
 ENTRY_POINT_GROUP = "nic"
-BUILTIN_PLUGINS: tuple[str, ...] = ("communities.plugin",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "communities.plugin",
+)
 ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"communities.plugin"})
-ESSENTIAL_NAMES: frozenset[str] = frozenset(module.split(".")[0] for module in ESSENTIAL_PLUGINS)
+
+
+def builtin_name(module_name: str) -> str:
+    """The name a built-in plugin is registered under: ``communities`` for the domain,
+    ``rubrics`` for ``plugins.rubrics.plugin``."""
+    parts = module_name.split(".")
+    return parts[1] if parts[0] == "plugins" and len(parts) > 1 else parts[0]
+
+
+ESSENTIAL_NAMES: frozenset[str] = frozenset(builtin_name(module) for module in ESSENTIAL_PLUGINS)
 """The names essential plugins are registered under: never blocked, never switched off."""
 SCOPE_HOOK = "nic_disabled_plugins"
 BUILT_IN = "built-in"
@@ -139,8 +150,10 @@ def _docstring_line(plugin: object) -> str:
 class PluginHost:
     """Owns a pluggy manager; calls hooks with errors isolated per plugin."""
 
-    def __init__(self, pm: pluggy.PluginManager) -> None:
+    def __init__(self, pm: pluggy.PluginManager, settings: Settings | None = None) -> None:
         self.pm = pm
+        self.settings = settings or Settings()
+        """The site's settings (what the mail sender and other kernel services read)."""
         self.failures: list[PluginFailure] = []
         """Outside plugins that failed to import or register (listed by ``nic plugins``)."""
         self.skipped: list[SkippedPlugin] = []
@@ -158,11 +171,11 @@ class PluginHost:
         """
         pm = pluggy.PluginManager(PROJECT)
         pm.add_hookspecs(hookspecs)
-        host = cls(pm)
+        host = cls(pm, settings)
         blocked = {_key(name) for name in settings.plugins_blocked}
         disabled = {_key(name) for name in settings.plugins_disabled}
         for module_name in BUILTIN_PLUGINS:
-            short = module_name.split(".")[0]
+            short = builtin_name(module_name)
             if module_name in ESSENTIAL_PLUGINS:
                 if _key(short) in blocked:
                     raise SettingsError(

@@ -36,6 +36,10 @@ class Settings:
     secret_key: str | None = None
     debug: bool = False
     secure_cookies: bool = False
+    mail_url: str = "log:"
+    """Where mail goes: ``log:``, ``memory:``, ``smtp://…`` or ``smtps://…`` (``NIC_MAIL_URL``)."""
+    mail_from: str = "NIC Platform <nic@localhost>"
+    """The From address of mail the site sends (``NIC_MAIL_FROM``)."""
     plugins_enabled: tuple[str, ...] = ()
     plugins_disabled: tuple[str, ...] = ()
     plugins_blocked: tuple[str, ...] = ()
@@ -106,6 +110,25 @@ def _check_database_url(name: str, url: str) -> str:
     )
 
 
+MAIL_SCHEMES = ("log", "memory", "smtp", "smtps")
+
+
+def check_mail_url(name: str, url: str) -> str:
+    """Raise :class:`SettingsError` naming the setting unless ``url`` is a mail URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in MAIL_SCHEMES:
+        raise SettingsError(
+            f"{name}: expected log:, memory:, smtp://host:port or smtps://host:port"
+        )
+    if parts.scheme in ("smtp", "smtps") and not parts.hostname:
+        raise SettingsError(f"{name}: an SMTP URL needs a host, e.g. smtp://mail.example.org:587")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from exc
+    return url
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, path: str | Path | None = None
 ) -> Settings:
@@ -118,7 +141,10 @@ def load_settings(
             data = tomllib.loads(file_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{file_path}: not valid TOML ({exc})") from exc
-    known = {"database_url", "secret_key", "debug", "secure_cookies", "plugins", "plugin"}
+    known = {
+        "database_url", "secret_key", "debug", "secure_cookies", "mail_url", "mail_from",
+        "plugins", "plugin",
+    }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"{file_path}: unknown setting {unknown[0]!r}")
@@ -139,6 +165,14 @@ def load_settings(
     secure_cookies = _parse_bool(
         "NIC_SECURE_COOKIES", env.get("NIC_SECURE_COOKIES", data.get("secure_cookies", False))
     )
+
+    mail_url = check_mail_url(
+        "NIC_MAIL_URL" if env.get("NIC_MAIL_URL") else "mail_url",
+        str(env.get("NIC_MAIL_URL") or data.get("mail_url") or "log:"),
+    )
+    mail_from = str(env.get("NIC_MAIL_FROM") or data.get("mail_from") or Settings.mail_from)
+    if "\n" in mail_from or "@" not in mail_from:
+        raise SettingsError("NIC_MAIL_FROM: expected an address such as NIC <nic@example.org>")
 
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict):
@@ -169,6 +203,8 @@ def load_settings(
         secret_key=secret_key,
         debug=debug,
         secure_cookies=secure_cookies,
+        mail_url=mail_url,
+        mail_from=mail_from,
         plugins_enabled=enabled,
         plugins_disabled=disabled,
         plugins_blocked=blocked,

@@ -30,6 +30,8 @@ Fixtures
     ``client`` is signed in to the pages (its own cookies), its ``api`` calls the
     JSON API with its own token, its ``ctx`` calls services directly as them.
     ``nic_admin``: a site admin made with ``nic_user``.
+    ``nic_outbox``: the mail the site sent during the test (a list of
+    :class:`core.mail.Message`; the test settings use the ``memory:`` sender).
     ``nic_cli``: ``await nic_cli("spaces", "list", "cedar")`` runs a ``nic``
     subcommand in the test's process, on ``nic_app``'s plugins and database, and
     returns ``(exit code, output)``.
@@ -332,7 +334,9 @@ def nic_plugins() -> list[object]:
 def nic_settings() -> Iterator[Settings]:
     """Settings of the test app: ``NIC_TEST_DATABASE_URL`` or a temporary SQLite file."""
     folder = None if os.environ.get("NIC_TEST_DATABASE_URL") else Path(tempfile.mkdtemp())
-    yield Settings(database_url=database_url_for_tests(folder), secret_key=TEST_SECRET)
+    yield Settings(
+        database_url=database_url_for_tests(folder), secret_key=TEST_SECRET, mail_url="memory:"
+    )
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -415,3 +419,13 @@ def nic_cli(nic_app: Starlette) -> CliRunner:
 async def nic_admin(nic_user: UserFactory) -> NicUser:
     """A site admin (``admin@example.org``), signed in and with a token."""
     return await nic_user("admin@example.org", name="Site Admin", admin=True)
+
+
+@pytest.fixture
+def nic_outbox() -> Iterator[list[Any]]:
+    """Mail sent during the test, oldest first (emptied before and after)."""
+    from core import mail
+
+    mail.outbox.clear()
+    yield mail.outbox
+    mail.outbox.clear()

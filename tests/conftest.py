@@ -31,7 +31,9 @@ from tests.plugins.recorder import EventRecorder
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(database_url=database_url_for_tests(), secret_key=TEST_SECRET)
+    return Settings(
+        database_url=database_url_for_tests(), secret_key=TEST_SECRET, mail_url="memory:"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -344,6 +344,25 @@ async def test_removing_a_role_takes_access_away(world: World) -> None:
     assert_error(status, body, 404)
 
 
+async def test_the_last_facilitator_is_neither_removed_nor_demoted(world: World) -> None:
+    path = f"/communities/{world.id}/roles"
+    me = f"{path}/{world.facilitator.user_id}"
+    status, body = await world.facilitator.delete(me)
+    assert_error(status, body, 409)
+    assert "last facilitator" in body["error"]["message"]
+    email = (await world.facilitator.ok("GET", "/me"))["email"]
+    status, body = await world.admin.put(path, {"user_email": email, "role": "member"})
+    assert_error(status, body, 409)
+    roles = await listing(world.admin, path)
+    assert sorted(r["role"] for r in roles["items"]) == sorted(ROLE_NAMES)
+    # with a second facilitator, the first may step down
+    body = {"user_email": "observer@lakeview.example.org", "role": "facilitator"}
+    await world.facilitator.ok("PUT", path, body)
+    assert (await world.admin.ok("PUT", path, {"user_email": email, "role": "member"}))[
+        "role"
+    ] == "member"
+
+
 async def test_roles_of_unknown_community_are_404(world: World) -> None:
     body = {"user_email": "member@lakeview.example.org", "role": "member"}
     for api in (world.admin, world.facilitator):

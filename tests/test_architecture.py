@@ -33,11 +33,40 @@ def test_the_kernel_imports_neither_the_domain_nor_the_plugins() -> None:
     assert {module: names for module, names in offenders.items() if names} == {}
 
 
-def test_nothing_in_the_platform_imports_the_plugin_authors_facade() -> None:
+def test_neither_kernel_nor_domain_imports_the_plugin_authors_facade() -> None:
     users = [
         module_name(path)
-        for folder in ("core", "communities", "plugins")
+        for folder in ("core", "communities")
         for path in (ROOT / folder).rglob("*.py")
         if FACADE in imported_modules(path) and module_name(path) != FACADE
     ]
     assert users == []
+
+
+def test_built_in_plugins_reach_the_platform_only_through_the_facade() -> None:
+    """A built-in plugin is written exactly as an outside one: ``core.plugin_api`` (and
+    ``core.testing`` in tests) is all it may import of the platform."""
+    allowed = {FACADE, "core.testing"}
+    offenders = {
+        module_name(path): sorted(
+            name
+            for name in imported_modules(path)
+            if name.split(".")[0] in ("core", "communities") and name not in allowed
+        )
+        for path in (ROOT / "plugins").rglob("*.py")
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def test_built_in_plugins_do_not_import_each_other() -> None:
+    packages = [p.name for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists()]
+    offenders = {
+        module_name(path): sorted(
+            name
+            for name in imported_modules(path)
+            if name.startswith("plugins.") and name.split(".")[1] != path.relative_to(ROOT).parts[1]
+        )
+        for package in packages
+        for path in (ROOT / "plugins" / package).rglob("*.py")
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}

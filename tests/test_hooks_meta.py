@@ -28,6 +28,7 @@ from starlette.applications import Starlette
 from core import hookspecs
 from core.agenda import agenda_items
 from core.app import create_app
+from core.mail import Message, send_mail
 from core.plugin_config import REDACTED
 from core.settings import Settings
 from core.testing import (
@@ -499,6 +500,16 @@ async def test_hook_nic_agenda_items(eapp: Starlette, world: dict[str, Any]) -> 
     assert item.source == "Everything" and item.refs == (f"everything_summary:{cid}",)
     [first] = [i for i in await agenda_items(eapp.state.plugins, cid, None, date(2025, 1, 10))]
     assert first.title == "Everything from the start to 2025-01-10"
+
+
+# --- mail -------------------------------------------------------------------------------
+
+
+@exercises("nic_mail_sender")
+async def test_hook_nic_mail_sender(eapp: Starlette, everything: Everything) -> None:
+    message = Message(to=("ana@example.org",), subject="Invitation", text="Come along.")
+    await send_mail(eapp.state.plugins, message)
+    assert everything.mail[-1] == (message, Settings().mail_from)
 
 
 # --- command line ------------------------------------------------------------------------

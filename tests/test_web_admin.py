@@ -394,6 +394,25 @@ async def test_a_facilitator_assigns_changes_and_removes_roles(client) -> None:
     assert "has no role in this community" in (await client.get("/communities/north/roles")).text
 
 
+async def test_the_roles_page_keeps_the_last_facilitator(client) -> None:
+    world = await community_with_roles()
+    north = world["community"]
+    assert await sign_in(client, "fran@example.org") == 303
+    csrf = await token(client)
+    demoted = await client.post(
+        "/communities/north/roles",
+        data={"user_email": "fran@example.org", "role": "member", "csrf_token": csrf},
+    )
+    assert demoted.status_code == 422 and 'id="e-role"' in demoted.text
+    assert "last facilitator" in demoted.text
+    removed = await client.post(
+        f"/communities/north/roles/{world['fran']['id']}/remove", data={"csrf_token": csrf}
+    )
+    assert removed.status_code == 303
+    assert "last facilitator" in (await client.get("/communities/north/roles")).text
+    assert await role_of(north, world["fran"]["id"]) == "facilitator"
+
+
 async def test_the_roles_form_shows_problems_beside_the_fields(client) -> None:
     world = await community_with_roles()
     assert await sign_in(client, "fran@example.org") == 303
@@ -505,6 +524,9 @@ async def test_the_roles_page_needs_a_signed_in_user_and_escapes_names(client) -
 
 async def test_a_facilitator_who_gives_up_managing_is_sent_home(client) -> None:
     world = await community_with_roles()
+    await CommunityRole.filter(community=world["community"], user_id=world["mo"]["id"]).update(
+        role="facilitator"
+    )  # the community keeps a facilitator
     assert await sign_in(client, "fran@example.org") == 303
     demoted = await client.post(
         "/communities/north/roles",

@@ -230,6 +230,10 @@ def assemble(
             graph.add_edge(node_id(PERSON, r["authors__id"]), work, key=AUTHORED, kind=AUTHORED)
 
     _add_versions(graph, rows["versions"], levels, as_of)
+    # Every plugin's nodes go in before any edge, so a recorded learning link or another
+    # plugin's edge may end at a plugin's node (a forum thread, a convening).
+    for contribution in contributions:
+        _add_contribution_nodes(graph, contribution, as_of)
 
     for r in rows["links"]:
         if not _on_or_before(r["date"], as_of):
@@ -243,7 +247,9 @@ def assemble(
             )
 
     for contribution in contributions:
-        _add_contribution(graph, contribution, as_of)
+        _add_contribution_edges(graph, contribution, as_of)
+    for contribution in contributions:
+        _add_node_attributes(graph, contribution)
     return graph
 
 
@@ -302,15 +308,27 @@ def _add_versions(
         )
 
 
-def _add_contribution(
+def _add_contribution_nodes(
     graph: nx.MultiDiGraph, contribution: GraphContribution, as_of: date | None
 ) -> None:
     for node, data in contribution.nodes:
         if _on_or_before(data.get("start"), as_of):
             graph.add_node(node, **attributes(**data))
+
+
+def _add_contribution_edges(
+    graph: nx.MultiDiGraph, contribution: GraphContribution, as_of: date | None
+) -> None:
     for source, target, data in contribution.edges:
         if source in graph and target in graph and _on_or_before(data.get("date"), as_of):
             graph.add_edge(source, target, key=data["kind"], **attributes(**data))
+
+
+def _add_node_attributes(graph: nx.MultiDiGraph, contribution: GraphContribution) -> None:
+    # Merged into nodes already there (another plugin's included); ``kind`` stays.
+    for node, data in contribution.node_attributes:
+        if node in graph:
+            graph.nodes[node].update(attributes(**{k: v for k, v in data.items() if k != "kind"}))
 
 
 async def build_graph(

@@ -83,6 +83,18 @@ async def delete_community(ctx: ServiceContext, community_id: int) -> None:
         raise NotFound(f"no community {community_id}")
 
 
+async def _keep_a_facilitator(community_id: int, user_id: int) -> None:
+    """Raise :class:`Conflict` when ``user_id`` is the community's only facilitator: a
+    community without one could no longer be managed by its own people."""
+    others = await CommunityRole.filter(
+        community_id=community_id, role="facilitator", user_id__not=user_id
+    ).exists()
+    if not others:
+        raise Conflict(
+            "This is the community's last facilitator: make someone else a facilitator first."
+        )
+
+
 async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) -> dict[str, Any]:
     """Give a user a role in a community (replacing any role they had there)."""
     await get_row(ctx, COMMUNITIES, community_id)
@@ -99,6 +111,8 @@ async def assign_role(ctx: ServiceContext, community_id: int, data: RoleAssign) 
                 community_id=community_id, user_id=user["id"], role=data.role
             )
         else:
+            if existing.role == "facilitator" and data.role != "facilitator":
+                await _keep_a_facilitator(community_id, user["id"])
             existing.role = data.role
             await existing.save(update_fields=["role"])
     return await get_row(ctx, ROLES, existing.id)
@@ -108,6 +122,9 @@ async def remove_role(ctx: ServiceContext, community_id: int, user_id: int) -> N
     await get_row(ctx, COMMUNITIES, community_id)
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
+        role = await CommunityRole.filter(community_id=community_id, user_id=user_id).first()
+        if role is not None and role.role == "facilitator":
+            await _keep_a_facilitator(community_id, user_id)
         deleted = await CommunityRole.filter(community_id=community_id, user_id=user_id).delete()
         if not deleted:
             raise NotFound(f"user {user_id} has no role in community {community_id}")

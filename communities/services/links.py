@@ -53,10 +53,12 @@ async def resolve_node(ctx: ServiceContext, text: str, field_name: str) -> NodeI
         raise InvalidInput.field(
             field_name, f"unknown node kind {ref.kind!r}; known: {', '.join(sorted(kinds))}"
         )
-    found = await kind.resolve([ref.id])
-    if ref.id not in found:
+    found = (await kind.resolve([ref.id])).get(ref.id)
+    # A node of a community the actor may not read is answered as if it did not exist:
+    # a different answer would tell strangers which ids are taken.
+    if found is None or not await ctx.allowed("read", community_id=found.community_id):
         raise InvalidInput.field(field_name, f"no {kind.label.lower()} {ref.id}")
-    return found[ref.id]
+    return found
 
 
 async def _authorize(ctx: ServiceContext, source: NodeInfo, target: NodeInfo) -> None:

@@ -19,7 +19,7 @@ from communities.services.base import Listing, community_id_for_slug, get_row, l
 from communities.services.communities import COMMUNITIES, assign_role, remove_role
 from core.api.calls import Page
 from core.context import ServiceContext
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
 from core.web.paging import page_number
@@ -112,6 +112,8 @@ async def roles_page(request: Request) -> Response:
             errors = {str(e["loc"][0]): e["msg"] for e in exc.errors() if e["loc"]}
         except InvalidInput as exc:
             errors = exc.fields or {"form": exc.message}
+        except Conflict as exc:
+            errors = {"role": exc.message}
     if errors:
         return await _roles_page(request, ctx, community, form=values, errors=errors, status=422)
     target, notice = await _after_change(
@@ -138,6 +140,8 @@ async def remove_page(request: Request) -> Response:
             await remove_role(ctx, community["id"], user_id)
         except NotFound:  # removed by someone else a moment ago
             pass
+        except Conflict as exc:
+            message = exc.message
         else:
             message = f"{emails[0]} no longer has a role in this community."
     target, notice = await _after_change(ctx, community, message)

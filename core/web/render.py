@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core.errors import NotAuthenticated, ServiceError
+from core.notifications import unread_badge
 from core.web.csrf import FIELD, csrf_token
 from core.web.session import session_actor, session_user
 
@@ -104,8 +105,10 @@ async def render(
         "nic_nav_items", community_id=community_id, actor=actor
     ):
         nav.extend(items)
+    user = await session_user(request)
     base = {
-        "user": await session_user(request),
+        "user": user,
+        "unread_notifications": await unread_badge(user["id"]) if user else 0,
         "csrf_field": FIELD,
         "csrf_token": csrf_token(request),
         "nav": sorted(nav, key=lambda item: (item.order, item.label)),

@@ -170,6 +170,7 @@ class Everything:
         self.started: list[str] = []
         self.demo: list[list[int]] = []
         self.off: dict[int, list[str]] = {}
+        self.mail: list[tuple[Any, str]] = []
 
     @property
     def folder(self) -> Path:
@@ -407,6 +408,17 @@ class Everything:
         ]
 
     @hookimpl
+    def nic_mail_sender(self) -> Any:
+        self.calls["nic_mail_sender"] += 1
+        plugin = self
+
+        class Sender:
+            async def send(self, message: Any, sender: str) -> None:
+                plugin.mail.append((message, sender))
+
+        return Sender()
+
+    @hookimpl
     async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:
         self.calls["nic_demo_data"] += 1
         self.demo.append(list(community_ids))
@@ -545,6 +557,10 @@ class Raising:
     @hookimpl
     def nic_cli_commands(self) -> list[Command]:
         raise self._raise("nic_cli_commands")
+
+    @hookimpl
+    def nic_mail_sender(self) -> Any:
+        raise self._raise("nic_mail_sender")
 
     @hookimpl
     async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:

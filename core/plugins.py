@@ -46,6 +46,7 @@ PROJECT = "nic"
 ENTRY_POINT_GROUP = "nic"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "communities.plugin",
+    "plugins.rubrics.plugin",
 )
 ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"communities.plugin"})
 

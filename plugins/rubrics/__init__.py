@@ -1,0 +1,1 @@
+"""The built-in rubrics plugin (see ``docs/rubrics.md``)."""

@@ -1,0 +1,105 @@
+"""The hook implementations of the built-in rubrics plugin.
+
+Everything the plugin adds goes through these hooks: its Tortoise app and migrations,
+pages, a navigation item, a panel on the team page, JSON API operations, ``nic rubrics``
+commands, rubric levels as attributes of team nodes in the knowledge-flow graph, agenda
+items for convenings, and demo data. Its ``templates/`` folder is found by convention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from core.plugin_api import (
+    Actor,
+    AgendaItem,
+    Command,
+    GraphContribution,
+    NavItem,
+    Operation,
+    Panel,
+    ServiceContext,
+    Team,
+    hookimpl,
+)
+
+
+@hookimpl
+def nic_models() -> dict[str, dict[str, Any]]:
+    return {
+        "rubrics": {
+            "models": ["plugins.rubrics.models"],
+            "migrations": "plugins.rubrics.migrations",
+        }
+    }
+
+
+@hookimpl
+def nic_routes() -> list[BaseRoute]:
+    from plugins.rubrics.pages import ROUTES
+
+    return list(ROUTES)
+
+
+@hookimpl
+def nic_api_operations() -> list[Operation]:
+    from plugins.rubrics.api import OPERATIONS
+
+    return list(OPERATIONS)
+
+
+@hookimpl
+def nic_cli_commands() -> list[Command]:
+    from plugins.rubrics.cli import COMMANDS
+
+    return list(COMMANDS)
+
+
+@hookimpl
+def nic_nav_items(actor: Actor | None) -> list[NavItem]:
+    return [NavItem("Rubrics", "/rubrics", order=45)] if actor else []
+
+
+@hookimpl
+async def nic_panels(
+    page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
+) -> list[Panel] | None:
+    """The team's latest rubric levels and movement (the page checked ``read``)."""
+    if page != "team":
+        return None
+    from plugins.rubrics.progress import team_summary
+
+    rows = await Team.filter(id=subject["id"]).values("community_id", "community__slug")
+    if not rows:
+        return None
+    summary = await team_summary(subject["id"], rows[0]["community_id"])
+    slug = rows[0]["community__slug"]
+    html = render("rubrics/team_panel.html", summary=summary, team=subject, slug=slug)
+    return [Panel("Implementation rubric", html, order=60)]
+
+
+@hookimpl
+async def nic_graph_contributions(
+    community_ids: list[int], as_of: date | None
+) -> GraphContribution:
+    from plugins.rubrics.progress import node_attributes
+
+    return GraphContribution(node_attributes=await node_attributes(community_ids, as_of))
+
+
+@hookimpl
+async def nic_agenda_items(community_id: int, since: date | None, until: date) -> list[AgendaItem]:
+    from plugins.rubrics.progress import agenda
+
+    return await agenda(community_id, since, until)
+
+
+@hookimpl
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+    from plugins.rubrics.demo import add_demo
+
+    await add_demo(ctx, community_ids)

@@ -47,6 +47,7 @@ ENTRY_POINT_GROUP = "nic"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "communities.plugin",
     "plugins.rubrics.plugin",
+    "plugins.forums.plugin",
 )
 ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"communities.plugin"})
 

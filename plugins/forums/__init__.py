@@ -1,0 +1,1 @@
+"""The built-in forums plugin (see ``docs/forums.md``)."""

@@ -1,0 +1,95 @@
+"""Demo threads for ``nic demo``: two boards per community, a question that refers to
+another team's cycle (so the graph shows learning between the teams), and a
+team-only conversation.
+
+Posts are written through the services as the operator; the demo then signs them
+with names of the community's people (demo accounts are not linked to people).
+"""
+
+from __future__ import annotations
+
+from core.plugin_api import Cycle, Person, ServiceContext, Team, community_write
+from plugins.forums import services
+from plugins.forums.models import Post, Thread
+from plugins.forums.schemas import BoardCreate, ReplyCreate, ThreadCreate
+
+
+async def load_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
+    for community_id in community_ids:
+        await _community(ctx, community_id)
+
+
+async def _community(ctx: ServiceContext, community_id: int) -> None:
+    teams = list(await Team.filter(community_id=community_id).order_by("id").values("id", "name"))
+    cycles = list(
+        await Cycle.filter(community_id=community_id).order_by("id").values("id", "team_id")
+    )
+    people = list(
+        await Person.filter(community_id=community_id)
+        .order_by("id")
+        .limit(3)
+        .values_list("name", flat=True)
+    )
+    if not teams or not cycles:
+        return
+    asking = teams[-1]
+    answered = next((c for c in cycles if c["team_id"] != asking["id"]), cycles[0])
+    own = next((c for c in cycles if c["team_id"] == asking["id"]), cycles[-1])
+    general = await services.create_board(
+        ctx,
+        community_id,
+        BoardCreate(name="Across teams", description="Questions and ideas for every team."),
+    )
+    room = await services.create_board(
+        ctx,
+        community_id,
+        BoardCreate(
+            name=f"{asking['name']} working room",
+            description="Only this team and the facilitators see it.",
+            visibility="team",
+            team_id=asking["id"],
+        ),
+    )
+    question = await services.create_thread(
+        ctx,
+        general["id"],
+        ThreadCreate(
+            title="How did you get started with this change idea?",
+            body=(
+                f"We read about #cycle-{answered['id']} and want to try something similar.\n\n"
+                "- What would you do differently?\n- Which measure told you it worked?"
+            ),
+            is_question=True,
+        ),
+    )
+    first = await services.reply(
+        ctx,
+        question["id"],
+        ReplyCreate(body="Start small: **one class, two weeks**, and look at the data weekly."),
+    )
+    await services.reply(
+        ctx,
+        question["id"],
+        ReplyCreate(body="Thank you, we will plan our first cycle that way.", quote_of=first["id"]),
+    )
+    private = await services.create_thread(
+        ctx,
+        room["id"],
+        ThreadCreate(
+            title="Notes before the next convening",
+            body=f"Let's bring #cycle-{own['id']} and what we learned from it.",
+        ),
+    )
+    # Sign the demo posts with people of the community, and give the question the
+    # asking team (the operator who wrote them belongs to no team).
+    names = people or ["Demo Facilitator"]
+    async with community_write(community_id):
+        await Thread.filter(id=question["id"]).update(team_id=asking["id"], author_name=names[0])
+        await Thread.filter(id=private["id"]).update(author_name=names[0])
+        posts = (
+            await Post.filter(thread_id__in=[question["id"], private["id"]])
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        for number, post_id in enumerate(posts):
+            await Post.filter(id=post_id).update(author_name=names[number % len(names)])

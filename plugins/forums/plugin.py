@@ -1,0 +1,106 @@
+"""The hook implementations of the built-in forums plugin (see ``docs/forums.md``).
+
+Everything the plugin adds goes through these hooks: its Tortoise app and migrations,
+pages and JSON API, a navigation item, the panel on cycle pages, a node kind and its
+nodes and edges in the knowledge-flow graph, agenda items for convenings, and demo
+threads. Its ``templates/`` folder, beside this module, is found by convention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from core.plugin_api import (
+    Actor,
+    AgendaItem,
+    Artifact,
+    Cycle,
+    GraphContribution,
+    NavItem,
+    NodeKind,
+    Operation,
+    Panel,
+    ServiceContext,
+    hookimpl,
+)
+from plugins.forums import graph
+
+
+@hookimpl
+def nic_models() -> dict[str, dict[str, Any]]:
+    return {
+        "forums": {"models": ["plugins.forums.models"], "migrations": "plugins.forums.migrations"}
+    }
+
+
+@hookimpl
+def nic_routes() -> list[BaseRoute]:
+    from plugins.forums.pages import ROUTES
+
+    return list(ROUTES)
+
+
+@hookimpl
+def nic_api_operations() -> list[Operation]:
+    from plugins.forums.api import OPERATIONS
+
+    return list(OPERATIONS)
+
+
+@hookimpl
+def nic_nav_items(actor: Actor | None) -> list[NavItem]:
+    return [NavItem("Forums", "/forums", order=45)] if actor else []
+
+
+@hookimpl
+async def nic_panels(
+    page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
+) -> list[Panel] | None:
+    """On a cycle's or an artifact's page: the threads that refer to it, those the actor
+    may see (the page has checked that they may read the community)."""
+    if page not in ("cycle", "artifact") or actor is None or not subject.get("id"):
+        return None
+    from plugins.forums.access import viewer_for
+    from plugins.forums.services import threads_citing
+
+    community_id = subject.get("community_id")
+    if community_id is None:  # the artifact page's subject does not carry it
+        model = Cycle if page == "cycle" else Artifact
+        found = await model.filter(id=subject["id"]).values_list("community_id", flat=True)
+        if not found:
+            return None
+        community_id = found[0]
+    seer = await viewer_for(actor, int(community_id))
+    threads = await threads_citing(seer, page, subject["id"])
+    html = render("forums/cycle_panel.html", threads=threads, kind=page)
+    return [Panel("Forum threads", html, order=60)]
+
+
+@hookimpl
+def nic_node_kinds() -> list[NodeKind]:
+    return [graph.NODE_KIND]
+
+
+@hookimpl
+async def nic_graph_contributions(
+    community_ids: list[int], as_of: date | None
+) -> GraphContribution:
+    return await graph.contributions(community_ids, as_of)
+
+
+@hookimpl
+async def nic_agenda_items(community_id: int, since: date | None, until: date) -> list[AgendaItem]:
+    from plugins.forums.agenda import open_questions
+
+    return await open_questions(community_id, since, until)
+
+
+@hookimpl
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+    from plugins.forums.demo import load_demo
+
+    await load_demo(ctx, community_ids)

@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "communities.plugin",
     "plugins.rubrics.plugin",
     "plugins.forums.plugin",
+    "plugins.convenings.plugin",
 )
 ESSENTIAL_PLUGINS: frozenset[str] = frozenset({"communities.plugin"})
 

@@ -1,0 +1,1 @@
+"""The built-in convenings plugin (see ``docs/convenings.md``)."""

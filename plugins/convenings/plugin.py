@@ -1,0 +1,101 @@
+"""The hook implementations of the built-in convenings plugin.
+
+Everything the plugin adds goes through these hooks: its Tortoise app and migrations,
+pages and the calendar feed, JSON API operations, navigation inside a community, a
+panel on the community page, CLI commands, the ``convening`` and ``decision`` node
+kinds and their nodes and edges, and demo data. Its ``templates/`` folder is found by
+convention. The agenda's graph-derived items are composed by :mod:`agenda` directly
+(the plugin does not implement ``nic_agenda_items``, so nothing is listed twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from core.plugin_api import (
+    Actor,
+    Command,
+    GraphContribution,
+    NavItem,
+    NodeKind,
+    Operation,
+    Panel,
+    ServiceContext,
+    hookimpl,
+)
+
+
+@hookimpl
+def nic_models() -> dict[str, dict[str, Any]]:
+    return {
+        "convenings": {
+            "models": ["plugins.convenings.models"],
+            "migrations": "plugins.convenings.migrations",
+        }
+    }
+
+
+@hookimpl
+def nic_routes() -> list[BaseRoute]:
+    from plugins.convenings.pages import ROUTES
+
+    return list(ROUTES)
+
+
+@hookimpl
+def nic_api_operations() -> list[Operation]:
+    from plugins.convenings.api import OPERATIONS
+
+    return list(OPERATIONS)
+
+
+@hookimpl
+def nic_cli_commands() -> list[Command]:
+    from plugins.convenings.cli import COMMANDS
+
+    return list(COMMANDS)
+
+
+@hookimpl
+def nic_nav_items(actor: Actor | None) -> list[NavItem]:
+    return [NavItem("Convenings", "/convenings", order=46)] if actor else []
+
+
+@hookimpl
+async def nic_panels(
+    page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
+) -> list[Panel] | None:
+    """The community's next and latest convenings (community page; the page itself
+    has checked that the actor may read it)."""
+    if page != "community":
+        return None
+    from plugins.convenings.panels import community_panel
+
+    return [Panel("Convenings", await community_panel(subject, render), order=45)]
+
+
+@hookimpl
+def nic_node_kinds() -> list[NodeKind]:
+    from plugins.convenings.graph import NODE_KINDS
+
+    return list(NODE_KINDS)
+
+
+@hookimpl
+async def nic_graph_contributions(
+    community_ids: list[int], as_of: date | None
+) -> GraphContribution:
+    from plugins.convenings.graph import contributions
+
+    return await contributions(community_ids, as_of)
+
+
+@hookimpl
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+    from plugins.convenings.demo import demo_data
+
+    await demo_data(ctx, community_ids)

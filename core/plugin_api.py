@@ -73,6 +73,9 @@ Writing a community's data
     graphs and pages of the community are rebuilt after your write commits.
     ``bump(community_id)`` raises the counter inside a transaction you opened
     yourself; ``change_counter(community_id)`` reads it.
+    ``await remembered(community_id, key, compute)`` keeps what ``compute()`` returned
+    (a panel's data, say) until the community's next change: one query instead of the
+    panel's own on every page view.
 
 Domain services plugins may call (each checks the actor's permission)
     Communities: ``community_by_slug(ctx, slug)`` (the community, after checking
@@ -163,6 +166,7 @@ from communities.services.links import delete_link, record_link
 from communities.services.people import MEMBERSHIPS, PEOPLE
 from communities.services.teams import TEAMS, team_kinds
 from communities.web.forms import form_values, validate
+from communities.web.page_cache import remembered
 from communities.web.queries import community_by_slug
 from core.agenda import AgendaItem, agenda_items
 from core.api.calls import ApiCall, Page
@@ -299,6 +303,7 @@ __all__ = [
     "readable_community_ids",
     "readable_graph",
     "record_link",
+    "remembered",
     "render",
     "role_of",
     "search_path_counts",

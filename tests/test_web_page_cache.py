@@ -12,9 +12,16 @@ import httpx
 import pytest
 
 from communities.models import Cycle
-from communities.schemas import RoleAssign
+from communities.schemas import CycleUpdate, RoleAssign
 from communities.services.communities import assign_role
-from communities.web.page_cache import CSRF_PLACEHOLDER, FragmentCache, Stamp, page_cache
+from communities.services.cycles import update_cycle
+from communities.web.page_cache import (
+    CSRF_PLACEHOLDER,
+    FragmentCache,
+    Stamp,
+    page_cache,
+    remembered,
+)
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
 from tests.test_web_auth import PASSWORD, csrf_of, sign_in
@@ -189,3 +196,28 @@ def test_the_cache_is_bounded_and_keyed_on_the_stamp() -> None:
     assert len(cache) == 2 and cache.get("b", stamp) is None and cache.get("a", stamp) == "A"
     cache.put("d", stamp, "D", 9)  # too big to keep anything else
     assert len(cache) == 1 and cache.get("d", stamp) == "D"
+
+
+async def test_remembered_keeps_a_result_until_the_community_changes(app, world) -> None:  # noqa: F811
+    cid = world["community_id"]
+    calls: list[int] = []
+
+    async def compute() -> list[str]:
+        calls.append(1)
+        return sorted(await Cycle.filter(community_id=cid).values_list("title", flat=True))
+
+    key = ("test", "titles")
+    first = await remembered(cid, key, compute)
+    assert await remembered(cid, key, compute) is first and len(calls) == 1
+    assert await remembered(cid, ("test", "other"), compute) == first and len(calls) == 2
+
+    cycle = await Cycle.filter(community_id=cid).first()
+    assert cycle is not None
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    await update_cycle(ctx, cycle.id, CycleUpdate(version=cycle.version, title="Renamed"))
+    again = await remembered(cid, key, compute)
+    assert len(calls) == 3 and "Renamed" in again and "Renamed" not in first
+    # A community that does not exist has no stamp: nothing is kept for it.
+    await remembered(999_999, key, compute)
+    await remembered(999_999, key, compute)
+    assert len(calls) == 5

@@ -20,16 +20,28 @@ from core.context import ServiceContext
 from core.errors import InvalidInput
 from core.hookspecs import hookimpl
 from core.plugins import PluginHost
+from core.prepared import PreparedValues
+
+_OFF_IN_ONE = PreparedValues(
+    CommunityPlugin,
+    lambda community_id: CommunityPlugin.filter(community_id=community_id, enabled=False).values(
+        "community_id", "plugin"
+    ),
+)
 
 
 @hookimpl
 async def nic_disabled_plugins(community_ids: list[int]) -> dict[int, list[str]]:
     """The plugins switched off in each community: one query."""
     off: dict[int, list[str]] = {}
-    rows = await CommunityPlugin.filter(community_id__in=community_ids, enabled=False).values_list(
-        "community_id", "plugin"
-    )
-    for community_id, plugin in rows:
+    if len(community_ids) == 1:  # every page asks for its one community
+        rows = await _OFF_IN_ONE(int(community_ids[0]))
+    else:
+        rows = await CommunityPlugin.filter(community_id__in=community_ids, enabled=False).values(
+            "community_id", "plugin"
+        )
+    for row in rows:
+        community_id, plugin = row["community_id"], row["plugin"]
         off.setdefault(int(community_id), []).append(str(plugin))
     return off
 

@@ -20,15 +20,19 @@ replaces per request.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
+from communities.models import Community
+from core.prepared import PreparedValues
 from core.web.csrf import csrf_token
+
+T = TypeVar("T")
 
 CSRF_PLACEHOLDER = Markup("<!--nic:csrf-token-->")
 """Stands for the CSRF token in a cached fragment. It is markup, so it reaches the
@@ -109,3 +113,37 @@ def with_csrf(request: Request, html: str) -> Markup:
     if CSRF_PLACEHOLDER not in html:
         return Markup(html)
     return Markup(html.replace(CSRF_PLACEHOLDER, escape(csrf_token(request))))
+
+
+_STAMP = PreparedValues(
+    Community, lambda community_id: Community.filter(id=community_id).values(*STAMP_FIELDS)
+)
+
+REMEMBERED = FragmentCache(max_entries=4096)
+"""What :func:`remembered` keeps: plain data (not markup), so apps with other templates in
+the same process (tests, the benchmark) share it safely."""
+
+
+async def remembered(community_id: int, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    """``await compute()``, kept until the community's next change (or midnight).
+
+    For plugins' panels and other parts of pages that are the same for whoever sees them
+    (or that carry who sees them in ``key``): one query reads the community's stamp, and
+    the result computed under the same stamp is reused, in this process. ``key`` names
+    what is computed, beginning with the plugin's name (``("rubrics", "team", 7)``). The
+    result is shared between requests: treat it as read-only. Only data written through
+    ``community_write`` (or with ``bump``) moves the stamp.
+    """
+    rows = await _STAMP(community_id)
+    if not rows:
+        return await compute()
+    stamp = stamp_of(community_id, rows[0]["created_at"], rows[0]["change_counter"])
+    full_key = (community_id, key)
+    found = REMEMBERED.get(full_key, stamp)
+    if found is not None:
+        return found[0]
+    value = await compute()
+    # A write that commits while computing only makes this newer than its stamp: the next
+    # request reads the newer stamp and computes again.
+    REMEMBERED.put(full_key, stamp, (value,))
+    return value

@@ -73,7 +73,9 @@ async def team_page(request: Request) -> Response:
         "community": community,
         "team": part["team"],
         "body": with_csrf(request, part["body"]),
-        "panels": await panels(request, "team", dict(part["team"]), community_id=cid),
+        "panels": await panels(
+            request, "team", dict(part["team"], community_id=cid), community_id=cid
+        ),
     }
     return await render(request, "communities/team.html", context)
 

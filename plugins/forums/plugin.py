@@ -26,6 +26,7 @@ from core.plugin_api import (
     Panel,
     ServiceContext,
     hookimpl,
+    remembered,
 )
 from plugins.forums import graph
 
@@ -74,8 +75,15 @@ async def nic_panels(
         if not found:
             return None
         community_id = found[0]
-    seer = await viewer_for(actor, int(community_id))
-    threads = await threads_citing(seer, page, subject["id"])
+    cid, target = int(community_id), int(subject["id"])
+
+    async def citing() -> list[dict[str, Any]]:
+        return await threads_citing(await viewer_for(actor, cid), page, target)
+
+    # Who sees which thread rests on roles, memberships and boards: community writes all,
+    # so the list is kept per viewer until the community changes.
+    key = ("forums", "citing", page, target, actor.user_id, actor.is_admin)
+    threads = await remembered(cid, key, citing)
     html = render("forums/cycle_panel.html", threads=threads, kind=page)
     return [Panel("Forum threads", html, order=60)]
 

@@ -18,6 +18,7 @@ from core.plugin_api import (
     Actor,
     AgendaItem,
     Command,
+    Community,
     GraphContribution,
     NavItem,
     Operation,
@@ -25,6 +26,7 @@ from core.plugin_api import (
     ServiceContext,
     Team,
     hookimpl,
+    remembered,
 )
 
 
@@ -73,11 +75,20 @@ async def nic_panels(
         return None
     from plugins.rubrics.progress import team_summary
 
-    rows = await Team.filter(id=subject["id"]).values("community_id", "community__slug")
-    if not rows:
-        return None
-    summary = await team_summary(subject["id"], rows[0]["community_id"])
-    slug = rows[0]["community__slug"]
+    team_id = int(subject["id"])
+    community_id = subject.get("community_id")
+    if community_id is None:
+        found = await Team.filter(id=team_id).values_list("community_id", flat=True)
+        if not found:
+            return None
+        community_id = int(found[0])
+    cid = int(community_id)
+
+    async def summary_and_slug() -> tuple[dict[str, Any], str]:
+        slug = await Community.filter(id=cid).values_list("slug", flat=True)
+        return await team_summary(team_id, cid), str(slug[0])
+
+    summary, slug = await remembered(cid, ("rubrics", "team", team_id), summary_and_slug)
     html = render("rubrics/team_panel.html", summary=summary, team=subject, slug=slug)
     return [Panel("Implementation rubric", html, order=60)]
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from communities.exchange import load_community, read_document
+from core.api.routing import PathGroup
 from core.context import Actor, ServiceContext
 
 SMALL = Path(__file__).parent / "data" / "small-community.yaml"
@@ -103,6 +104,10 @@ def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _flat(routes: list[Any]) -> list[Any]:
+    return [leaf for r in routes for leaf in (_flat(r.routes) if isinstance(r, PathGroup) else [r])]
+
+
 async def test_openapi_describes_every_operation(app, client) -> None:
     doc = (await client.get("/api/v1/openapi.json")).json()
     ids = [op["operationId"] for _, _, op in _operations(doc)]
@@ -110,7 +115,7 @@ async def test_openapi_describes_every_operation(app, client) -> None:
     # OpenAPI paths name parameters without Starlette's converters ({id}, not {id:int}).
     paths = {
         re.sub(r"\{(\w+):\w+\}", r"{\1}", r.path)
-        for r in app.routes
+        for r in _flat(app.routes)
         if r.path.startswith("/api/v1/") and "{rest" not in r.path
     }
     routes = {(p, m) for p in paths for m in ("GET", "POST", "PATCH", "PUT", "DELETE")}

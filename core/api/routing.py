@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, NoMatchFound, Route
+from starlette.types import Receive, Scope, Send
 
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
@@ -201,4 +202,49 @@ def api_routes(operations: Iterable[Operation], plugins: PluginHost) -> list[Bas
         routes.append(
             Route(API_PREFIX + path, dispatch, methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
         )
-    return routes
+    return [PathGroup(API_PREFIX + "/", routes)]
+
+
+class PathGroup(BaseRoute):
+    """Routes under one path prefix, tried only for paths under it.
+
+    Starlette tries routes one by one; the API's hundred-odd routes came before every page,
+    so each page request first failed to match all of them. Grouped, a page skips them in
+    one comparison. Within the group, matching is Starlette's own: the first full match
+    wins, else the first partial one (a known path with another method).
+    """
+
+    _CHOSEN = "nic.route"
+
+    def __init__(self, prefix: str, routes: list[BaseRoute]) -> None:
+        self.prefix = prefix
+        self.routes = routes
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path: str = scope["path"]
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        if not path.startswith(self.prefix):
+            return Match.NONE, {}
+        partial: tuple[BaseRoute, Scope] | None = None
+        for route in self.routes:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                return Match.FULL, {**child, self._CHOSEN: route}
+            if match is Match.PARTIAL and partial is None:
+                partial = (route, child)
+        if partial is not None:
+            return Match.PARTIAL, {**partial[1], self._CHOSEN: partial[0]}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope[self._CHOSEN].handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)

@@ -22,6 +22,7 @@ from core.testing import (
     TEST_SECRET,
     Api,
     database_url_for_tests,
+    fast_password_hashing,
     make_api_user,
     prepare_database,
     running_app,
@@ -44,8 +45,11 @@ def recorder() -> EventRecorder:
 @pytest.fixture(scope="session")
 async def app(settings: Settings, recorder: EventRecorder) -> AsyncIterator[Any]:
     await prepare_database(settings)
-    async with running_app(settings, [recorder]) as application:
-        yield application
+    # The suite makes hundreds of accounts; the site's Argon2 parameters would cost it
+    # minutes (test_passwords_are_stored_as_argon2id checks the site's own).
+    with fast_password_hashing():
+        async with running_app(settings, [recorder]) as application:
+            yield application
 
 
 @pytest.fixture(autouse=True)

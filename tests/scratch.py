@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -57,6 +58,27 @@ def scratch_database(folder: Path) -> Iterator[str]:
     parts = urlsplit(base)
     admin = urlunsplit(parts._replace(path="/postgres"))
     sql(admin, [f'CREATE DATABASE "{name}"'])
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        sql(admin, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+
+
+@contextmanager
+def copy_of_database(source: str, folder: Path) -> Iterator[str]:
+    """A new database holding what ``source`` holds (a file copy on SQLite, ``CREATE
+    DATABASE ... TEMPLATE`` on PostgreSQL; nothing may be connected to ``source``); dropped
+    afterwards."""
+    if source.startswith("sqlite://"):
+        copy = folder / f"copy-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(source.removeprefix("sqlite://"), copy)
+        yield f"sqlite://{copy}"
+        return
+    name = f"nic_scratch_{uuid.uuid4().hex[:12]}"
+    parts = urlsplit(source)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    template = parts.path.lstrip("/")
+    sql(admin, [f'CREATE DATABASE "{name}" TEMPLATE "{template}"'])
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:

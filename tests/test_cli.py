@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.scratch import run_nic, scratch_database
+from tests.scratch import run_nic, scratch_database, sql
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small-community.yaml"
@@ -76,8 +76,13 @@ def test_load_errors_name_file_entry_and_field_and_load_nothing(tmp_path: Path) 
             result = run_nic("load", str(path), database=url, cwd=tmp_path, check=False)
             assert result.returncode == 1, result.stdout
             assert str(path) in result.stderr and expected in result.stderr, result.stderr
-            missing = run_nic("export", "cedar-valley", database=url, cwd=tmp_path, check=False)
-            assert "no community 'cedar-valley'" in missing.stderr
+        # Every refused load left nothing behind: not a row in any of the file's tables.
+        tables = ("community", "team", "person", "membership", "cycle", "artifact",
+                  "artifact_version", "measure", "data_point", "learning_link")  # fmt: skip
+        counts = sql(url, [], " UNION ALL ".join(f"SELECT count(*) FROM {t}" for t in tables))
+        assert [row[0] for row in counts] == [0] * len(tables)
+        missing = run_nic("export", "cedar-valley", database=url, cwd=tmp_path, check=False)
+        assert "no community 'cedar-valley'" in missing.stderr
         bad_yaml = tmp_path / "bad.yaml"
         bad_yaml.write_text("format: nic-community/1\ncommunity: [unclosed\n")
         result = run_nic("load", str(bad_yaml), database=url, cwd=tmp_path, check=False)

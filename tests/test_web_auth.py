@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import httpx
+from argon2 import Type, extract_parameters
 
+from core.auth.passwords import SITE_HASHER, verify_password
 from core.auth.users import create_user
+from core.models import User
 
 PASSWORD = "a-long-password"
 
@@ -21,6 +24,19 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWOR
     page = await client.get("/sign-in")
     form = {"email": email, "password": password, "csrf_token": csrf_of(page.text), **extra}
     return await client.post("/sign-in", data=form)
+
+
+async def test_passwords_are_stored_as_argon2id(app, client) -> None:
+    user, _ = await create_user("ana@example.org", PASSWORD)
+    stored = (await User.get(id=user["id"])).password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert (await sign_in(client, "ana@example.org")).status_code == 303
+    # The site's own parameters (the suite hashes cheaply): RFC 9106's low-memory profile.
+    site_hash = SITE_HASHER.hash(PASSWORD)
+    parameters = extract_parameters(site_hash)
+    assert parameters.type is Type.ID
+    assert parameters.memory_cost >= 65536 and parameters.time_cost >= 3
+    assert verify_password(site_hash, PASSWORD) and not verify_password(site_hash, "wrong-one!")
 
 
 async def test_sign_in_sets_a_signed_http_only_cookie(client) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+SITE_HASHER = PasswordHasher()
+"""Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes)."""
+
+_hasher = SITE_HASHER
 
 MIN_PASSWORD_LENGTH = 10
 

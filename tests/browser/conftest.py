@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.scratch import SECRET, run_nic, scratch_database
+from tests.scratch import SECRET, copy_of_database, run_nic, scratch_database
 
 SMALL = Path(__file__).parent.parent / "data" / "small-community.yaml"
 PASSWORD = "a-long-password"
@@ -31,10 +31,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The small community served by ``nic serve``; Ana is a member of North SIDT and the DIDT."""
-    folder = tmp_path_factory.mktemp("browser")
+@pytest.fixture(scope="session")
+def prepared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The small community loaded, with the admin's and Ana's accounts, once per session:
+    ``(database URL, admin's API token)``; each module serves a copy of it."""
+    folder = tmp_path_factory.mktemp("browser-template")
     with scratch_database(folder) as url:
         run_nic("migrate", database=url, cwd=folder)
         run_nic("load", str(SMALL), database=url, cwd=folder)
@@ -43,6 +44,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         run_nic("user", "role", "ana.ruiz@cedar.example", "cedar-valley", "member",
                 database=url, cwd=folder)  # fmt: skip
         token = run_nic("user", "token", "admin@example.org", database=url, cwd=folder)
+        yield url, token.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def site(prepared_site: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The small community served by ``nic serve``; Ana is a member of North SIDT and the DIDT.
+    Each module gets its own copy of the database, so what one module's tests post stays
+    out of the next module's."""
+    template, token = prepared_site
+    folder = tmp_path_factory.mktemp("browser")
+    with copy_of_database(template, folder) as url:
         port = _free_port()
         env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
         env.pop("NIC_DEBUG", None)
@@ -63,7 +75,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     time.sleep(0.1)
             api = httpx.Client(
                 base_url=base + "/api/v1",
-                headers={"Authorization": f"Bearer {token.stdout.strip().splitlines()[-1]}"},
+                headers={"Authorization": f"Bearer {token}"},
             )
             people = api.get("/people", params={"per_page": 200}).json()["items"]
             ana_person = next(p for p in people if p["email"] == "ana.ruiz@cedar.example")

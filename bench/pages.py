@@ -150,7 +150,7 @@ async def table(
 
 async def run_in_process(database: Path, total: int, cold: bool, outside: bool) -> None:
     settings = Settings(database_url=f"sqlite://{database}", secret_key=SECRET)
-    app = create_app(settings, autoload=outside)
+    app = create_app(settings, autoload=outside, freeze_startup_objects=True)  # as served
 
     def forget() -> None:
         """Empty the page caches, as a write to the community would make them miss."""

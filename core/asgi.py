@@ -2,4 +2,4 @@
 
 from core.app import create_app
 
-app = create_app()
+app = create_app(freeze_startup_objects=True)

@@ -27,6 +27,7 @@ from core.auth.users import get_user
 from core.db import tortoise_config
 from core.errors import NotFound, ServiceError
 from core.plugins import STATIC_URL, PluginHost
+from core.request_memory import request_memory
 from core.settings import Settings, load_settings
 from core.templating import build_templates
 from core.web import admin_pages, auth_pages, notification_pages
@@ -73,19 +74,19 @@ def _plugin_static(plugins: PluginHost) -> list[BaseRoute]:
     return [Mount(STATIC_URL, routes=mounts, name="plugin_static")]
 
 
-class RememberPluginScopes:
-    """Within each request, a community's plugin switches are read once
-    (:meth:`PluginHost.scopes_remembered`): its panels and navigation ask the same."""
+class RequestMemory:
+    """Each request gets its own memory (:func:`core.request_memory.request_memory`): within
+    it a community's plugin switches are read once (its panels and navigation ask the
+    same), and its change counter is reused once its page has read it."""
 
-    def __init__(self, app: ASGIApp, plugins: PluginHost) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.plugins = plugins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with self.plugins.scopes_remembered():
+        with request_memory():
             await self.app(scope, receive, send)
 
 
@@ -157,7 +158,7 @@ def create_app(
             yield
 
     middleware = [
-        Middleware(RememberPluginScopes, plugins=plugins),
+        Middleware(RequestMemory),
         Middleware(
             SessionMiddleware,
             secret_key=settings.require_secret_key(),

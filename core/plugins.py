@@ -26,7 +26,6 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +37,7 @@ from pydantic import BaseModel
 
 from core import hookspecs
 from core.plugin_config import shown, validate_config
+from core.request_memory import request_memo, request_memory
 from core.settings import Settings, SettingsError
 
 logger = logging.getLogger("nic.plugins")
@@ -104,12 +104,6 @@ class HookOutcome:
 
     results: list[tuple[str, Any]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-
-
-_scopes: ContextVar[dict[tuple[int, int], frozenset[str]] | None] = ContextVar(
-    "nic_plugin_scopes", default=None
-)
-"""Within :meth:`PluginHost.scopes_remembered`: plugins switched off, by host and community."""
 
 
 def _key(name: str) -> str:
@@ -433,18 +427,13 @@ class PluginHost:
     def scopes_remembered(self) -> Iterator[None]:
         """Within this block, ask which plugins a community switched off once per community.
 
-        The web app wraps every request in it: a page that calls several hooks for one
-        community (panels, navigation) reads the switches once. Nested blocks share the
-        outer block's memory. Outside any block every scoped call asks again.
+        It is a :func:`core.request_memory.request_memory` block, which the web app opens
+        around every request: a page that calls several hooks for one community (panels,
+        navigation) reads the switches once. Nested blocks share the outer block's memory.
+        Outside any block every scoped call asks again.
         """
-        if _scopes.get() is not None:
+        with request_memory():
             yield
-            return
-        token = _scopes.set({})
-        try:
-            yield
-        finally:
-            _scopes.reset(token)
 
     async def disabled_plugins(self, community_ids: Iterable[int]) -> dict[int, frozenset[str]]:
         """The plugins switched off in each of these communities, as keys (see ``_key``).
@@ -454,9 +443,13 @@ class PluginHost:
         that raises in the hook is logged and its answer left out.
         """
         ids = list(dict.fromkeys(int(cid) for cid in community_ids))
-        memo = _scopes.get()
+        memo = request_memo()
         host = id(self)
-        found = {cid: memo[(host, cid)] for cid in ids if memo and (host, cid) in memo}
+        found = {
+            cid: memo[("plugin_scopes", host, cid)]
+            for cid in ids
+            if memo and ("plugin_scopes", host, cid) in memo
+        }
         missing = [cid for cid in ids if cid not in found]
         if missing:
             answers: dict[int, set[str]] = {cid: set() for cid in missing}
@@ -474,7 +467,7 @@ class PluginHost:
             for cid, names in answers.items():
                 found[cid] = frozenset(names - essential)
                 if memo is not None:
-                    memo[(host, cid)] = found[cid]
+                    memo[("plugin_scopes", host, cid)] = found[cid]
         return found
 
     async def enabled_in(self, plugin: str | object, community_id: int) -> bool:

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from communities.models import Cycle
+from communities.changes import community_write, note_counter, noted_counter
+from communities.models import Community, Cycle
 from communities.schemas import CycleUpdate, RoleAssign
 from communities.services.communities import assign_role
 from communities.services.cycles import update_cycle
@@ -24,6 +25,7 @@ from communities.web.page_cache import (
 )
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
+from core.request_memory import request_memory
 from tests.test_web_auth import PASSWORD, csrf_of, sign_in
 from tests.test_web_pages import world  # noqa: F401 - a fixture
 
@@ -221,3 +223,47 @@ async def test_remembered_keeps_a_result_until_the_community_changes(app, world)
     await remembered(999_999, key, compute)
     await remembered(999_999, key, compute)
     assert len(calls) == 5
+
+
+async def test_a_page_reads_its_community_once_for_its_fragments_panels_and_switches(
+    client,
+    world,  # noqa: F811
+) -> None:
+    from tests.test_api_kernel import count_queries
+
+    await sign_in(client, "ana.ruiz@cedar.example")
+    north = world["teams"]["North SIDT"]
+    cycle = world["cycles"][TITLE]
+    for path in (f"/communities/cedar-valley/teams/{north}", f"/cycles/{cycle}"):
+        await client.get(path)  # warm
+        with count_queries() as seen:
+            assert (await client.get(path)).status_code == 200
+        community_reads = [q for q in seen if 'FROM "COMMUNITY"' in q or "COMMUNITY__" in q]
+        assert len(community_reads) == 1, (path, community_reads)
+        assert not [q for q in seen if "COMMUNITY_PLUGIN" in q], path
+
+
+async def test_a_noted_counter_lasts_one_request_and_a_write_drops_it(app, world) -> None:  # noqa: F811
+    cid = world["community_id"]
+    row = await Community.get(id=cid)
+    counter = (row.created_at, row.change_counter)
+    note_counter(cid, *counter)
+    assert noted_counter(cid) is None  # outside a request nothing is noted
+    calls: list[int] = []
+
+    async def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with request_memory():
+        note_counter(cid, *counter)
+        assert noted_counter(cid) == counter
+        assert await remembered(cid, ("test", "n"), compute) == 1
+        assert await remembered(cid, ("test", "n"), compute) == 1
+        async with community_write(cid):
+            pass
+        assert noted_counter(cid) is None
+        # The write moved the counter: what was kept is computed again, not served stale.
+        assert await remembered(cid, ("test", "n"), compute) == 2
+    with request_memory():
+        assert noted_counter(cid) is None  # the next request starts with nothing noted

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
+from communities.changes import noted_counter
 from communities.models import Community
 from core.prepared import PreparedValues
 from core.web.csrf import csrf_token
@@ -128,16 +129,20 @@ async def remembered(community_id: int, key: Hashable, compute: Callable[[], Awa
     """``await compute()``, kept until the community's next change (or midnight).
 
     For plugins' panels and other parts of pages that are the same for whoever sees them
-    (or that carry who sees them in ``key``): one query reads the community's stamp, and
+    (or that carry who sees them in ``key``): the community's stamp is read (once; a page
+    of the community has already read it with the community), and
     the result computed under the same stamp is reused, in this process. ``key`` names
     what is computed, beginning with the plugin's name (``("rubrics", "team", 7)``). The
     result is shared between requests: treat it as read-only. Only data written through
     ``community_write`` (or with ``bump``) moves the stamp.
     """
-    rows = await _STAMP(community_id)
-    if not rows:
-        return await compute()
-    stamp = stamp_of(community_id, rows[0]["created_at"], rows[0]["change_counter"])
+    counter = noted_counter(community_id)
+    if counter is None:
+        rows = await _STAMP(community_id)
+        if not rows:
+            return await compute()
+        counter = (rows[0]["created_at"], rows[0]["change_counter"])
+    stamp = stamp_of(community_id, *counter)
     full_key = (community_id, key)
     found = REMEMBERED.get(full_key, stamp)
     if found is not None:

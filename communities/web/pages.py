@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.expressions import Q
 
+from communities.changes import note_counter
 from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
 from communities.permissions import roles_remembered
 from communities.services import cycles as cycle_service
@@ -232,6 +233,7 @@ async def cycle_page(request: Request) -> Response:
         raise NotFound(f"no cycle {cycle_id}")
     row = rows[0]
     cid = row["community_id"]
+    note_counter(cid, row["community__created_at"], row["community__change_counter"])
     with roles_remembered():
         await ctx.authorize("read", community_id=cid)
         can_write = await ctx.allowed("write_team", community_id=cid, team_id=row["team_id"])

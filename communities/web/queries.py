@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from communities.changes import note_counter
 from communities.models import Artifact, Community, CommunityRole, Cycle, Membership, Team
 from communities.permissions import readable_community_ids
 from core.context import Actor, ServiceContext
@@ -50,8 +51,10 @@ async def community_by_slug(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     rows = await _COMMUNITY_BY_SLUG(slug)
     if not rows:
         raise NotFound(f"There is no community {slug!r}.")
-    await ctx.authorize("read", community_id=rows[0]["id"])
-    return dict(rows[0])
+    row = rows[0]
+    note_counter(row["id"], row["created_at"], row["change_counter"])
+    await ctx.authorize("read", community_id=row["id"])
+    return dict(row)
 
 
 async def my_communities(ctx: ServiceContext) -> list[dict[str, Any]]:

@@ -14,7 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from tortoise import Tortoise, connections
 from tortoise.contrib.test import truncate_all_models
+from tortoise.exceptions import ConfigurationError
 
 from core.settings import Settings
 from core.testing import (
@@ -52,9 +54,22 @@ async def app(settings: Settings, recorder: EventRecorder) -> AsyncIterator[Any]
             yield application
 
 
+def _orm_is_open() -> bool:
+    try:
+        connections.get("default")
+    except (ConfigurationError, KeyError):
+        return False
+    return True
+
+
 @pytest.fixture(autouse=True)
 async def clean_database(request: pytest.FixtureRequest, recorder: EventRecorder) -> None:
     if "app" in request.fixturenames:
+        if not _orm_is_open():
+            # A plugin's tests ran in between on core.testing's own app (one per test, as an
+            # outside plugin's suite does), whose shutdown closed the ORM: open it again.
+            config = request.getfixturevalue("app").state.tortoise_config
+            await Tortoise.init(config=config, _enable_global_fallback=True)
         await truncate_all_models()
     recorder.events.clear()
 

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core.errors import NotAuthenticated, ServiceError
-from core.notifications import unread_badge
 from core.web.csrf import FIELD, csrf_token
 from core.web.session import session_actor, session_user
 
@@ -108,7 +107,7 @@ async def render(
     user = await session_user(request)
     base = {
         "user": user,
-        "unread_notifications": await unread_badge(user["id"]) if user else 0,
+        "unread_notifications": user["unread_notifications"] if user else 0,
         "csrf_field": FIELD,
         "csrf_token": csrf_token(request),
         "nav": sorted(nav, key=lambda item: (item.order, item.label)),

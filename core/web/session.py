@@ -15,6 +15,7 @@ from tortoise import timezone
 
 from core.context import Actor
 from core.models import User
+from core.notifications import unread_badge_column
 from core.prepared import PreparedValues
 
 SESSION_USER = "uid"
@@ -23,10 +24,13 @@ SESSION_FINGERPRINT = "pfp"
 
 _ACTIVE_USER = PreparedValues(
     User,
-    lambda user_id: User.filter(id=user_id, is_active=True).values(
-        "id", "email", "name", "is_admin", "password_hash", "last_seen_at"
+    lambda user_id: User.filter(id=user_id, is_active=True)
+    .annotate(unread_notifications=unread_badge_column())
+    .values(
+        "id", "email", "name", "is_admin", "password_hash", "last_seen_at",
+        "unread_notifications",
     ),
-)
+)  # fmt: skip
 
 
 def _fingerprint(password_hash: str) -> str:
@@ -46,7 +50,8 @@ def sign_out(request: Request) -> None:
 async def session_user(request: Request) -> dict[str, Any] | None:
     """The signed-in user's row, or ``None``; cached on the request.
 
-    The row carries ``last_seen_at`` as it was when the request began (see :func:`mark_visit`).
+    The row carries ``last_seen_at`` as it was when the request began (see :func:`mark_visit`),
+    and ``unread_notifications``, the header's badge (up to 100), as the request began too.
     """
     if "nic_user" in request.scope:
         user: dict[str, Any] | None = request.scope["nic_user"]

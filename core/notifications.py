@@ -76,13 +76,13 @@ async def unread_count(user_id: int) -> int:
 
 
 def unread_badge_column() -> RawSQL:
-    """:func:`unread_count` up to :data:`BADGE_CAP`, as a column of a query of users
-    (``nic_user``): the header's badge comes with the signed-in user's row, which every
-    page reads anyway, instead of in a query of its own."""
-    table, user, read = Notification._meta.db_table, "user_id", "read_at"
+    """:func:`unread_count` up to :data:`BADGE_CAP`, as a column of a query of users: the
+    header's badge comes with the signed-in user's row, which every page reads anyway,
+    instead of in a query of its own."""
+    notifications, users = Notification._meta.db_table, User._meta.db_table
     return RawSQL(
-        f'(SELECT count(*) FROM (SELECT 1 FROM "{table}" WHERE "{user}" = "nic_user"."id" '
-        f'AND "{read}" IS NULL LIMIT {BADGE_CAP}) AS "unread_badge")'
+        f'(SELECT count(*) FROM (SELECT 1 FROM "{notifications}" WHERE "user_id" = '
+        f'"{users}"."id" AND "read_at" IS NULL LIMIT {BADGE_CAP}) AS "unread_badge")'
     )
 
 

@@ -48,37 +48,22 @@ def sql(url: str, statements: list[str], query: str | None = None) -> list[tuple
 
 
 @contextmanager
-def scratch_database(folder: Path) -> Iterator[str]:
-    """A new, empty database of the kind the suite runs on; dropped afterwards."""
-    base = os.environ.get("NIC_TEST_DATABASE_URL", "")
+def scratch_database(folder: Path, copy_of: str | None = None) -> Iterator[str]:
+    """A new database of the kind the suite runs on, dropped afterwards: empty, or holding
+    what the database ``copy_of`` holds (a file copy on SQLite, ``CREATE DATABASE ...
+    TEMPLATE`` on PostgreSQL, so nothing may be connected to it)."""
+    base = copy_of or os.environ.get("NIC_TEST_DATABASE_URL", "")
     if not base.startswith("postgres"):
-        yield f"sqlite://{folder / f'scratch-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        path = folder / f"scratch-{uuid.uuid4().hex[:8]}.sqlite3"
+        if copy_of:
+            shutil.copyfile(copy_of.removeprefix("sqlite://"), path)
+        yield f"sqlite://{path}"
         return
     name = f"nic_scratch_{uuid.uuid4().hex[:12]}"
     parts = urlsplit(base)
     admin = urlunsplit(parts._replace(path="/postgres"))
-    sql(admin, [f'CREATE DATABASE "{name}"'])
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        sql(admin, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
-
-
-@contextmanager
-def copy_of_database(source: str, folder: Path) -> Iterator[str]:
-    """A new database holding what ``source`` holds (a file copy on SQLite, ``CREATE
-    DATABASE ... TEMPLATE`` on PostgreSQL; nothing may be connected to ``source``); dropped
-    afterwards."""
-    if source.startswith("sqlite://"):
-        copy = folder / f"copy-{uuid.uuid4().hex[:8]}.sqlite3"
-        shutil.copyfile(source.removeprefix("sqlite://"), copy)
-        yield f"sqlite://{copy}"
-        return
-    name = f"nic_scratch_{uuid.uuid4().hex[:12]}"
-    parts = urlsplit(source)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    template = parts.path.lstrip("/")
-    sql(admin, [f'CREATE DATABASE "{name}" TEMPLATE "{template}"'])
+    template = f' TEMPLATE "{parts.path.lstrip("/")}"' if copy_of else ""
+    sql(admin, [f'CREATE DATABASE "{name}"{template}'])
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:

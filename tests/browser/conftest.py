@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.scratch import SECRET, copy_of_database, run_nic, scratch_database
+from tests.scratch import SECRET, run_nic, scratch_database
 
 SMALL = Path(__file__).parent.parent / "data" / "small-community.yaml"
 PASSWORD = "a-long-password"
@@ -54,7 +54,7 @@ def site(prepared_site: tuple[str, str], tmp_path_factory: pytest.TempPathFactor
     out of the next module's."""
     template, token = prepared_site
     folder = tmp_path_factory.mktemp("browser")
-    with copy_of_database(template, folder) as url:
+    with scratch_database(folder, copy_of=template) as url:
         port = _free_port()
         env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
         env.pop("NIC_DEBUG", None)

@@ -38,8 +38,6 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from communities.web import panels as home_panels
-from communities.web.page_cache import REMEMBERED
 from core.app import create_app
 from core.db import tortoise_config
 from core.plugins import PluginHost
@@ -154,10 +152,7 @@ async def run_in_process(database: Path, total: int, cold: bool, outside: bool) 
 
     def forget() -> None:
         """Empty the page caches, as a write to the community would make them miss."""
-        if hasattr(app.state, "page_fragments"):
-            app.state.page_fragments.clear()
-        home_panels._recent_cycles.clear()
-        REMEMBERED.clear()
+        app.state.page_fragments.clear()
 
     floor = Starlette(routes=[Route("/floor", floor_endpoint)])
     async with app.router.lifespan_context(app):

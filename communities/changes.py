@@ -15,7 +15,7 @@ services call :func:`bump` inside their own transaction (or use
 
 A page that reads its community's row reads the counter with it and notes it for the
 rest of the request (:func:`note_counter`); what keeps data under the counter
-(:func:`communities.web.page_cache.remembered`, the plugin switches) then reuses the
+(:func:`communities.kept.remembered`, the plugin switches) then reuses the
 note instead of reading the counter again. A write in the same request drops the note.
 """
 

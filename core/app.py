@@ -29,6 +29,7 @@ from core.errors import NotFound, ServiceError
 from core.plugins import STATIC_URL, PluginHost
 from core.request_memory import request_memory
 from core.settings import Settings, load_settings
+from core.stamped_cache import StampedCache
 from core.templating import build_templates
 from core.web import admin_pages, auth_pages, notification_pages
 from core.web.render import page_error, panels, render
@@ -77,16 +78,19 @@ def _plugin_static(plugins: PluginHost) -> list[BaseRoute]:
 class RequestMemory:
     """Each request gets its own memory (:func:`core.request_memory.request_memory`): within
     it a community's plugin switches are read once (its panels and navigation ask the
-    same), and its change counter is reused once its page has read it."""
+    same), and its change counter is reused once its page has read it. The memory also
+    hands the app's cache (:func:`core.request_memory.app_cache`) to what the request
+    calls."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, cache: StampedCache) -> None:
         self.app = app
+        self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with request_memory():
+        with request_memory(self.cache):
             await self.app(scope, receive, send)
 
 
@@ -157,8 +161,9 @@ def create_app(
                 gc.freeze()
             yield
 
+    page_fragments = StampedCache()
     middleware = [
-        Middleware(RequestMemory),
+        Middleware(RequestMemory, cache=page_fragments),
         Middleware(
             SessionMiddleware,
             secret_key=settings.require_secret_key(),
@@ -179,4 +184,5 @@ def create_app(
     app.state.plugins = plugins
     app.state.tortoise_config = config
     app.state.templates = templates
+    app.state.page_fragments = page_fragments
     return app

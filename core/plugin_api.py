@@ -74,8 +74,8 @@ Writing a community's data
     ``bump(community_id)`` raises the counter inside a transaction you opened
     yourself; ``change_counter(community_id)`` reads it.
     ``await remembered(community_id, key, compute)`` keeps what ``compute()`` returned
-    (a panel's data, say) until the community's next change: one query instead of the
-    panel's own on every page view.
+    (a panel's rendered HTML, say; each app keeps its own) until the community's next
+    change: one query at most instead of the panel's own reads on every page view.
 
 Domain services plugins may call (each checks the actor's permission)
     Communities: ``community_by_slug(ctx, slug)`` (the community, after checking
@@ -141,6 +141,7 @@ from communities.flow import (
 )
 from communities.flow.cache import community_graph
 from communities.flow.service import readable_graph
+from communities.kept import remembered
 from communities.models import (
     Artifact,
     ArtifactVersion,
@@ -166,7 +167,6 @@ from communities.services.links import delete_link, record_link
 from communities.services.people import MEMBERSHIPS, PEOPLE
 from communities.services.teams import TEAMS, team_kinds
 from communities.web.forms import form_values, validate
-from communities.web.page_cache import remembered
 from communities.web.queries import community_by_slug
 from core.agenda import AgendaItem, agenda_items
 from core.api.calls import ApiCall, Page

@@ -13,16 +13,22 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from core.stamped_cache import StampedCache
+
+_APP_CACHE = "app_cache"
+
 _memory: ContextVar[dict[Hashable, Any] | None] = ContextVar("nic_request_memory", default=None)
 
 
 @contextmanager
-def request_memory() -> Iterator[None]:
-    """A fresh memory for the block; nested blocks share the outer block's."""
+def request_memory(cache: StampedCache | None = None) -> Iterator[None]:
+    """A fresh memory for the block; nested blocks share the outer block's.
+
+    ``cache`` is the cache of the app serving the request (:func:`app_cache`)."""
     if _memory.get() is not None:
         yield
         return
-    token = _memory.set({})
+    token = _memory.set({} if cache is None else {_APP_CACHE: cache})
     try:
         yield
     finally:
@@ -32,3 +38,10 @@ def request_memory() -> Iterator[None]:
 def request_memo() -> dict[Hashable, Any] | None:
     """This request's memory, or ``None`` outside a request."""
     return _memory.get()
+
+
+def app_cache() -> StampedCache | None:
+    """The cache of the app serving this request (it outlives the request; entries hold
+    for their stamp), or ``None`` outside a request."""
+    memo = _memory.get()
+    return None if memo is None else memo.get(_APP_CACHE)

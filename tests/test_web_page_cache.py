@@ -5,27 +5,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from communities.changes import community_write, note_counter, noted_counter
-from communities.models import Community, Cycle
-from communities.schemas import CycleUpdate, RoleAssign
-from communities.services.communities import assign_role
-from communities.services.cycles import update_cycle
-from communities.web.page_cache import (
-    CSRF_PLACEHOLDER,
-    FragmentCache,
-    Stamp,
-    page_cache,
-    remembered,
+from communities.kept import Stamp, remembered
+from communities.models import Community, Cycle, Membership
+from communities.schemas import (
+    CommunityCreate,
+    CycleCreate,
+    CycleUpdate,
+    MembershipCreate,
+    MembershipEnd,
+    PersonCreate,
+    RoleAssign,
+    TeamCreate,
 )
+from communities.services.communities import assign_role, create_community, remove_role
+from communities.services.cycles import post_cycle, update_cycle
+from communities.services.people import add_membership, create_person, end_membership
+from communities.services.teams import create_team
+from communities.web.page_cache import CSRF_PLACEHOLDER, page_cache
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
+from core.models import User
 from core.request_memory import request_memory
+from core.stamped_cache import StampedCache
 from tests.test_web_auth import PASSWORD, csrf_of, sign_in
 from tests.test_web_pages import world  # noqa: F401 - a fixture
 
@@ -142,13 +150,14 @@ async def test_an_observer_first_does_not_hide_the_facilitators_controls(
 
 
 async def test_cached_forms_carry_each_viewers_own_csrf_token(client, other, app, fran) -> None:
-    cycle_id = fran["cycles"][TITLE]
+    cid, cycle_id = fran["community_id"], fran["cycles"][TITLE]
     await sign_in(client, "fran@example.org")
     await sign_in(other, "ana.ruiz@cedar.example")  # a member of the cycle's team
     fran_page = (await client.get(f"/cycles/{cycle_id}")).text
-    hits = page_cache_of(app).hits
+    fragments = [key for key in page_cache_of(app) if key[:3] == ("cycle", cid, cycle_id)]
     ana_page = (await other.get(f"/cycles/{cycle_id}")).text
-    assert page_cache_of(app).hits == hits + 1  # the same fragment as Fran's
+    assert len(fragments) == 1  # Ana's page came from the same fragment as Fran's
+    assert [key for key in page_cache_of(app) if key[:3] == ("cycle", cid, cycle_id)] == fragments
     assert str(CSRF_PLACEHOLDER) not in fran_page and str(CSRF_PLACEHOLDER) not in ana_page
     fran_tokens, ana_tokens = _tokens(fran_page), _tokens(ana_page)
     assert len(fran_tokens) == 1 and len(ana_tokens) == 1 and fran_tokens != ana_tokens
@@ -176,7 +185,7 @@ async def test_user_text_that_spells_the_placeholder_stays_text(client, admin, f
     assert f"x {token} y" not in page
 
 
-def page_cache_of(app: Any) -> FragmentCache:
+def page_cache_of(app: Any) -> StampedCache:
     class _Request:  # page_cache only needs request.app
         def __init__(self, app: Any) -> None:
             self.app = app
@@ -185,7 +194,7 @@ def page_cache_of(app: Any) -> FragmentCache:
 
 
 def test_the_cache_is_bounded_and_keyed_on_the_stamp() -> None:
-    cache = FragmentCache(max_entries=2, max_chars=10)
+    cache = StampedCache(max_entries=2, max_chars=10)
     stamp = Stamp(1, datetime(2025, 1, 1), 5, date(2025, 1, 2))
     cache.put("a", stamp, "A", 4)
     assert cache.get("a", stamp) == "A"
@@ -267,3 +276,119 @@ async def test_a_noted_counter_lasts_one_request_and_a_write_drops_it(app, world
         assert await remembered(cid, ("test", "n"), compute) == 2
     with request_memory():
         assert noted_counter(cid) is None  # the next request starts with nothing noted
+
+
+async def test_home_panels_are_kept_until_one_of_my_communities_changes(client, app, world) -> None:  # noqa: F811
+    """Home keeps its panels rendered under the stamps of the communities the viewer reads:
+    a warm view makes two queries (who is signed in, those stamps); a new community with a
+    role in it, a team joined there, a cycle posted there each show on the very next view;
+    a team in a community the viewer may not read is not listed as theirs."""
+    from tests.test_api_kernel import count_queries
+
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    await sign_in(client, "ana.ruiz@cedar.example")
+    await client.get("/")  # warm
+    with count_queries() as seen:
+        home = (await client.get("/")).text
+    assert len(seen) == 2, seen
+    assert "North SIDT" in home and "Huddle with all grade 9 advisors" in home
+
+    other = await create_community(ctx, CommunityCreate(slug="birch", name="Birch Hills"))
+    team = await create_team(
+        ctx, TeamCreate(community_id=other["id"], name="Birch SIDT", kind="school_design_team")
+    )
+    ana = await User.get(email="ana.ruiz@cedar.example")
+    person = await create_person(
+        ctx, PersonCreate(community_id=other["id"], name="Ana Ruiz", user_id=ana.id)
+    )
+    await add_membership(
+        ctx,
+        MembershipCreate(
+            person_id=person["id"], team_id=team["id"], role="member", start_date=date(2024, 1, 1)
+        ),
+    )
+    await post_cycle(
+        ctx, CycleCreate(team_id=team["id"], title="Birch exit tickets", plan_objective="Try.")
+    )
+    home = (await client.get("/")).text
+    assert "Birch SIDT" not in home and "Birch exit tickets" not in home  # no role there
+    app.state.page_fragments.clear()  # nor when the panels are made afresh
+    home = (await client.get("/")).text
+    assert "Birch SIDT" not in home and "Birch exit tickets" not in home
+
+    await assign_role(
+        ctx, other["id"], RoleAssign(user_email="ana.ruiz@cedar.example", role="member")
+    )
+    home = (await client.get("/")).text
+    assert "Birch SIDT" in home.split("My teams")[1].split("Recent cycles")[0]
+    assert "Birch exit tickets" in home.split("Recent cycles")[1]
+
+    await post_cycle(
+        ctx, CycleCreate(team_id=team["id"], title="Birch warm calls", plan_objective="Try.")
+    )
+    assert "Birch warm calls" in (await client.get("/")).text
+
+
+async def test_each_app_keeps_its_own_remembered_results(app, world) -> None:  # noqa: F811
+    """What a panel keeps may be markup of its app's templates: two apps in one process
+    (tests, the benchmark) each compute their own; outside a request the process keeps it."""
+    cid = world["community_id"]
+    calls: list[str] = []
+
+    def compute(name: str) -> Any:
+        async def run() -> str:
+            calls.append(name)
+            return f"<p>{name}</p>"
+
+        return run
+
+    first, second = StampedCache(), StampedCache()
+    for _ in range(2):
+        with request_memory(first):
+            assert await remembered(cid, ("test", "panel"), compute("first")) == "<p>first</p>"
+        with request_memory(second):
+            assert await remembered(cid, ("test", "panel"), compute("second")) == "<p>second</p>"
+    assert calls == ["first", "second"] and len(first) == 1 and len(second) == 1
+    assert await remembered(cid, ("test", "panel"), compute("outside")) == "<p>outside</p>"
+    assert calls == ["first", "second", "outside"]
+
+
+async def test_a_warm_page_knows_its_viewers_role_and_a_change_shows_at_once(
+    client, app, fran
+) -> None:
+    """On a community's own pages the viewer's role and teams are kept under the stamp the
+    page read with its community: a warm team or cycle page makes two queries (who is signed
+    in, the community), and a role given, changed or taken, or a membership ended, shows on
+    the very next view."""
+    from tests.test_api_kernel import count_queries
+
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    cid = fran["community_id"]
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    cycle_path, team_path = _paths(cycle.id, cycle.team_id)
+    await sign_in(client, "olu@example.org")  # an observer
+    for path in (cycle_path, team_path):
+        await client.get(path)  # warm
+        with count_queries() as seen:
+            page = (await client.get(path)).text
+        assert len(seen) == 2, (path, seen)
+        assert "Edit this cycle" not in page and "Post a cycle" not in page
+
+    await assign_role(ctx, cid, RoleAssign(user_email="olu@example.org", role="facilitator"))
+    assert "Edit this cycle" in (await client.get(cycle_path)).text
+    assert "Post a cycle" in (await client.get(team_path)).text
+    await assign_role(ctx, cid, RoleAssign(user_email="olu@example.org", role="observer"))
+    assert "Edit this cycle" not in (await client.get(cycle_path)).text
+    olu = await User.get(email="olu@example.org")
+    await remove_role(ctx, cid, olu.id)
+    assert (await client.get(cycle_path)).status_code == 403
+    assert (await client.get(team_path)).status_code == 403
+
+    await sign_in(client, "ana.ruiz@cedar.example")  # a member of the cycle's team
+    assert "Edit this cycle" in (await client.get(cycle_path)).text
+    assert "Post a cycle" in (await client.get(team_path)).text
+    ana = "ana.ruiz@cedar.example"
+    spell = await Membership.get(team_id=cycle.team_id, person__user__email=ana)
+    await end_membership(ctx, spell.id, MembershipEnd(end_date=date.today() - timedelta(days=1)))
+    assert "Edit this cycle" not in (await client.get(cycle_path)).text
+    assert "Post a cycle" not in (await client.get(team_path)).text

@@ -11,18 +11,13 @@ from starlette.routing import Route
 from tortoise.expressions import Q
 
 from communities.changes import note_counter
+from communities.kept import STAMP_FIELDS, stamp_of
 from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
 from communities.permissions import roles_remembered
 from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
-from communities.web.page_cache import (
-    CSRF_PLACEHOLDER,
-    STAMP_FIELDS,
-    page_cache,
-    stamp_of,
-    with_csrf,
-)
+from communities.web.page_cache import CSRF_PLACEHOLDER, page_cache, with_csrf
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.prepared import PreparedValues

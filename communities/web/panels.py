@@ -8,8 +8,8 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from communities.kept import kept
 from communities.web import queries
-from communities.web.page_cache import FragmentCache
 from core.context import Actor
 from core.hookspecs import hookimpl
 from core.web.render import NavItem, Panel
@@ -24,37 +24,48 @@ def nic_nav_items(actor: Actor | None) -> list[NavItem]:
 
 RECENT_ON_HOME = 10
 CHANGED_ON_HOME = 20
-_recent_cycles = FragmentCache(max_entries=256)
-"""The latest cycles of a set of communities (rows, not markup: the same in every app)."""
 
 
 @hookimpl
 async def nic_panels(
     page: str, actor: Actor | None, subject: dict[str, Any], render: Callable[..., str]
 ) -> list[Panel] | None:
+    """Home: what changed since the last visit, my teams, the latest cycles of my communities.
+
+    All three are made from the communities the actor may read, so they are kept (rendered)
+    under those communities' stamps and the day: a write to any of them, a role given or
+    taken, or midnight makes them anew.
+    """
     if page != "home" or actor is None:
         return None
-    teams = await queries.my_teams(actor, date.today())
     stamps = await queries.readable_stamps(actor)
-    key = tuple(ident for ident, _, _ in stamps)
-    cycles: list[dict[str, Any]] | None = _recent_cycles.get(key, tuple(stamps))
-    if cycles is None:
-        scope = Q(community_id__in=list(key))
-        cycles = await queries.recent_cycles(scope, limit=max(RECENT_ON_HOME, CHANGED_ON_HOME))
-        _recent_cycles.put(key, tuple(stamps), cycles)
+    ids = tuple(ident for ident, _, _ in stamps)
+    today = date.today()
+    version = (tuple(stamps), today)
+
+    async def recent() -> tuple[list[dict[str, Any]], str]:
+        """The same for everyone who reads these communities."""
+        cycles = await queries.recent_cycles(
+            Q(community_id__in=list(ids)), limit=max(RECENT_ON_HOME, CHANGED_ON_HOME)
+        )
+        return cycles, render("communities/_cycles.html", cycles=cycles[:RECENT_ON_HOME])
+
+    async def my_teams() -> str:
+        teams = await queries.my_teams(actor, today, list(ids))
+        return render("communities/panel_my_teams.html", teams=teams)
+
+    cycles, recent_html = await kept(("home", "recent", ids), version, recent)
+    teams_html = await kept(("home", "my_teams", actor.user_id), version, my_teams)
     since = subject.get("since")
-    # The latest cycles changed after ``since`` lead the latest cycles (both newest first).
-    changed = [c for c in cycles if c["updated_at"] > since][:CHANGED_ON_HOME] if since else []
+
+    async def changed() -> str:
+        # The latest cycles changed after ``since`` lead the latest cycles (both newest first).
+        shown = [c for c in cycles if c["updated_at"] > since][:CHANGED_ON_HOME] if since else []
+        return render("communities/panel_changed.html", cycles=shown, since=since)
+
+    changed_html = await kept(("home", "changed", ids, since), version, changed)
     return [
-        Panel(
-            "Since your last visit",
-            render("communities/panel_changed.html", cycles=changed, since=since),
-            order=5,
-        ),
-        Panel("My teams", render("communities/panel_my_teams.html", teams=teams), order=10),
-        Panel(
-            "Recent cycles",
-            render("communities/_cycles.html", cycles=cycles[:RECENT_ON_HOME]),
-            order=20,
-        ),
+        Panel("Since your last visit", changed_html, order=5),
+        Panel("My teams", teams_html, order=10),
+        Panel("Recent cycles", recent_html, order=20),
     ]

@@ -120,20 +120,18 @@ async def readable_stamps(actor: Actor) -> list[tuple[int, datetime, int]]:
     return sorted((int(r["id"]), r["created_at"], int(r["change_counter"])) for r in rows)
 
 
-_MY_TEAMS = PreparedValues(
-    Membership,
-    lambda day, user_id: (
-        Membership.filter(active_on(day), person__user_id=user_id)
+async def my_teams(actor: Actor, day: date, community_ids: list[int]) -> list[dict[str, Any]]:
+    """The actor's teams on ``day`` in these communities (those they may read: a team
+    elsewhere would only lead to "Not allowed")."""
+    if actor.user_id is None or not community_ids:
+        return []
+    return list(
+        await Membership.filter(
+            active_on(day), person__user_id=actor.user_id, team__community_id__in=community_ids
+        )
         .order_by("team__name")
         .values("team_id", "team__name", "role", "team__community__slug", "team__community__name")
-    ),
-)
-
-
-async def my_teams(actor: Actor, day: date) -> list[dict[str, Any]]:
-    if actor.user_id is None:
-        return []
-    return await _MY_TEAMS(day, actor.user_id)
+    )
 
 
 async def recent_artifacts_of_team(team_id: int, limit: int = 50) -> list[dict[str, Any]]:

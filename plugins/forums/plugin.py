@@ -77,15 +77,14 @@ async def nic_panels(
         community_id = found[0]
     cid, target = int(community_id), int(subject["id"])
 
-    async def citing() -> list[dict[str, Any]]:
-        return await threads_citing(await viewer_for(actor, cid), page, target)
+    async def citing() -> str:
+        threads = await threads_citing(await viewer_for(actor, cid), page, target)
+        return render("forums/cycle_panel.html", threads=threads, kind=page)
 
     # Who sees which thread rests on roles, memberships and boards: community writes all,
-    # so the list is kept per viewer until the community changes.
+    # so the panel is kept (rendered) per viewer until the community changes.
     key = ("forums", "citing", page, target, actor.user_id, actor.is_admin)
-    threads = await remembered(cid, key, citing)
-    html = render("forums/cycle_panel.html", threads=threads, kind=page)
-    return [Panel("Forum threads", html, order=60)]
+    return [Panel("Forum threads", await remembered(cid, key, citing), order=60)]
 
 
 @hookimpl

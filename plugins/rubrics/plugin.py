@@ -84,12 +84,13 @@ async def nic_panels(
         community_id = int(found[0])
     cid = int(community_id)
 
-    async def summary_and_slug() -> tuple[dict[str, Any], str]:
+    async def panel_html() -> str:
         slug = await Community.filter(id=cid).values_list("slug", flat=True)
-        return await team_summary(team_id, cid), str(slug[0])
+        summary = await team_summary(team_id, cid)
+        return render("rubrics/team_panel.html", summary=summary, team=subject, slug=slug[0])
 
-    summary, slug = await remembered(cid, ("rubrics", "team", team_id), summary_and_slug)
-    html = render("rubrics/team_panel.html", summary=summary, team=subject, slug=slug)
+    # Rendered once per change of the community (a new assessment, a renamed team).
+    html = await remembered(cid, ("rubrics", "team-panel", team_id), panel_html)
     return [Panel("Implementation rubric", html, order=60)]
 
 

@@ -392,3 +392,17 @@ async def test_a_warm_page_knows_its_viewers_role_and_a_change_shows_at_once(
     await end_membership(ctx, spell.id, MembershipEnd(end_date=date.today() - timedelta(days=1)))
     assert "Edit this cycle" not in (await client.get(cycle_path)).text
     assert "Post a cycle" not in (await client.get(team_path)).text
+
+
+async def test_a_cached_part_is_spliced_into_the_page_whole(client, fran) -> None:
+    """Cached parts reach the page as encoded bytes put in place of a marker: the page
+    carries the part exactly once, no marker, and a Content-Length that fits."""
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    await sign_in(client, "fran@example.org")
+    for path in _paths(cycle.id, cycle.team_id) * 2:  # rendered, then from the cache
+        response = await client.get(path)
+        assert int(response.headers["content-length"]) == len(response.content)
+        text = response.text
+        assert "nic:encoded" not in text and str(CSRF_PLACEHOLDER) not in text
+        assert text.count("<main") == 1 and text.count("</html>") == 1
+        assert text.count("Huddle with three advisors") >= 1 and "·" in text

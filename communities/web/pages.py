@@ -17,7 +17,7 @@ from communities.permissions import roles_remembered
 from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
-from communities.web.page_cache import CSRF_PLACEHOLDER, page_cache, with_csrf
+from communities.web.page_cache import CSRF_PLACEHOLDER, Fragment, page_cache, with_csrf
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.prepared import PreparedValues
@@ -113,11 +113,11 @@ async def _team_context(
     }
 
 
-def _fragment(request: Request, name: str, context: dict[str, Any]) -> str:
+def _fragment(request: Request, name: str, context: dict[str, Any]) -> Fragment:
     """Render ``communities/{name}.html`` for the cache: only ``context`` (the page's data,
     nothing of the signed-in user) and the CSRF placeholder for its forms."""
     template = request.app.state.templates.env.get_template(f"communities/{name}.html")
-    return str(template.render(**context, csrf_field=FIELD, csrf_token=CSRF_PLACEHOLDER))
+    return Fragment.of(template.render(**context, csrf_field=FIELD, csrf_token=CSRF_PLACEHOLDER))
 
 
 async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:

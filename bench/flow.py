@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from benchdb import drop, pg_dsn, recreate
+
 from communities.flow.service import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS_UP_TO
 
 GENERATOR_VERSION = 1
@@ -389,26 +391,6 @@ def target_url(database: str, size: str, folder: Path) -> str:
     return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{size}"))
 
 
-def _pg(url: str, database: str | None = None) -> tuple[str, str]:
-    """An asyncpg DSN (to ``database``, else the URL's own), and the URL's database name."""
-    parts = urlsplit(url)
-    name = parts.path.strip("/")
-    path = f"/{database}" if database else parts.path
-    return urlunsplit(parts._replace(scheme="postgresql", path=path)), name
-
-
-async def _pg_admin(url: str, *statements: str) -> None:
-    import asyncpg
-
-    dsn, _ = _pg(url, "postgres")
-    conn = await asyncpg.connect(dsn)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
 async def ready(url: str, name: str, seed: int) -> bool:
     """Whether the database holds this size, generated and loaded in full with this seed."""
     marker = f"bench/flow.py v{GENERATOR_VERSION} seed {seed} complete"
@@ -426,7 +408,7 @@ async def ready(url: str, name: str, seed: int) -> bool:
     import asyncpg
 
     try:
-        conn = await asyncpg.connect(_pg(url)[0])
+        conn = await asyncpg.connect(pg_dsn(url)[0])
     except asyncpg.InvalidCatalogNameError:
         return False
     try:
@@ -435,14 +417,6 @@ async def ready(url: str, name: str, seed: int) -> bool:
         return False
     finally:
         await conn.close()
-
-
-async def drop(url: str) -> None:
-    if url.startswith("sqlite://"):
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(url.removeprefix("sqlite://") + suffix).unlink(missing_ok=True)
-    else:
-        await _pg_admin(url, f'DROP DATABASE IF EXISTS "{_pg(url)[1]}" WITH (FORCE)')
 
 
 def _config(url: str) -> dict[str, Any]:
@@ -461,14 +435,12 @@ async def load(url: str, tables: Tables, seed: int) -> None:
 
     from core.db import migrate, open_database
 
-    await drop(url)
+    await recreate(url)
     sqlite = url.startswith("sqlite://")
     if sqlite:
         # Dates as Tortoise writes them to SQLite (Python's default adapters are deprecated).
         sqlite3.register_adapter(date, date.isoformat)
         sqlite3.register_adapter(datetime, lambda d: d.isoformat(" "))
-    else:
-        await _pg_admin(url, f'CREATE DATABASE "{_pg(url)[1]}"')
     config = _config(url)
     await migrate(config)
     async with open_database(config):

@@ -1,8 +1,9 @@
 """Server time of the home, team and cycle pages on the demo data, against a floor.
 
-    python bench/pages.py [--requests 300] [--workers N | --cold --no-plugins]
+    python bench/pages.py [--requests 300] [--database URL] [--workers N | --cold --no-plugins]
 
-Builds the demo database, then drives the app with 1 and with 20 concurrent clients, each
+Builds the demo database (SQLite, or the PostgreSQL database ``--database`` names, dropped
+and made anew), then drives the app with 1 and with 20 concurrent clients, each
 signed in as the demo facilitator. The floor is a bare Starlette endpoint that runs one raw
 SQL query on the same database through the same ORM connection. Prints p50/p95 per page and
 the ratio of each page's p95 to the floor's p95.
@@ -31,6 +32,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+from benchdb import drop, recreate
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -146,8 +148,8 @@ async def table(
             line(name, concurrency, times, floor_p95, used)
 
 
-async def run_in_process(database: Path, total: int, cold: bool, outside: bool) -> None:
-    settings = Settings(database_url=f"sqlite://{database}", secret_key=SECRET)
+async def run_in_process(database: str, total: int, cold: bool, outside: bool) -> None:
+    settings = Settings(database_url=database, secret_key=SECRET)
     app = create_app(settings, autoload=outside, freeze_startup_objects=True)  # as served
 
     def forget() -> None:
@@ -191,10 +193,10 @@ def serve_floor(port: int, workers: int) -> None:
     )  # fmt: skip
 
 
-def run_served(database: Path, total: int, workers: int, port: int) -> None:
+def run_served(database: str, folder: Path, total: int, workers: int, port: int) -> None:
     env = {
         **os.environ,
-        "NIC_DATABASE_URL": f"sqlite://{database}",
+        "NIC_DATABASE_URL": database,
         "NIC_SECRET_KEY": SECRET,
         "NIC_DEBUG": "0",
     }
@@ -202,11 +204,11 @@ def run_served(database: Path, total: int, workers: int, port: int) -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port),
          "--workers", str(workers), "--no-access-log"],
-        env=env, cwd=database.parent, stdout=out, stderr=out,
+        env=env, cwd=folder, stdout=out, stderr=out,
     )  # fmt: skip
     floor = subprocess.Popen(
         [sys.executable, __file__, "--serve-floor", str(port + 1), "--workers", str(workers)],
-        env=env, cwd=database.parent, stdout=out,
+        env=env, cwd=folder, stdout=out,
     )  # fmt: skip
     try:
         deadline = time.perf_counter() + 60
@@ -251,6 +253,11 @@ def main() -> int:
     )
     parser.add_argument("--port", type=int, default=8775, help="with --workers (floor: port+1)")
     parser.add_argument(
+        "--database",
+        help="a PostgreSQL URL (postgres://USER@HOST/NAME) to build the demo in, instead of a "
+        "SQLite file; the database NAME is dropped and made anew, and dropped at the end",
+    )
+    parser.add_argument(
         "--cold", action="store_true", help="in process: every view renders afresh (no cache)"
     )
     parser.add_argument(
@@ -264,21 +271,25 @@ def main() -> int:
         serve_floor(args.serve_floor, args.workers or 1)
         return 0
     folder = Path(tempfile.mkdtemp(prefix="nic-bench-pages-"))
-    database = folder / "demo.sqlite3"
-    print("Building the demo database ...", flush=True)
+    database = args.database or f"sqlite://{folder / 'demo.sqlite3'}"
+    asyncio.run(recreate(database))
+    print(f"Building the demo database ({database.split('://')[0]}) ...", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "core.cli", "demo", "--no-serve", "--database", str(database)],
+        [sys.executable, "-m", "core.cli", "demo", "--no-serve", "--database", database],
         check=True,
         cwd=folder,
         stdout=subprocess.DEVNULL,
     )
-    if args.workers:
-        print(f"Served by `nic serve --workers {args.workers}`, driven over HTTP", flush=True)
-        run_served(database, args.requests, args.workers, args.port)
-    else:
-        notes = [", no page cache"] * args.cold + [", no outside plugins"] * args.no_plugins
-        print("In process (ASGI, no network)" + "".join(notes), flush=True)
-        asyncio.run(run_in_process(database, args.requests, args.cold, not args.no_plugins))
+    try:
+        if args.workers:
+            print(f"Served by `nic serve --workers {args.workers}`, driven over HTTP", flush=True)
+            run_served(database, folder, args.requests, args.workers, args.port)
+        else:
+            notes = [", no page cache"] * args.cold + [", no outside plugins"] * args.no_plugins
+            print("In process (ASGI, no network)" + "".join(notes), flush=True)
+            asyncio.run(run_in_process(database, args.requests, args.cold, not args.no_plugins))
+    finally:
+        asyncio.run(drop(database))
     return 0
 
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
+from benchdb import drop, recreate
 
 TARGETS = {
     # scenario: (requests/s target, p95 ms target or None)
@@ -46,12 +47,14 @@ def wait_until_up(url: str, deadline: float) -> None:
     raise RuntimeError(f"{url} did not answer in time")
 
 
-def demo_startup(folder: Path, port: int) -> tuple[float, float, str]:
-    """Seconds to build the demo, and from `nic demo` launch to the first API answer."""
+def demo_startup(folder: Path, port: int, database: str) -> tuple[float, float, str]:
+    """Seconds to build the demo in ``database``, and from `nic demo` launch (on SQLite) to
+    the first API answer."""
     env = {**os.environ, "NIC_DEBUG": "0"}
     env.pop("NIC_DATABASE_URL", None)
+    asyncio.run(recreate(database))
     started = time.perf_counter()
-    build = nic("demo", "--no-serve", "--database", "bench.sqlite3", env=env, cwd=folder)
+    build = nic("demo", "--no-serve", "--database", database, env=env, cwd=folder)
     out, _ = build.communicate()
     built = time.perf_counter() - started
     token = re.search(r"admin@demo\.example.*API token (\S+)", out)
@@ -124,16 +127,22 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL URL (postgres://USER@HOST/NAME) for the demo the API is driven on; "
+        "the database NAME is dropped and made anew, and dropped at the end",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="nic-bench-"))
-    print("NIC Platform benchmarks (demo data, SQLite)")
-    built, first, token = demo_startup(folder, args.port + 1)
+    database = args.database or f"sqlite://{folder / 'bench.sqlite3'}"
+    print(f"NIC Platform benchmarks (demo data, {database.split('://')[0]})")
+    built, first, token = demo_startup(folder, args.port + 1, database)
     print(f"  build the demo database:               {built:6.2f} s")
     print(f"  `nic demo` launch to first API answer: {first:6.2f} s")
 
     env = {
         **os.environ,
-        "NIC_DATABASE_URL": f"sqlite://{folder / 'bench.sqlite3'}",
+        "NIC_DATABASE_URL": database,
         "NIC_SECRET_KEY": "bench-secret-key-0123456789",
         "NIC_DEBUG": "0",
     }
@@ -156,6 +165,7 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)
+        asyncio.run(drop(database))
     return 0
 
 

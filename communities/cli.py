@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 from communities.exchange import export_community, load_community, read_document, write_document
+from communities.models import Community
 from communities.schemas import RoleAssign
 from communities.services.base import community_id_for_slug
 from communities.services.communities import assign_role
 from core.cli import CommandContext
 from core.cli_commands import Command
 from core.context import Actor, ServiceContext
+from core.errors import InvalidInput
 
 
 def system_context(ctx: CommandContext) -> ServiceContext:
@@ -98,15 +100,29 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     from core.db import migrate, open_database, tortoise_config
     from core.settings import Settings
 
-    path = Path(args.database)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database_url=f"sqlite://{path}", secret_key=secrets.token_urlsafe(32))
+    target = str(args.database)
+    if "://" in target:  # a database URL: an existing, empty database, never dropped
+        if not target.startswith(("sqlite://", "postgres://", "postgresql://")):
+            raise InvalidInput.field(
+                "--database", "give a SQLite file or the URL of an empty database"
+            )
+        url = target
+    else:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite://{target}"
+    settings = Settings(database_url=url, secret_key=secrets.token_urlsafe(32))
     config = tortoise_config(settings, ctx.plugins)
     started = time.perf_counter()
-    ctx.say(f"Creating the demo database {path} ...")
+    ctx.say(f"Creating the demo database {settings.database_label()} ...")
     await migrate(config)
     async with open_database(config):
+        if await Community.exists():
+            raise InvalidInput.field(
+                "--database",
+                f"{settings.database_label()} already holds communities; "
+                "the demo needs a new, empty database",
+            )
         system = system_context(ctx)
         slugs = []
         for document in demo_communities():
@@ -147,7 +163,11 @@ def _configure_demo(parser: argparse.ArgumentParser) -> None:
     from core.cli import configure_serve
 
     configure_serve(parser)
-    parser.add_argument("--database", default=DEMO_DATABASE, help="the SQLite file to (re)create")
+    parser.add_argument(
+        "--database",
+        default=DEMO_DATABASE,
+        help="the SQLite file to (re)create, or the URL of an empty database (postgres://...)",
+    )
     parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
 
 

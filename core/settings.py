@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_DATABASE_URL = "sqlite://nic.sqlite3"
 SETTINGS_FILE = "nic.toml"
@@ -56,6 +56,14 @@ class Settings:
         """``sqlite`` or ``postgres``."""
         scheme = urlsplit(self.database_url).scheme
         return "postgres" if scheme in {"postgres", "postgresql", "asyncpg"} else "sqlite"
+
+    def database_label(self) -> str:
+        """The database URL without its user and password, for messages."""
+        parts = urlsplit(self.database_url)
+        if parts.scheme == "sqlite" or parts.hostname is None:
+            return self.database_url
+        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
 
     def require_secret_key(self) -> str:
         """The secret key, or a clear error when a non-debug site has none."""

@@ -76,3 +76,25 @@ def test_nic_demo_builds_a_database_and_prints_how_to_sign_in(tmp_path: Path) ->
         )  # fmt: skip
     assert "admin@demo.example" in result.stdout and "API token nic_" in result.stdout
     assert (tmp_path / "demo.sqlite3").stat().st_size > 100_000
+
+
+def test_nic_demo_fills_an_empty_database_given_by_url_and_refuses_a_used_one(
+    tmp_path: Path,
+) -> None:
+    """``--database`` also takes a URL (PostgreSQL when the suite runs on it): the demo
+    fills that empty database, and refuses to load itself into one that holds communities."""
+    with scratch_database(tmp_path) as url:
+        built = run_nic("demo", "--no-serve", "--database", url, database=url, cwd=tmp_path)
+        assert "facilitator@demo.example" in built.stdout
+        again = run_nic(
+            "demo", "--no-serve", "--database", url, database=url, cwd=tmp_path, check=False
+        )
+        assert again.returncode == 1
+        assert "already holds communities" in again.stderr and "--database" in again.stderr
+        exported = run_nic("export", "harrow-creek-hs-network", database=url, cwd=tmp_path)
+        assert "Wrenfield SIDT" in exported.stdout
+    refused = run_nic(
+        "demo", "--no-serve", "--database", "mysql://db/nic", database=url, cwd=tmp_path,
+        check=False,
+    )  # fmt: skip
+    assert refused.returncode == 1 and "--database: give a SQLite file" in refused.stderr

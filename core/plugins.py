@@ -185,7 +185,12 @@ class PluginHost:
                 host.skipped.append(SkippedPlugin(short, state, BUILT_IN))
                 continue
             host._register(importlib.import_module(module_name), short, BUILT_IN, isolate=False)
-        host._load_entry_points(blocked, disabled, autoload and settings.plugins_autoload)
+        host._load_entry_points(
+            blocked,
+            disabled,
+            autoload and settings.plugins_autoload,
+            {_key(name) for name in settings.plugins_enabled} if autoload else set(),
+        )
         for plugin in extra:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
             if pm.has_plugin(name) or pm.is_blocked(name):
@@ -197,10 +202,14 @@ class PluginHost:
 
     # --- loading ------------------------------------------------------------------
 
-    def _load_entry_points(self, blocked: set[str], disabled: set[str], autoload: bool) -> None:
+    def _load_entry_points(
+        self, blocked: set[str], disabled: set[str], autoload: bool, enabled: set[str]
+    ) -> None:
+        """Load the outside plugins: all of them with ``autoload``, else only those the site
+        ``enabled`` by name; blocked and disabled ones never."""
         for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
             name, version = entry_point.name, _version(entry_point)
-            if not autoload:
+            if not autoload and _key(name) not in enabled:
                 self.skipped.append(SkippedPlugin(name, "autoload off", version))
                 continue
             if _key(name) in blocked | disabled:

@@ -41,6 +41,7 @@ class Settings:
     mail_from: str = "NIC Platform <nic@localhost>"
     """The From address of mail the site sends (``NIC_MAIL_FROM``)."""
     plugins_enabled: tuple[str, ...] = ()
+    """Outside plugins loaded even with autoload off (``NIC_PLUGINS_ENABLED``): an allowlist."""
     plugins_disabled: tuple[str, ...] = ()
     plugins_blocked: tuple[str, ...] = ()
     """Plugins never loaded: outside ones and non-essential built-ins (``NIC_PLUGINS_BLOCKED``)."""

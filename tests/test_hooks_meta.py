@@ -551,6 +551,6 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
     environment = install(tmp_path, {"everything": "tests.plugins.everything:plugin"})
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    for name in ("NIC_PLUGINS_AUTOLOAD", "NIC_PLUGINS_BLOCKED", "NIC_PLUGINS_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
+    for switch in ("AUTOLOAD", "BLOCKED", "DISABLED", "ENABLED"):
+        monkeypatch.delenv(f"NIC_PLUGINS_{switch}", raising=False)
     return environment

@@ -337,8 +337,8 @@ def test_nic_demo_and_serve_go_on_without_the_raising_plugin(
     )
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    for name in ("NIC_PLUGINS_AUTOLOAD", "NIC_PLUGINS_BLOCKED", "NIC_PLUGINS_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
+    for switch in ("AUTOLOAD", "BLOCKED", "DISABLED", "ENABLED"):
+        monkeypatch.delenv(f"NIC_PLUGINS_{switch}", raising=False)
     demo = tmp_path / "demo.sqlite3"
     unused = f"sqlite://{tmp_path / 'unused.sqlite3'}"
     with serving("demo", "--database", str(demo), database=unused, cwd=tmp_path) as (base, out):

@@ -183,6 +183,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "NIC_PLUGINS_AUTOLOAD",
         "NIC_PLUGINS_BLOCKED",
         "NIC_PLUGINS_DISABLED",
+        "NIC_PLUGINS_ENABLED",
     ):
         monkeypatch.delenv(name, raising=False)
     yield folder
@@ -259,6 +260,26 @@ def test_autoload_off_loads_no_outside_plugin(
     rows, _, _ = listing(tmp_path)
     assert rows["good"]["state"] == "enabled"
     assert sorted(imported(tmp_path / "imports.txt")) == ["good", "other"]
+
+
+def test_with_autoload_off_only_the_enabled_outside_plugins_load(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``NIC_PLUGINS_ENABLED`` is the site's allowlist when autoload is off: those load, the
+    rest are not even imported, and blocking still wins."""
+    monkeypatch.setenv("NICFAKE_IMPORTS", str(tmp_path / "imports.txt"))
+    monkeypatch.setenv("NIC_PLUGINS_AUTOLOAD", "0")
+    monkeypatch.setenv("NIC_PLUGINS_ENABLED", "Good, other")
+    rows, failures, _ = listing(tmp_path)
+    assert rows["good"]["state"] == rows["other"]["state"] == "enabled"
+    assert rows["broken"]["state"] == rows["typo"]["state"] == "autoload off"
+    assert failures == {} and sorted(imported(tmp_path / "imports.txt")) == ["good", "other"]
+
+    (tmp_path / "imports.txt").unlink()
+    monkeypatch.setenv("NIC_PLUGINS_BLOCKED", "other")
+    rows, _, _ = listing(tmp_path)
+    assert rows["good"]["state"] == "enabled" and rows["other"]["state"] == "blocked"
+    assert imported(tmp_path / "imports.txt") == ["good"]
 
 
 def test_blocked_plugins_are_not_even_imported(

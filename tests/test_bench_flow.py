@@ -16,6 +16,8 @@ SCRIPT = Path(__file__).parent.parent / "bench" / "flow.py"
 
 
 def bench_flow() -> ModuleType:
+    if str(SCRIPT.parent) not in sys.path:  # as when run: it imports its neighbour benchdb
+        sys.path.insert(0, str(SCRIPT.parent))
     spec = importlib.util.spec_from_file_location("bench_flow", SCRIPT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -15,6 +16,7 @@ from communities.permissions import readable_community_ids
 from core.api.calls import Page
 from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound
+from core.prepared import PreparedValues
 
 
 def changes_of(
@@ -87,6 +89,16 @@ class Listing:
     filters: Mapping[str, str | Callable[[Any], Q]] = field(default_factory=dict)
     order: tuple[str, ...] = ("id",)
 
+    @cached_property
+    def by_id(self) -> PreparedValues:
+        """One record with its community's id (``scope_community_id``), prepared once."""
+        return PreparedValues(
+            self.model,
+            lambda object_id: self.model.filter(id=object_id).values(
+                *self.fields, scope_community_id=self.community_path
+            ),
+        )
+
 
 async def list_rows(
     ctx: ServiceContext, listing: Listing, filters: Mapping[str, Any], page: Page
@@ -113,9 +125,7 @@ async def list_rows(
 
 async def get_row(ctx: ServiceContext, listing: Listing, object_id: int) -> dict[str, Any]:
     """One record, after checking the actor may read its community."""
-    rows = await listing.model.filter(id=object_id).values(
-        *listing.fields, scope_community_id=listing.community_path
-    )
+    rows = await listing.by_id(object_id)
     if not rows:
         raise NotFound(f"no {listing.what} {object_id}")
     row = dict(rows[0])

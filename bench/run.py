@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import httpx
 from benchdb import drop, recreate
+from loadgen import Connection
 
 TARGETS = {
     # scenario: (requests/s target, p95 ms target or None)
@@ -89,34 +91,41 @@ def demo_startup(folder: Path, port: int, database: str) -> tuple[float, float, 
 
 
 async def drive(base: str, token: str, scenario: str, seconds: float) -> tuple[int, list[float]]:
+    """Run a scenario for ``seconds`` over 20 keep-alive connections (bench/loadgen.py)."""
     headers = {"Authorization": f"Bearer {token}"}
     latencies: list[float] = []
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
         cycles = (await client.get("/api/v1/cycles", params={"per_page": 50})).json()["items"]
-        team_id = cycles[0]["team_id"]
-        ids = [c["id"] for c in cycles]
-        stop = time.perf_counter() + seconds
-        errors = 0
+    team_id = cycles[0]["team_id"]
+    ids = [c["id"] for c in cycles]
+    connections = [await Connection.open(base, headers) for _ in range(CONCURRENCY)]
+    stop = time.perf_counter() + seconds
+    errors = 0
 
-        async def worker(n: int) -> None:
-            nonlocal errors
-            i = n
-            while time.perf_counter() < stop:
-                t = time.perf_counter()
-                if scenario == "get one cycle":
-                    r = await client.get(f"/api/v1/cycles/{ids[i % len(ids)]}")
-                elif scenario == "create a cycle":
-                    r = await client.post("/api/v1/cycles", json={
-                        "team_id": team_id, "title": f"Bench {n}-{i}",
-                        "plan_objective": "Measure the API."})  # fmt: skip
-                else:
-                    r = await client.get("/api/v1/cycles", params={"per_page": 50})
-                latencies.append((time.perf_counter() - t) * 1000)
-                if r.status_code >= 300:
-                    errors += 1
-                i += 1
+    async def worker(n: int, connection: Connection) -> None:
+        nonlocal errors
+        i = n
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            if scenario == "get one cycle":
+                status, _ = await connection.request("GET", f"/api/v1/cycles/{ids[i % len(ids)]}")
+            elif scenario == "create a cycle":
+                body = json.dumps(
+                    {"team_id": team_id, "title": f"Bench {n}-{i}", "plan_objective": "Measure."}
+                ).encode()
+                status, _ = await connection.request("POST", "/api/v1/cycles", body)
+            else:
+                status, _ = await connection.request("GET", "/api/v1/cycles?per_page=50")
+            latencies.append((time.perf_counter() - t) * 1000)
+            if status >= 300:
+                errors += 1
+            i += 1
 
-        await asyncio.gather(*(worker(n) for n in range(CONCURRENCY)))
+    try:
+        await asyncio.gather(*(worker(n, c) for n, c in enumerate(connections)))
+    finally:
+        for connection in connections:
+            await connection.close()
     if errors:
         print(f"    {errors} requests failed")
     return errors, latencies

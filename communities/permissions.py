@@ -64,6 +64,12 @@ _ROLE = PreparedValues(
 )
 
 
+_READABLE = PreparedValues(
+    CommunityRole,
+    lambda user_id: CommunityRole.filter(user_id=user_id).values("community_id"),
+)
+
+
 async def role_of(actor: Actor, community_id: int) -> str | None:
     if actor.user_id is None:
         return None
@@ -123,8 +129,7 @@ async def readable_community_ids(actor: Actor) -> list[int] | None:
         return None
     if actor.user_id is None:
         return []
-    ids = await CommunityRole.filter(user_id=actor.user_id).values_list("community_id", flat=True)
-    return [int(str(i)) for i in ids]
+    return [int(row["community_id"]) for row in await _READABLE(actor.user_id)]
 
 
 @hookimpl

@@ -8,7 +8,9 @@ from functools import cached_property
 from typing import Any, cast
 
 from pydantic import BaseModel
+from pypika_tortoise import Table
 from tortoise.expressions import Q
+from tortoise.fields.relational import ManyToManyFieldInstance
 from tortoise.models import Model
 
 from communities.models import Community
@@ -134,10 +136,29 @@ async def get_row(ctx: ServiceContext, listing: Listing, object_id: int) -> dict
 
 
 async def related_ids(model: type[Model], ids: Sequence[int], path: str) -> dict[int, list[int]]:
-    """Many-to-many ids for a set of records, in one query: ``{id: [related ids]}``."""
+    """Many-to-many ids for a set of records, in one query: ``{id: [related ids]}``.
+
+    ``path`` names the relation (``"authors__id"``). The query reads the relation's join
+    table alone: the ORM's own query (a join through the table for each record) cost
+    several times as much to build as to run, on every list page.
+    """
     result: dict[int, list[int]] = {}
     if not ids:
         return result
+    relation = cast(ManyToManyFieldInstance, model._meta.fields_map[path.removesuffix("__id")])
+    db = model._meta.db
+    table = Table(relation.through)
+    owner, other = table[relation.backward_key], table[relation.forward_key]
+    sql, params = (
+        db.query_class.from_(table).select(owner, other).where(owner.isin(list(ids)))
+    ).get_parameterized_sql()
+    for row in await db.execute_query_dict(sql, params):
+        result.setdefault(int(row[relation.backward_key]), []).append(
+            int(row[relation.forward_key])
+        )
+    for values in result.values():
+        values.sort()
+    return result
     for owner, other in await model.filter(id__in=list(ids)).values_list("id", path):
         if other is not None:
             result.setdefault(owner, []).append(other)

@@ -7,11 +7,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 
 def pg_dsn(url: str, database: str | None = None) -> tuple[str, str]:
-    """An asyncpg DSN (to ``database``, else the URL's own), and the URL's database name."""
+    """An asyncpg DSN (to ``database``, else the URL's own), and the URL's database name.
+    The URL's query (Tortoise's pool settings, e.g. ``?maxsize=20``) is not asyncpg's."""
     parts = urlsplit(url)
     name = parts.path.strip("/")
     path = f"/{database}" if database else parts.path
-    return urlunsplit(parts._replace(scheme="postgresql", path=path)), name
+    return urlunsplit(parts._replace(scheme="postgresql", path=path, query="")), name
 
 
 async def pg_admin(url: str, *statements: str) -> None:

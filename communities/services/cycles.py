@@ -24,7 +24,6 @@ from communities.services.base import (
 from communities.services.links import forget_nodes
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, NotFound
-from core.prepared import PreparedValues
 
 CYCLE_FIELDS = (
     "id", "community_id", "team_id", "change_idea_id", "builds_on_id", "title", "status",
@@ -69,21 +68,8 @@ async def attach_relations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-_AUTHOR_IDS = PreparedValues(
-    Cycle, lambda cycle_id: Cycle.filter(id=cycle_id).values(other="authors__id")
-)
-_MEASURE_IDS = PreparedValues(
-    Cycle, lambda cycle_id: Cycle.filter(id=cycle_id).values(other="measures__id")
-)
-
-
 async def get_cycle(ctx: ServiceContext, cycle_id: int) -> dict[str, Any]:
-    """One cycle with its ``author_ids`` and ``measure_ids`` (as :func:`attach_relations`
-    gives them, by prepared lookups of this one cycle)."""
-    row = await get_row(ctx, CYCLES, cycle_id)
-    for name, lookup in (("author_ids", _AUTHOR_IDS), ("measure_ids", _MEASURE_IDS)):
-        row[name] = sorted(r["other"] for r in await lookup(cycle_id) if r["other"] is not None)
-    return row
+    return (await attach_relations([await get_row(ctx, CYCLES, cycle_id)]))[0]
 
 
 async def list_cycles(

@@ -98,3 +98,18 @@ async def kept(key: Hashable, stamp: Hashable, compute: Callable[[], Awaitable[T
     parts = value if isinstance(value, tuple) else (value,)
     cache.put(key, stamp, (value,), sum(len(part) for part in parts if isinstance(part, str)))
     return value
+
+
+async def kept_if_noted(community_id: int, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+    """``read()``, kept under the community's stamp when this request has noted the stamp
+    (a page that read its community): then a warm page asks nothing. Without a noted
+    stamp (an API call, a write, the command line) it reads now, as a lookup that costs
+    one query anyway should: reading the stamp first would cost as much.
+
+    For what is written only with the community's counter raised: roles, memberships,
+    the plugin switches.
+    """
+    counter = noted_counter(community_id)
+    if counter is None:
+        return await read()
+    return await kept(key, stamp_of(community_id, *counter), read)

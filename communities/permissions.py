@@ -14,20 +14,17 @@ Actions and their scope:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-from communities.changes import noted_counter
-from communities.kept import kept, stamp_of
+from communities.kept import kept_if_noted
 from communities.models import CommunityRole, Membership
 from core.context import Actor
 from core.hookspecs import hookimpl
 from core.prepared import PreparedValues
-
-T = TypeVar("T")
 
 READ_ROLES = frozenset({"facilitator", "member", "researcher", "observer"})
 RULES: dict[str, frozenset[str]] = {
@@ -82,7 +79,7 @@ async def role_of(actor: Actor, community_id: int) -> str | None:
         rows = await _ROLE(user_id, community_id)
         return str(rows[0]["role"]) if rows else None
 
-    role = await _kept_if_noted(community_id, key, read)
+    role = await kept_if_noted(community_id, ("permissions", *key), read)
     if memo is not None:
         memo[key] = role
     return role
@@ -104,23 +101,10 @@ async def current_team_ids(actor: Actor, community_id: int, on: date | None = No
         ).values_list("team_id", "end_date")
         return frozenset(team_id for team_id, end in rows if end is None or end >= day)
 
-    teams = await _kept_if_noted(community_id, key, read)
+    teams = await kept_if_noted(community_id, ("permissions", *key), read)
     if memo is not None:
         memo[key] = teams
     return set(teams)
-
-
-async def _kept_if_noted(
-    community_id: int, key: tuple[Any, ...], read: Callable[[], Awaitable[T]]
-) -> T:
-    """``read()``, or what it gave under the community's stamp, when this request has noted
-    the stamp (a page that read the community): roles and memberships are written only
-    with the community's counter raised, so a page of the community finds its viewer's
-    role without a query. Without a noted stamp (an API call, a write), read now."""
-    counter = noted_counter(community_id)
-    if counter is None:
-        return await read()
-    return await kept(("permissions", *key), stamp_of(community_id, *counter), read)
 
 
 async def readable_community_ids(actor: Actor) -> list[int] | None:

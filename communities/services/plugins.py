@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from communities.changes import Counter, community_write, noted_counter
+from communities.changes import community_write
+from communities.kept import kept_if_noted
 from communities.models import CommunityPlugin
 from communities.services.base import get_row
 from communities.services.communities import COMMUNITIES
@@ -30,10 +31,6 @@ _OFF_IN_ONE = PreparedValues(
 )
 
 
-_OFF_BY_COUNTER: dict[int, tuple[Counter, list[dict[str, Any]]]] = {}
-"""The switched-off rows of each community as of a counter (switching raises it)."""
-
-
 @hookimpl
 async def nic_disabled_plugins(community_ids: list[int]) -> dict[int, list[str]]:
     """The plugins switched off in each community: one query, or none on a page that has
@@ -41,14 +38,9 @@ async def nic_disabled_plugins(community_ids: list[int]) -> dict[int, list[str]]
     off: dict[int, list[str]] = {}
     if len(community_ids) == 1:  # every page asks for its one community
         community_id = int(community_ids[0])
-        counter = noted_counter(community_id)
-        known = _OFF_BY_COUNTER.get(community_id)
-        if counter is not None and known is not None and known[0] == counter:
-            rows = known[1]
-        else:
-            rows = await _OFF_IN_ONE(community_id)
-            if counter is not None:
-                _OFF_BY_COUNTER[community_id] = (counter, rows)
+        rows = await kept_if_noted(
+            community_id, ("plugins", "off", community_id), lambda: _OFF_IN_ONE(community_id)
+        )
     else:
         rows = await CommunityPlugin.filter(community_id__in=community_ids, enabled=False).values(
             "community_id", "plugin"

@@ -11,8 +11,11 @@ enough for the JSON and HTML our app answers (never chunked).
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+import httpx
 
 
 class ProtocolError(RuntimeError):
@@ -60,3 +63,16 @@ class Connection:
     async def close(self) -> None:
         self.writer.close()
         await self.writer.wait_closed()
+
+
+def wait_until_up(url: str, deadline: float) -> None:
+    """Return once ``url`` answers 200 or 404 (a server that routes), before ``deadline``
+    (``time.perf_counter()``)."""
+    while time.perf_counter() < deadline:
+        try:
+            if httpx.get(url, timeout=0.5).status_code in (200, 404):
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url} did not answer in time")

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 from benchdb import drop, recreate
+from loadgen import wait_until_up
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -166,17 +167,6 @@ async def run_in_process(database: str, total: int, cold: bool, outside: bool) -
             ) as floor_client,
         ):
             await table(client, floor_client, total, cpu=True, before=forget if cold else None)
-
-
-def wait_until_up(url: str, deadline: float) -> None:
-    while time.perf_counter() < deadline:
-        try:
-            if httpx.get(url, timeout=0.5).status_code in (200, 404):
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer in time")
 
 
 def serve_floor(port: int, workers: int) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 from benchdb import drop, recreate
-from loadgen import Connection
+from loadgen import Connection, wait_until_up
 
 TARGETS = {
     # scenario: (requests/s target, p95 ms target or None)
@@ -36,17 +36,6 @@ def nic(*args: str, env: dict[str, str], cwd: Path, quiet: bool = False) -> subp
         [sys.executable, "-m", "core.cli", *args],
         env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-
-
-def wait_until_up(url: str, deadline: float) -> None:
-    while time.perf_counter() < deadline:
-        try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"{url} did not answer in time")
 
 
 def demo_startup(folder: Path, port: int, database: str) -> tuple[float, float, str]:

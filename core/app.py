@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -23,6 +23,7 @@ from core.api.notifications import OPERATIONS as NOTIFICATION_OPERATIONS
 from core.api.openapi import build_openapi
 from core.api.operations import Operation
 from core.api.routing import API_PREFIX, api_routes, error_response, json_response
+from core.auth.sessions import SESSION_MAX_AGE
 from core.auth.users import get_user
 from core.db import tortoise_config
 from core.errors import NotFound, ServiceError
@@ -33,6 +34,7 @@ from core.stamped_cache import StampedCache
 from core.templating import build_templates
 from core.web import admin_pages, auth_pages, notification_pages
 from core.web.render import page_error, panels, render
+from core.web.security_headers import SecurityHeaders
 from core.web.session import mark_visit, session_user
 
 
@@ -92,6 +94,14 @@ class RequestMemory:
             return
         with request_memory(self.cache):
             await self.app(scope, receive, send)
+
+
+class NicApp(Starlette):
+    """Starlette, with the security headers outside even its server-error handler, so a 500
+    carries them too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), hsts=self.state.hsts)
 
 
 def create_app(
@@ -168,18 +178,25 @@ def create_app(
             SessionMiddleware,
             secret_key=settings.require_secret_key(),
             session_cookie="nic_session",
+            max_age=int(SESSION_MAX_AGE.total_seconds()),
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
     ]
-    handlers = {ServiceError: page_error, HTTPException: page_error, Exception: page_error}
-    app = Starlette(
+    handlers = {
+        ServiceError: page_error,
+        HTTPException: page_error,
+        ClientDisconnect: page_error,  # here, not under Exception: that one re-raises
+        Exception: page_error,
+    }
+    app = NicApp(
         debug=settings.debug,
         routes=routes,
         middleware=middleware,
         exception_handlers=handlers,
         lifespan=lifespan,
     )
+    app.state.hsts = settings.secure_cookies
     app.state.settings = settings
     app.state.plugins = plugins
     app.state.tortoise_config = config

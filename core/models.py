@@ -38,6 +38,23 @@ class ApiToken(Model):
         table = "nic_api_token"
 
 
+class WebSession(Model):
+    """A signed-in browser session. The cookie holds a random key, the table its digest.
+
+    Deleting the row ends the session in every app process at its next request.
+    """
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="web_sessions", on_delete=fields.CASCADE
+    )
+    digest = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "nic_web_session"
+
+
 class SignInAttempt(Model):
     """A failed sign-in, kept briefly to rate-limit guessing across app processes."""
 

@@ -174,11 +174,19 @@ def run_in_thread(work: Callable[[], T]) -> T:
 # --- clients and users --------------------------------------------------------------
 
 
-def csrf_of(html: str) -> str:
-    """The CSRF token of the first form on a page."""
+def csrf_of(html: str, action: str | None = None) -> str:
+    """The CSRF token of the first form on a page, or of the form that posts to ``action``
+    (the header's sign-out form carries a token too, so name the form a test submits)."""
+    if action is not None:
+        form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S)
+        if not form:
+            raise AssertionError(f"no form posting to {action} on the page")
+        html = form.group(1)
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     if not match:
-        raise AssertionError("no CSRF field on the page")
+        raise AssertionError(
+            "no CSRF field on the page" + (f" in the form to {action}" if action else "")
+        )
     return match.group(1)
 
 

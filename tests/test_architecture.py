@@ -70,3 +70,15 @@ def test_built_in_plugins_do_not_import_each_other() -> None:
         for path in (ROOT / "plugins" / package).rglob("*.py")
     }
     assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def test_templates_import_the_csrf_macro_with_the_pages_context() -> None:
+    """Imported without context, ``csrf()`` renders an empty field and every post is refused."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("templates", "plugins", "examples")
+        for path in (ROOT / folder).rglob("*.html")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "import" in line and "csrf" in line and "with context" not in line
+    ]
+    assert offenders == []

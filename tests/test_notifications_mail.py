@@ -80,7 +80,10 @@ async def test_the_header_counts_unread_and_opening_one_marks_it_read(
         # mark all read needs the CSRF token
         assert (await client.post("/notifications/read", data={})).status_code == 403
         page = await client.get("/notifications")
-        marked = await client.post("/notifications/read", data={"csrf_token": csrf_of(page.text)})
+        marked = await client.post(
+            "/notifications/read",
+            data={"csrf_token": csrf_of(page.text, action="/notifications/read")},
+        )
         assert marked.status_code == 303
         assert await unread_count(ana.user_id) == 0
         assert await unread_count(bo.user_id) == 1

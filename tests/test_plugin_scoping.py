@@ -227,7 +227,7 @@ async def test_the_facilitator_page_switches_plugins_with_csrf(
     refused = await fay.post(url, data=shown)
     assert refused.status_code == 403
     before = await change_counter(alpha)
-    token = csrf_of(page.text)
+    token = csrf_of(page.text, action=url)
     saved = await fay.post(url, data={"csrf_token": token, **shown})
     assert saved.status_code == 303 and saved.headers["location"] == url
     assert await change_counter(alpha) == before + 1

@@ -67,13 +67,46 @@ async def test_wrong_password_re_renders_the_form(client) -> None:
     assert empty.status_code == 422 and 'id="e-email"' in empty.text
 
 
-async def test_sign_in_is_rate_limited_per_account(client) -> None:
+def browser_at(app, address: str) -> httpx.AsyncClient:
+    """A client whose requests come from ``address``, as the sign-in throttle sees them."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def test_five_wrong_passwords_stop_that_address_not_the_owner(app, client) -> None:
     await create_user("ana@example.org", PASSWORD)
-    for _ in range(5):
-        assert (await sign_in(client, "ana@example.org", "wrong-guess!")).status_code == 422
-    blocked = await sign_in(client, "ana@example.org")
-    assert blocked.status_code == 429 and "Too many failed attempts" in blocked.text
-    assert "Sign out" not in (await client.get("/")).text
+    async with browser_at(app, "203.0.113.9") as guesser, browser_at(app, "198.51.100.4") as ana:
+        for _ in range(5):
+            assert (await sign_in(guesser, "ana@example.org", "wrong-guess!")).status_code == 422
+        blocked = await sign_in(guesser, "ana@example.org")
+        assert blocked.status_code == 429 and "Wait 15 minutes" in blocked.text
+        assert blocked.headers["retry-after"] == "900"
+        assert "Sign out" not in (await guesser.get("/")).text
+        assert (await sign_in(ana, "ana@example.org")).status_code == 303
+        assert (await sign_in(guesser, "ana@example.org")).status_code == 429
+
+
+async def test_one_address_spraying_many_accounts_is_stopped(app) -> None:
+    for n in range(21):
+        await create_user(f"user{n}@example.org", PASSWORD)
+    async with browser_at(app, "203.0.113.9") as sprayer, browser_at(app, "198.51.100.4") as other:
+        for n in range(20):
+            for _ in range(5):
+                await sign_in(sprayer, f"user{n}@example.org", "wrong-guess!")
+        assert (await sign_in(sprayer, "user20@example.org")).status_code == 429
+        assert (await sign_in(other, "user20@example.org")).status_code == 303
+
+
+async def test_many_addresses_guessing_one_account_lock_it_for_an_hour(app) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    for n in range(10):
+        async with browser_at(app, f"203.0.113.{n}") as guesser:
+            for _ in range(5):
+                assert (await sign_in(guesser, "ana@example.org", "wrong!")).status_code == 422
+    async with browser_at(app, "198.51.100.4") as ana:
+        locked = await sign_in(ana, "ana@example.org")
+        assert locked.status_code == 429 and "Wait 60 minutes" in locked.text
+        assert locked.headers["retry-after"] == "3600"
 
 
 async def test_forms_without_a_csrf_token_are_refused(client) -> None:
@@ -97,6 +130,32 @@ async def test_sign_out(client) -> None:
     response = await client.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
     assert response.status_code == 303
     assert "Sign out" not in (await client.get("/")).text
+
+
+async def test_a_cookie_saved_before_sign_out_opens_nothing(app, client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    await sign_in(client, "ana@example.org")
+    saved = client.cookies["nic_session"]
+    home = await client.get("/")
+    await client.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as thief:
+        thief.cookies.set("nic_session", saved)
+        replayed = await thief.get("/account/password", follow_redirects=False)
+        assert replayed.status_code in (302, 303)
+        assert replayed.headers["location"].startswith("/sign-in")
+
+
+async def test_signing_in_again_replaces_the_browsers_session(app, client) -> None:
+    await create_user("ana@example.org", PASSWORD)
+    await sign_in(client, "ana@example.org")
+    first = client.cookies["nic_session"]
+    await sign_in(client, "ana@example.org")
+    assert "Sign out" in (await client.get("/")).text
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as old:
+        old.cookies.set("nic_session", first)
+        assert "Sign out" not in (await old.get("/")).text
 
 
 async def test_password_change_ends_other_sessions(app, client) -> None:

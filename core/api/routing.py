@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, NoMatchFound, Route
 from starlette.types import Receive, Scope, Send
@@ -18,6 +18,7 @@ from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
 from core.auth.users import actor_for_token
 from core.context import Actor, ServiceContext
+from core.disconnects import client_gone
 from core.errors import InvalidInput, NotAuthenticated, ServiceError
 from core.jsonutil import dumps
 from core.plugins import PluginHost
@@ -153,6 +154,8 @@ def _endpoint(op: Operation, plugins: PluginHost) -> Callable[[Request], Awaitab
             result = await op.handler(call)
         except ServiceError as error:
             return error_response(error)
+        except ClientDisconnect:
+            return client_gone(request)
         except Exception:
             logger.exception("unexpected error in %s %s", op.method, op.path)
             return error_response(InternalError("internal error; the site log has the details"))

@@ -11,9 +11,11 @@ import unicodedata
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from core.api.calls import Page
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from core.auth.sessions import end_sessions
 from core.auth.users import USER_FIELDS, create_user, get_user, normalize_email
 from core.context import Actor
 from core.errors import InvalidInput, NotFound, PermissionDenied
@@ -93,15 +95,17 @@ async def create_account(
     return await create_user(address, password or None, name=name, is_admin=is_admin)
 
 
-async def reset_password(actor: Actor, user_id: int) -> tuple[dict[str, Any], str]:
-    """Give a user a new generated password, returned once.
-
-    Sessions carry a fingerprint of the password hash, so this signs the user out
-    of every browser. API tokens are not touched.
-    """
+async def reset_password(
+    actor: Actor, user_id: int, *, keep_session: str | None = None
+) -> tuple[dict[str, Any], str]:
+    """Give a user a new generated password, returned once, and end the user's sessions in
+    every browser (but ``keep_session``, the admin's own, when admins reset themselves).
+    API tokens are not touched."""
     user = await get_account(actor, user_id)
     password = generate_password()
-    await User.filter(id=user_id).update(password_hash=hash_password(password))
+    async with in_transaction():
+        await User.filter(id=user_id).update(password_hash=hash_password(password))
+        await end_sessions(user_id, keep=keep_session if user_id == actor.user_id else None)
     return user, password
 
 
@@ -110,5 +114,8 @@ async def set_active(actor: Actor, user_id: int, active: bool) -> dict[str, Any]
     await get_account(actor, user_id)
     if not active and user_id == actor.user_id:
         raise InvalidInput.field("active", "you cannot deactivate your own account")
-    await User.filter(id=user_id).update(is_active=active)
+    async with in_transaction():
+        await User.filter(id=user_id).update(is_active=active)
+        if not active:
+            await end_sessions(user_id)
     return await get_user(user_id)

@@ -15,12 +15,11 @@ from core.auth import admin
 from core.auth.passwords import MIN_PASSWORD_LENGTH
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.models import User
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
 from core.web.paging import page_number
 from core.web.render import render
-from core.web.session import sign_in
+from core.web.session import session_key
 
 NOTICE = "admin_notice"
 MAX_SEARCH = 254
@@ -125,10 +124,9 @@ async def password_reset_page(request: Request) -> Response:
     user_id = request.path_params["user_id"]
     await admin.get_account(ctx.actor, user_id)  # 404 before the form is read
     await read_form(request)
-    user, password = await admin.reset_password(ctx.actor, user_id)
-    if user_id == ctx.actor.user_id:  # keep the admin's own session; all others end
-        new_hash = await User.filter(id=user_id).values_list("password_hash", flat=True)
-        sign_in(request, user_id, str(new_hash[0]))
+    user, password = await admin.reset_password(
+        ctx.actor, user_id, keep_session=session_key(request)
+    )
     response = await _user_page(
         request, user, reset=True, password=password, sign_in_url=f"{request.base_url}sign-in"
     )

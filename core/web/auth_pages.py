@@ -5,14 +5,16 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from tortoise.transactions import in_transaction
 
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from core.auth.sessions import end_sessions
 from core.errors import NotAuthenticated
 from core.models import User
 from core.web.csrf import read_form
-from core.web.rate_limit import clear_failures, record_failure, too_many_attempts
+from core.web.rate_limit import clear_failures, lockout, record_failure
 from core.web.render import render, safe_next
-from core.web.session import session_user, sign_in, sign_out
+from core.web.session import session_key, session_user, sign_in, sign_out
 
 
 def _address(request: Request) -> str:
@@ -36,22 +38,28 @@ async def sign_in_page(request: Request) -> Response:
         }  # fmt: skip
         return await render(request, "core/sign_in.html", context, status=422)
     address = _address(request)
-    if await too_many_attempts(email, address):
-        context["errors"] = {"form": "Too many failed attempts. Wait 15 minutes and try again."}
-        return await render(request, "core/sign_in.html", context, status=429)
+    wait = await lockout(email, address)
+    if wait is not None:
+        minutes = int(wait.total_seconds() // 60)
+        context["errors"] = {
+            "form": f"Too many failed attempts. Wait {minutes} minutes and try again."
+        }
+        response = await render(request, "core/sign_in.html", context, status=429)
+        response.headers["Retry-After"] = str(int(wait.total_seconds()))
+        return response
     rows = await User.filter(email=email, is_active=True).values("id", "password_hash")
     if not rows or not verify_password(rows[0]["password_hash"], password):
         await record_failure(email, address)
         context["errors"] = {"form": "That email and password do not match an account."}
         return await render(request, "core/sign_in.html", context, status=422)
-    await clear_failures(email)
-    sign_in(request, rows[0]["id"], rows[0]["password_hash"])
+    await clear_failures(email, address)
+    await sign_in(request, rows[0]["id"])
     return RedirectResponse(target, status_code=303)
 
 
 async def sign_out_page(request: Request) -> Response:
     await read_form(request)
-    sign_out(request)
+    await sign_out(request)
     return RedirectResponse("/", status_code=303)
 
 
@@ -74,8 +82,9 @@ async def password_page(request: Request) -> Response:
     if errors:
         return await render(request, "core/password.html", {"errors": errors}, status=422)
     new_hash = hash_password(new)
-    await User.filter(id=user["id"]).update(password_hash=new_hash)
-    sign_in(request, user["id"], new_hash)  # this session stays; all others end
+    async with in_transaction():
+        await User.filter(id=user["id"]).update(password_hash=new_hash)
+        await end_sessions(user["id"], keep=session_key(request))
     return await render(request, "core/password.html", {"errors": {}, "changed": True})
 
 

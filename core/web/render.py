@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from core.disconnects import client_gone
 from core.errors import NotAuthenticated, ServiceError
 from core.web.csrf import FIELD, csrf_token
 from core.web.session import session_actor, session_user
@@ -152,6 +153,8 @@ def safe_next(url: str | None) -> str:
 
 async def page_error(request: Request, exc: Exception) -> Response:
     """Friendly error pages for the web; the API answers JSON on its own."""
+    if isinstance(exc, ClientDisconnect):
+        return client_gone(request)
     if isinstance(exc, NotAuthenticated):
         return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
     if isinstance(exc, ServiceError):

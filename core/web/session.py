@@ -1,50 +1,57 @@
-"""Who is signed in: the user id in the signed session cookie, checked against the database.
-
-The session also holds a fingerprint of the password hash, so changing a password
-signs out every other session of that user.
+"""Who is signed in: the user id and session key in the signed cookie, checked against the
+database's sessions (:mod:`core.auth.sessions`) on every request, so a session that was
+ended (sign-out, a new password, a deactivated account) is over whatever cookie comes back.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from starlette.requests import Request
 from tortoise import timezone
 
+from core.auth.sessions import close_session, open_session, session_digest
 from core.context import Actor
 from core.models import User
 from core.notifications import unread_badge_column
 from core.prepared import PreparedValues
 
 SESSION_USER = "uid"
-SESSION_FINGERPRINT = "pfp"
+SESSION_KEY = "sk"
 
 
 _ACTIVE_USER = PreparedValues(
     User,
-    lambda user_id: User.filter(id=user_id, is_active=True)
-    .annotate(unread_notifications=unread_badge_column())
-    .values(
-        "id", "email", "name", "is_admin", "password_hash", "last_seen_at",
-        "unread_notifications",
+    lambda user_id, digest: (
+        User.filter(id=user_id, is_active=True, web_sessions__digest=digest)
+        .annotate(unread_notifications=unread_badge_column())
+        .values("id", "email", "name", "is_admin", "last_seen_at", "unread_notifications")
     ),
-)  # fmt: skip
+)
 
 
-def _fingerprint(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
-def sign_in(request: Request, user_id: int, password_hash: str) -> None:
+async def sign_in(request: Request, user_id: int) -> None:
+    """Start a new session for ``user_id`` (any earlier one in this browser is dropped)."""
+    key = request.session.get(SESSION_KEY)
+    if isinstance(key, str):
+        await close_session(key)
     request.session.clear()
     request.session[SESSION_USER] = user_id
-    request.session[SESSION_FINGERPRINT] = _fingerprint(password_hash)
+    request.session[SESSION_KEY] = await open_session(user_id)
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request) -> None:
+    key = request.session.get(SESSION_KEY)
+    if isinstance(key, str):
+        await close_session(key)
     request.session.clear()
+
+
+def session_key(request: Request) -> str | None:
+    """This browser's session key, to keep it when a user's other sessions end."""
+    key = request.session.get(SESSION_KEY)
+    return key if isinstance(key, str) else None
 
 
 async def session_user(request: Request) -> dict[str, Any] | None:
@@ -58,13 +65,11 @@ async def session_user(request: Request) -> dict[str, Any] | None:
         return user
     user = None
     user_id = request.session.get(SESSION_USER)
-    if isinstance(user_id, int):
-        rows = await _ACTIVE_USER(user_id)
-        if rows and _fingerprint(rows[0]["password_hash"]) == request.session.get(
-            SESSION_FINGERPRINT
-        ):
+    key = request.session.get(SESSION_KEY)
+    if isinstance(user_id, int) and isinstance(key, str):
+        rows = await _ACTIVE_USER(user_id, session_digest(key))
+        if rows:
             user = rows[0]
-            user.pop("password_hash")
     request.scope["nic_user"] = user
     return user
 

@@ -10,19 +10,9 @@ import re
 
 import httpx
 from icalendar import Calendar
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import PASSWORD, signed_in
-
-
-def admin_page(browser: Browser, site: str) -> Page:
-    page = browser.new_context(base_url=site).new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill("admin@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
+from tests.browser.conftest import admin_page, signed_in
 
 
 def test_plan_answer_confirm_draft_and_record_a_convening(browser: Browser, site: str) -> None:

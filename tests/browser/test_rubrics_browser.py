@@ -8,15 +8,11 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import PASSWORD, signed_in
+from tests.browser.conftest import admin_page, signed_in
 
 
 def test_fill_in_an_assessment_with_a_draft_in_between(browser: Browser, site: str) -> None:
-    admin = browser.new_context(base_url=site).new_page()
-    admin.goto("/sign-in")
-    admin.get_by_label("Email").fill("admin@example.org")
-    admin.get_by_label("Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Sign in").click()
+    admin = admin_page(browser, site)
     admin.goto("/communities/cedar-valley/rubrics")
     expect(admin.get_by_text("This community has no rubric yet.")).to_be_visible()
     admin.get_by_role("button", name="Add the default framework").click()

@@ -27,6 +27,7 @@ TARGETS = {
     "list 50 cycles": (500.0, None),
 }
 CONCURRENCY = 20
+BURST = 200
 
 
 def nic(*args: str, env: dict[str, str], cwd: Path, quiet: bool = False) -> subprocess.Popen[str]:
@@ -120,6 +121,36 @@ async def drive(base: str, token: str, scenario: str, seconds: float) -> tuple[i
     return errors, latencies
 
 
+async def burst(base: str, token: str, clients: int) -> tuple[int, dict[str, int], float]:
+    """``clients`` new connections at once, one cycle created on each: how many were
+    answered, what became of the others, and the slowest answer (s)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        team_id = (await client.get("/api/v1/cycles", params={"per_page": 1})).json()["items"][0][
+            "team_id"
+        ]
+    start = time.perf_counter()
+
+    async def one(n: int) -> int:
+        connection = await Connection.open(base, headers)
+        try:
+            body = json.dumps({"team_id": team_id, "title": f"Burst {n}", "plan_objective": "x"})
+            status, _ = await connection.request("POST", "/api/v1/cycles", body.encode())
+            return status
+        finally:
+            await connection.close()
+
+    outcomes = await asyncio.gather(*(one(n) for n in range(clients)), return_exceptions=True)
+    slowest = time.perf_counter() - start
+    answered = sum(1 for o in outcomes if o == 201)
+    others: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome != 201:
+            name = type(outcome).__name__ if isinstance(outcome, BaseException) else str(outcome)
+            others[name] = others.get(name, 0) + 1
+    return answered, others, slowest
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=8.0)
@@ -160,6 +191,9 @@ def main() -> int:
             if p95_target:
                 line += f"; p95 target {p95_target:.0f} ms: {p95_target / p95:4.2f}"
             print(line + (f"  ({errors} failed)" if errors else ""))
+        answered, others, slowest = asyncio.run(burst(base, token, BURST))
+        print(f"  {BURST} creates at once, a connection each: {answered} answered 201 "
+              f"in {slowest:.2f} s" + (f"; NOT answered: {others}" if others else ""))  # fmt: skip
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)

@@ -257,6 +257,25 @@ class PluginHost:
             self.pm.unregister(plugin)
             self._fail(registered, version, f"implements unknown hooks: {', '.join(unknown)}")
             return
+        wrappers = sorted(
+            caller.name
+            for caller in self.pm.get_hookcallers(plugin) or []
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and (impl.wrapper or impl.hookwrapper)
+        )
+        if wrappers:
+            # The host calls each implementation itself (to await it, to isolate its errors
+            # and to leave out plugins a community switched off), so a wrapper would never
+            # wrap anything: refuse it rather than hand its generator back as a result.
+            self.pm.unregister(plugin)
+            error = (
+                f"hook wrappers are not supported (wrapper=True or hookwrapper=True on "
+                f"{', '.join(wrappers)}): implement the hook plainly"
+            )
+            if not isolate:
+                raise SettingsError(f"plugin {registered}: {error}")
+            self._fail(registered, version, error)
+            return
         self.sources[registered] = PluginSource(
             registered, version, _package_folder(plugin), description or _docstring_line(plugin)
         )

@@ -675,3 +675,19 @@ async def test_agenda_items_are_gathered_with_their_source() -> None:
         AgendaItem("Title", "x", refs=("cycle",))
     with pytest.raises(ValueError, match="positive whole number"):
         AgendaItem("Title", "x", minutes=0)
+
+
+class Wrapping:
+    """A plugin that tries to wrap another hook's implementations."""
+
+    @hookimpl(wrapper=True)
+    def nic_nav_items(self) -> Any:
+        items = yield
+        return items
+
+
+def test_a_hook_wrapper_is_refused_at_registration_naming_plugin_and_hook() -> None:
+    with pytest.raises(SettingsError) as refused:
+        PluginHost.from_settings(Settings(secret_key=TEST_SECRET), [Wrapping()], autoload=False)
+    assert "plugin Wrapping: hook wrappers are not supported" in str(refused.value)
+    assert "nic_nav_items" in str(refused.value)

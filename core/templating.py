@@ -6,8 +6,6 @@ package's own ``templates/`` folder (see :meth:`core.plugins.PluginHost.template
 
 from __future__ import annotations
 
-from importlib import resources
-
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -32,7 +30,3 @@ def build_templates(plugins: PluginHost, *, auto_reload: bool = False) -> Jinja2
         auto_reload=auto_reload,
     )
     return Jinja2Templates(env=env)
-
-
-def core_template_dir() -> str:
-    return str(resources.files("templates"))

@@ -199,10 +199,3 @@ class CommunityDocument(Entry):
     cycles: list[CycleEntry] = Field(default_factory=list)
     artifacts: list[ArtifactEntry] = Field(default_factory=list)
     links: list[LinkEntry] = Field(default_factory=list)
-
-
-# The order of sections in a file, used by both the loader (for messages) and export.
-SECTIONS = (
-    "organizations", "teams", "people", "innovations", "aims", "measures", "cycles",
-    "artifacts", "links",
-)  # fmt: skip

@@ -43,7 +43,6 @@ ADAPTED_FROM = "adapted_from"  # source artifact version -> the version adapted 
 REVISED = "revised"  # artifact version n -> version n + 1
 SHARED_AT = "shared_at"  # a recorded link: shared at a meeting or event
 
-STRUCTURAL_EDGE_KINDS = frozenset({MEMBER, RAN, PRODUCED, AUTHORED})
 CONTENT_EDGE_KINDS = frozenset({BUILDS_ON, INFORMED, ADAPTED_FROM, REVISED, SHARED_AT})
 
 TEAM_KIND_LEVELS: dict[str, Level] = {

@@ -25,6 +25,14 @@ STATUS = {"planning": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED"
           "cancelled": "CANCELLED"}  # fmt: skip
 
 
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace and control characters made one space: a
+    value the calendar or a mail header carries on one line, whatever was stored."""
+    return " ".join(
+        "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in text).split()
+    )
+
+
 def uid_of(convening_id: int) -> str:
     return f"convening-{convening_id}@{UID_DOMAIN}"
 
@@ -37,9 +45,9 @@ def _event(conv: dict[str, Any], base_url: str, stamp: datetime) -> Event:
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=conv["duration_minutes"]))
     event.add("sequence", conv["sequence"])
-    event.add("summary", conv["title"])
+    event.add("summary", one_line(conv["title"]))
     event.add("status", STATUS.get(conv["status"], "CONFIRMED"))
-    where = ", ".join(filter(None, [conv["place"], conv["video_url"]]))
+    where = one_line(", ".join(filter(None, [conv["place"], conv["video_url"]])))
     if where:
         event.add("location", where)
     page = f"{base_url}/communities/{conv['community_slug']}/convenings/{conv['id']}"
@@ -71,7 +79,7 @@ def calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     if name:
-        cal.add("x-wr-calname", name)
+        cal.add("x-wr-calname", one_line(name))
     if refresh is not None:  # how often subscribers should fetch the feed again
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", refresh)
@@ -85,7 +93,7 @@ def calendar(
             event.add("organizer", vCalAddress(f"mailto:{organizer}"))
         for person in people:
             address = vCalAddress(f"mailto:{person['email']}")
-            address.params["cn"] = vText(person["name"])
+            address.params["cn"] = vText(one_line(person["name"]))
             address.params["role"] = vText("REQ-PARTICIPANT")
             address.params["partstat"] = vText("NEEDS-ACTION")
             address.params["rsvp"] = vText("TRUE")

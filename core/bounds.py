@@ -14,7 +14,7 @@
 
 Schemas take the types :data:`Id`, :data:`Int`, :data:`Day`, :data:`Moment` and
 :data:`Line` and derive from :class:`InputModel`; hand-parsed values go through
-:func:`parse_int`, :func:`parse_day` and :func:`id_or_none`.
+:func:`parse_int`, :func:`parse_day`, :func:`int_or_none` and :func:`id_or_none`.
 """
 
 from __future__ import annotations
@@ -67,6 +67,14 @@ def check_text(value: str) -> str:
     if _controls(value, _MULTILINE_OK):
         raise ValueError("must not contain control characters")
     return value
+
+
+def fold_line(text: str) -> str:
+    """``text`` made one line: each run of white space and control characters becomes one
+    space. For a search term, or stored text shown where one line must be (a mail
+    subject, a calendar entry)."""
+    kept = "".join(" " if _controls(ch, frozenset()) else ch for ch in text)
+    return " ".join(kept.split())
 
 
 # --- types for pydantic schemas --------------------------------------------------------
@@ -122,15 +130,21 @@ def parse_day(name: str, raw: str) -> date:
         raise InvalidInput.field(name, problem) from None
 
 
+def int_or_none(raw: object, low: int = MIN_INT, high: int = MAX_INT) -> int | None:
+    """``raw`` (a form or query value) as an integer from ``low`` to ``high``, or None
+    when it is not one. (``str.isdigit`` then ``int`` is not enough: ``"²".isdigit()``.)"""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and _INTEGER.match(raw.strip()):
+        value = int(raw.strip())
+    else:
+        return None
+    return value if low <= value <= high else None
+
+
 def id_or_none(raw: object) -> int | None:
     """``raw`` (a form or query value) as an id, or None when it is not one."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw if 0 < raw <= MAX_ID else None
-    text = str(raw).strip() if isinstance(raw, str) else ""
-    if not (text.isascii() and text.isdigit()) or len(text) > 10:
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ID else None
+    return int_or_none(raw, 1, MAX_ID)
 
 
 # --- the ``{name:int}`` path convertor ---------------------------------------------------

@@ -50,10 +50,12 @@ Bounded input (``docs/api.md``, "Bounds")
     no control characters) and take ``Id`` (1 to ``MAX_ID``), ``Int`` (the database's
     32-bit range), ``Day`` and ``Moment`` (years 1900 to 2200) and ``Line`` (one line:
     names, titles) instead of bare ``int``, ``date``, ``datetime`` and ``str``; a value
-    outside answers 422 naming the field. ``parse_int(name, raw, low, high)``,
-    ``parse_day(name, raw)`` and ``id_or_none(raw)`` do the same for values read by
-    hand from a query string or form. ``{name:int}`` in a route path only matches ids
-    up to ``MAX_ID``: a larger one answers 404, as a missing record.
+    outside answers 422 naming the field. ``parse_int(name, raw, low, high)`` and
+    ``parse_day(name, raw)`` do the same for values read by hand from a query string or
+    form; ``int_or_none(raw, low, high)`` and ``id_or_none(raw)`` give ``None`` instead;
+    ``fold_line(text)`` makes any text one line (a search term, a mail subject).
+    ``{name:int}`` in a route path only matches ids up to ``MAX_ID``: a larger one
+    answers 404, as a missing record does.
 
 Switched on per community
     Facilitators switch plugins on and off per community. The host already leaves a
@@ -190,7 +192,9 @@ from core.bounds import (
     Int,
     Line,
     Moment,
+    fold_line,
     id_or_none,
+    int_or_none,
     parse_day,
     parse_int,
 )
@@ -310,6 +314,7 @@ __all__ = [
     "delete_link",
     "downstream",
     "evolution",
+    "fold_line",
     "form_values",
     "fragmentation",
     "get_artifact",
@@ -318,6 +323,7 @@ __all__ = [
     "get_team",
     "hookimpl",
     "id_or_none",
+    "int_or_none",
     "list_artifacts",
     "list_cycles",
     "list_memberships",

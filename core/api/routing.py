@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
 from core.auth.users import actor_for_token
-from core.bounds import parse_day, parse_int
+from core.bounds import check_line, parse_day, parse_int
 from core.context import Actor, ServiceContext
 from core.errors import InvalidInput, NotAuthenticated, ServiceError
 from core.jsonutil import dumps
@@ -84,7 +84,10 @@ def _parse_query_value(param: QueryParam, raw: str) -> Any:
         raise InvalidInput.field(param.name, "must be true or false")
     if param.choices and raw not in param.choices:
         raise InvalidInput.field(param.name, f"must be one of {', '.join(param.choices)}")
-    return raw
+    try:
+        return check_line(raw)
+    except ValueError as exc:
+        raise InvalidInput.field(param.name, str(exc)) from None
 
 
 def _parse_int(request: Request, name: str, default: int, upper: int) -> int:

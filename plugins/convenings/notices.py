@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from core.plugin_api import Message, ServiceContext, notify, send_mail
-from plugins.convenings.ics import calendar, one_line
+from core.plugin_api import Message, ServiceContext, fold_line, notify, send_mail
+from plugins.convenings.ics import calendar
 from plugins.convenings.models import Invitee
 from plugins.convenings.records import convening_row
 
@@ -24,7 +24,7 @@ ORGANIZER = "convenings@nic-platform.invalid"
 
 def _texts(conv: dict, method: str) -> tuple[str, str, str]:
     """The notification text, the mail's subject and its first lines."""
-    conv = {**conv, "title": one_line(conv["title"]), "place": one_line(conv["place"])}
+    conv = {**conv, "title": fold_line(conv["title"]), "place": fold_line(conv["place"])}
     where = f" at {conv['place']}" if conv["place"] else ""
     if method == "CANCEL":
         return (

@@ -9,6 +9,7 @@ from typing import Any
 
 from core.plugin_api import (
     ApiCall,
+    Community,
     InvalidInput,
     NotFound,
     Operation,
@@ -31,7 +32,7 @@ from plugins.rubrics.schemas import (
 
 
 async def _on(ctx: ServiceContext, community_id: int) -> int:
-    if not valid_id(community_id):
+    if not valid_id(community_id) or not await Community.exists(id=community_id):
         raise NotFound(f"no community {community_id}")
     await ctx.authorize("read", community_id=community_id)
     await plugin_enabled(ctx, plugin, community_id)

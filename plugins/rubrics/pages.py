@@ -29,6 +29,7 @@ from core.plugin_api import (
     Team,
     community_by_slug,
     form_values,
+    int_or_none,
     plugin_enabled,
     read_form,
     readable_community_ids,
@@ -132,9 +133,7 @@ async def library_page(request: Request) -> Response:
 async def rubric_page(request: Request) -> Response:
     ctx, community = await _community(request)
     number = request.query_params.get("version")
-    rubric = await services.get_rubric(
-        ctx, request.path_params["rubric_id"], int(number) if number and number.isdigit() else None
-    )
+    rubric = await services.get_rubric(ctx, request.path_params["rubric_id"], int_or_none(number))
     if rubric["community_id"] != community["id"]:
         raise NotFound("There is no such rubric in this community.")
     context = {
@@ -152,9 +151,7 @@ async def export_page(request: Request) -> Response:
     rubric = await services.get_rubric(ctx, rubric_id)
     if rubric["community_id"] != community["id"]:
         raise NotFound("There is no such rubric in this community.")
-    text = await services.export_yaml(
-        ctx, rubric_id, int(number) if number and number.isdigit() else None
-    )
+    text = await services.export_yaml(ctx, rubric_id, int_or_none(number))
     return Response(
         text,
         media_type="application/yaml; charset=utf-8",
@@ -250,13 +247,14 @@ async def assessment_page(request: Request) -> Response:
             raw = form.get(f"consensus-{ind['key']}")
             if isinstance(raw, str) and raw.strip():
                 note = form.get(f"consensus_note-{ind['key']}")
-                if not raw.strip().isdigit():
+                level = int_or_none(raw)
+                if level is None:
                     errors[f"consensus.{ind['key']}.level"] = "choose a level"
                     continue
                 entries.append(
                     {
                         "indicator": ind["key"],
-                        "level": int(raw),
+                        "level": level,
                         "note": (note if isinstance(note, str) else "")[:5000],
                     }
                 )
@@ -313,8 +311,9 @@ def _by_indicator(
     return named
 
 
-def _ids(values: list[Any]) -> list[int]:
-    return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
+def _ids(values: list[Any]) -> list[Any]:
+    """The ticked ids, as sent: the schema's ``Id`` refuses one that is not an id."""
+    return [v for v in values if isinstance(v, str) and v.strip()]
 
 
 async def score_page(request: Request) -> Response:
@@ -333,7 +332,7 @@ async def score_page(request: Request) -> Response:
             raw = form.get(f"level-{key}")
             evidence = form.get(f"evidence-{key}")
             entry = {
-                "level": int(raw) if isinstance(raw, str) and raw.isdigit() else None,
+                "level": int_or_none(raw) if isinstance(raw, str) and raw.strip() else None,
                 "evidence": (evidence if isinstance(evidence, str) else "").strip()[:10_000],
                 "cycle_ids": _ids(form.getlist(f"cycles-{key}"))[:50],
                 "artifact_ids": _ids(form.getlist(f"artifacts-{key}"))[:50],
@@ -410,7 +409,7 @@ async def progress_page(request: Request) -> Response:
         targets = []
         for name, raw in form.multi_items():
             if name.startswith("target-") and isinstance(raw, str):
-                targets.append({"indicator": name[7:], "level": int(raw) if raw.isdigit() else 0})
+                targets.append({"indicator": name[7:], "level": raw.strip() or 0})
         data, errors = validate(
             TargetsSet,
             {"rubric_id": form.get("rubric_id"), "year": form.get("year"), "targets": targets},

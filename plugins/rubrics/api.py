@@ -26,6 +26,7 @@ from plugins.rubrics.schemas import (
     RubricCreate,
     RubricImport,
     ScoresIn,
+    SubjectProgress,
     TargetsSet,
     valid_id,
 )
@@ -203,7 +204,8 @@ OPERATIONS = [
     ),
     Operation(
         "GET", "/rubrics/teams/{id:int}/progress", "teamRubricProgress",
-        "A team's levels by period, movement and targets", TAG, _team_progress,
+        "A team's levels by period, movement and targets, per rubric", TAG, _team_progress,
+        response=SubjectProgress,
     ),
     Operation(
         "PUT", "/rubrics/teams/{id:int}/targets", "setRubricTargets",
@@ -211,8 +213,8 @@ OPERATIONS = [
     ),
     Operation(
         "GET", "/rubrics/organizations/{id:int}/progress", "organizationRubricProgress",
-        "An organization's levels by period, movement and targets", TAG,
-        _organization_progress,
+        "An organization's levels by period, movement and targets, per rubric", TAG,
+        _organization_progress, response=SubjectProgress,
     ),
     Operation(
         "PUT", "/rubrics/organizations/{id:int}/targets", "setOrganizationRubricTargets",

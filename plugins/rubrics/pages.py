@@ -29,6 +29,7 @@ from core.plugin_api import (
     Team,
     community_by_slug,
     form_values,
+    id_or_none,
     int_or_none,
     plugin_enabled,
     read_form,
@@ -332,7 +333,8 @@ async def score_page(request: Request) -> Response:
             raw = form.get(f"level-{key}")
             evidence = form.get(f"evidence-{key}")
             entry = {
-                "level": int_or_none(raw) if isinstance(raw, str) and raw.strip() else None,
+                # As sent: the schema's Level refuses what is not a level 0 to 100.
+                "level": raw.strip() if isinstance(raw, str) and raw.strip() else None,
                 "evidence": (evidence if isinstance(evidence, str) else "").strip()[:10_000],
                 "cycle_ids": _ids(form.getlist(f"cycles-{key}"))[:50],
                 "artifact_ids": _ids(form.getlist(f"artifacts-{key}"))[:50],
@@ -403,9 +405,11 @@ async def progress_page(request: Request) -> Response:
     can_set = await services.may_rate(ctx, subject)
     errors: dict[str, str] = {}
     status = 200
+    posted = None  # the rubric whose targets form was sent: its errors are shown there only
     if request.method == "POST":
         await services.authorize_rater(ctx, subject)
         form = await read_form(request)
+        posted = id_or_none(form.get("rubric_id"))
         targets = []
         for name, raw in form.multi_items():
             if name.startswith("target-") and isinstance(raw, str):
@@ -430,6 +434,7 @@ async def progress_page(request: Request) -> Response:
         "rubrics": await progress.subject_progress(ctx, subject),
         "can_set": can_set,
         "errors": errors,
+        "posted": posted,
         "saved": request.query_params.get("saved", ""),
     }
     return await render(request, "rubrics/progress.html", context, status=status)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.plugin_api import MAX_ID, Day, Id, InputModel, Line
 
@@ -93,3 +94,63 @@ class TargetsSet(InputModel):
     rubric_id: Id
     year: int = Field(ge=2000, le=2100)
     targets: list[TargetIn]
+
+
+# --- what the progress operations answer (documented in the OpenAPI document) ---------------
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ProgressPeriod(_Output):
+    """One period the subject was assessed in with this rubric (the assessment counted)."""
+
+    period: str = Field(description="a quarter, such as 2025-Q3")
+    assessment_id: int
+    kind: Kind
+    held_on: date
+    version: int = Field(description="the rubric version the assessment used")
+    mean: float | None = Field(description="the mean level over the indicators scored")
+
+
+class ProgressRow(_Output):
+    """One indicator of the rubric's latest version, with its level in each period."""
+
+    key: str
+    name: str
+    dimension: str
+    dimension_index: int
+    levels: list[str] = Field(description="what each level means on this indicator")
+    cells: list[int | None] = Field(description="the level per period, in `periods` order")
+    change: int | None = Field(description="latest level minus the previous period's")
+    target: int | None = Field(description="this year's target level, if set")
+    met: bool
+
+
+class Movement(_Output):
+    up: list[str]
+    down: list[str]
+    same: list[str]
+
+
+class RubricProgress(_Output):
+    """A subject's progress on one rubric: a team assessed with two rubrics has two."""
+
+    rubric_id: int
+    rubric_name: str
+    levels: list[str] = Field(description="the rubric's level names, level 1 first")
+    periods: list[ProgressPeriod]
+    rows: list[ProgressRow]
+    year: int = Field(description="the year of the latest period, which the targets are for")
+    targets_set: int
+    targets_met: int
+    movement: Movement | None = Field(description="indicator keys by direction since `previous`")
+    previous: str | None
+    latest: str
+
+
+class SubjectProgress(_Output):
+    """``items``: one entry per rubric the team or organization was assessed with, by id."""
+
+    items: list[RubricProgress]

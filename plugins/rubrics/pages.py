@@ -312,9 +312,15 @@ def _by_indicator(
     return named
 
 
-def _ids(values: list[Any]) -> list[Any]:
-    """The ticked ids, as sent: the schema's ``Id`` refuses one that is not an id."""
-    return [v for v in values if isinstance(v, str) and v.strip()]
+def _number(raw: str) -> int | str:
+    """A form's number as an int, or as sent when it is none, for the schema to refuse
+    beside its field (the form shows ints checked again, so a good one must be an int)."""
+    number = int_or_none(raw)
+    return raw.strip() if number is None else number
+
+
+def _ids(values: list[Any]) -> list[int | str]:
+    return [_number(v) for v in values if isinstance(v, str) and v.strip()]
 
 
 async def score_page(request: Request) -> Response:
@@ -333,8 +339,7 @@ async def score_page(request: Request) -> Response:
             raw = form.get(f"level-{key}")
             evidence = form.get(f"evidence-{key}")
             entry = {
-                # As sent: the schema's Level refuses what is not a level 0 to 100.
-                "level": raw.strip() if isinstance(raw, str) and raw.strip() else None,
+                "level": _number(raw) if isinstance(raw, str) and raw.strip() else None,
                 "evidence": (evidence if isinstance(evidence, str) else "").strip()[:10_000],
                 "cycle_ids": _ids(form.getlist(f"cycles-{key}"))[:50],
                 "artifact_ids": _ids(form.getlist(f"artifacts-{key}"))[:50],
@@ -413,7 +418,7 @@ async def progress_page(request: Request) -> Response:
         targets = []
         for name, raw in form.multi_items():
             if name.startswith("target-") and isinstance(raw, str):
-                targets.append({"indicator": name[7:], "level": raw.strip() or 0})
+                targets.append({"indicator": name[7:], "level": _number(raw) if raw.strip() else 0})
         data, errors = validate(
             TargetsSet,
             {"rubric_id": form.get("rubric_id"), "year": form.get("year"), "targets": targets},

@@ -23,17 +23,19 @@ from communities.choices import (
     OrganizationKind,
     Vetting,
 )
+from core.bounds import Day, Id, InputModel, Int, Line
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-Id = Annotated[int, Field(gt=0)]
-Day = date  # for models with a field named ``date``, which would shadow the type
+Short = Annotated[Line, StringConstraints(max_length=100)]
+Email = Annotated[Line, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# Inputs take `Day` (core.bounds: a date in the window); outputs the plain `date`.
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Input(InputModel):
+    """Ids, dates and single-line text bounded as core.bounds says."""
 
 
 class Output(BaseModel):
@@ -47,15 +49,15 @@ class CommunityCreate(Input):
     slug: Slug
     name: Name
     description: Text = ""
-    method: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "PDSA"
-    time_zone: str = "UTC"
+    method: Annotated[Line, StringConstraints(min_length=1, max_length=100)] = "PDSA"
+    time_zone: Short = "UTC"
 
 
 class CommunityUpdate(Input):
     name: Name | None = None
     description: Text | None = None
-    method: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
-    time_zone: str | None = None
+    method: Annotated[Line, StringConstraints(min_length=1, max_length=100)] | None = None
+    time_zone: Short | None = None
 
 
 class CommunityOut(Output):
@@ -69,7 +71,7 @@ class CommunityOut(Output):
 
 
 class RoleAssign(Input):
-    user_email: str
+    user_email: Annotated[Line, StringConstraints(max_length=254)]
     role: CommunityRoleName
 
 
@@ -84,7 +86,7 @@ class RoleOut(Output):
 class PluginSwitch(Input):
     """Switch one plugin on or off in a community."""
 
-    plugin: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    plugin: Annotated[Line, StringConstraints(min_length=1, max_length=100)]
     enabled: bool = Field(strict=True)
 
 
@@ -121,7 +123,7 @@ class OrganizationOut(Output):
 class TeamCreate(Input):
     community_id: Id
     name: Name
-    kind: str
+    kind: Short
     organization_id: Id | None = None
     parent_id: Id | None = None
     description: Text = ""
@@ -129,7 +131,7 @@ class TeamCreate(Input):
 
 class TeamUpdate(Input):
     name: Name | None = None
-    kind: str | None = None
+    kind: Short | None = None
     organization_id: Id | None = None
     parent_id: Id | None = None
     description: Text | None = None
@@ -148,16 +150,16 @@ class TeamOut(Output):
 class PersonCreate(Input):
     community_id: Id
     name: Name
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    email: Email | None = None
+    title: Annotated[Line, StringConstraints(max_length=200)] = ""
     organization_id: Id | None = None
     user_id: Id | None = None
 
 
 class PersonUpdate(Input):
     name: Name | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    title: Annotated[str, StringConstraints(max_length=200)] | None = None
+    email: Email | None = None
+    title: Annotated[Line, StringConstraints(max_length=200)] | None = None
     organization_id: Id | None = None
     user_id: Id | None = None
 
@@ -176,18 +178,18 @@ class MembershipCreate(Input):
     person_id: Id
     team_id: Id
     role: MembershipRole
-    start_date: date
-    end_date: date | None = None
+    start_date: Day
+    end_date: Day | None = None
 
 
 class MembershipUpdate(Input):
     role: MembershipRole | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 class MembershipEnd(Input):
-    end_date: date
+    end_date: Day
 
 
 class MembershipOut(Output):
@@ -207,14 +209,14 @@ class AimCreate(Input):
     title: Title
     statement: Text = ""
     team_id: Id | None = None
-    target_date: date | None = None
+    target_date: Day | None = None
 
 
 class AimUpdate(Input):
     title: Title | None = None
     statement: Text | None = None
     team_id: Id | None = None
-    target_date: date | None = None
+    target_date: Day | None = None
 
 
 class AimOut(Output):
@@ -290,7 +292,7 @@ class InnovationOut(Output):
 
 class InnovationVersionCreate(Input):
     summary: Text = ""
-    released_on: date
+    released_on: Day
 
 
 class InnovationVersionOut(Output):
@@ -325,10 +327,10 @@ class CycleFields(Input):
     act_decision: ActDecision | None = None
     act_rationale: Text | None = None
     act_next_steps: Text | None = None
-    planned_start: date | None = None
-    planned_end: date | None = None
-    actual_start: date | None = None
-    actual_end: date | None = None
+    planned_start: Day | None = None
+    planned_end: Day | None = None
+    actual_start: Day | None = None
+    actual_end: Day | None = None
     author_ids: list[Id] | None = None
     measure_ids: list[Id] | None = None
 
@@ -341,11 +343,11 @@ class CycleCreate(CycleFields):
 
 
 class CycleUpdate(CycleFields):
-    version: int = Field(strict=True, description="the version you read; a stale one answers 409")
+    version: Int = Field(strict=True, description="the version you read; a stale one answers 409")
 
 
 class CycleAdvance(Input):
-    version: int = Field(strict=True)
+    version: Int = Field(strict=True)
     to: CycleStatus | None = Field(None, description="next phase (default) or `abandoned`")
 
 
@@ -390,7 +392,7 @@ class MeasureCreate(Input):
     community_id: Id
     name: Name
     kind: MeasureKind
-    unit: Annotated[str, StringConstraints(max_length=50)] = ""
+    unit: Annotated[Line, StringConstraints(max_length=50)] = ""
     team_id: Id | None = None
     description: Text = ""
 
@@ -398,7 +400,7 @@ class MeasureCreate(Input):
 class MeasureUpdate(Input):
     name: Name | None = None
     kind: MeasureKind | None = None
-    unit: Annotated[str, StringConstraints(max_length=50)] | None = None
+    unit: Annotated[Line, StringConstraints(max_length=50)] | None = None
     team_id: Id | None = None
     description: Text | None = None
 
@@ -471,7 +473,7 @@ class ArtifactVersionCreate(Input):
     summary: Text = ""
     content: Text = ""
     url: Annotated[str, StringConstraints(max_length=500, pattern=r"^(https?://\S+)?$")] = ""
-    created_on: date
+    created_on: Day
     author_id: Id | None = None
 
 

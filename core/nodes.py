@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from core.bounds import id_or_none
+
 _REF = re.compile(r"^([a-z][a-z0-9_]*):([1-9][0-9]*)$")
 
 
@@ -20,9 +22,10 @@ class NodeRef:
     def parse(cls, text: str) -> NodeRef:
         """Parse ``"cycle:12"``; raises ``ValueError`` with a readable message."""
         match = _REF.match(text.strip()) if isinstance(text, str) else None
-        if not match:
+        ident = id_or_none(match.group(2)) if match else None
+        if match is None or ident is None:
             raise ValueError(f"expected kind:id such as cycle:12, got {text!r}")
-        return cls(match.group(1), int(match.group(2)))
+        return cls(match.group(1), ident)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.id}"

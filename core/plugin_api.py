@@ -45,6 +45,18 @@ Pages (``nic_routes``, ``nic_nav_items``, ``nic_panels``)
     lists)`` and ``validate(model, values)`` turn a form into a pydantic model with
     a message per field.
 
+Bounded input (``docs/api.md``, "Bounds")
+    Input schemas derive from ``InputModel`` (unknown fields refused, strings stripped,
+    no control characters) and take ``Id`` (1 to ``MAX_ID``), ``Int`` (the database's
+    32-bit range), ``Day`` and ``Moment`` (years 1900 to 2200) and ``Line`` (one line:
+    names, titles) instead of bare ``int``, ``date``, ``datetime`` and ``str``; a value
+    outside answers 422 naming the field. ``parse_int(name, raw, low, high)`` and
+    ``parse_day(name, raw)`` do the same for values read by hand from a query string or
+    form; ``int_or_none(raw, low, high)`` and ``id_or_none(raw)`` give ``None`` instead;
+    ``fold_line(text)`` makes any text one line (a search term, a mail subject).
+    ``{name:int}`` in a route path only matches ids up to ``MAX_ID``: a larger one
+    answers 404, as a missing record does.
+
 Switched on per community
     Facilitators switch plugins on and off per community. The host already leaves a
     switched-off plugin out of the hooks called for that community (panels, navigation
@@ -172,6 +184,20 @@ from core.agenda import AgendaItem, agenda_items
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
 from core.api.routing import paginated
+from core.bounds import (
+    MAX_ID,
+    Day,
+    Id,
+    InputModel,
+    Int,
+    Line,
+    Moment,
+    fold_line,
+    id_or_none,
+    int_or_none,
+    parse_day,
+    parse_int,
+)
 from core.cli import CommandContext
 from core.cli_commands import Command
 from core.context import Actor, ServiceContext
@@ -231,6 +257,7 @@ async def list_memberships(
 
 
 __all__ = [
+    "MAX_ID",
     "Actor",
     "AgendaItem",
     "ApiCall",
@@ -243,12 +270,18 @@ __all__ = [
     "Community",
     "Conflict",
     "Cycle",
+    "Day",
     "GraphContribution",
+    "Id",
+    "InputModel",
+    "Int",
     "InvalidInput",
     "LearningLink",
+    "Line",
     "LinkCreate",
     "Membership",
     "Message",
+    "Moment",
     "NavItem",
     "NodeInfo",
     "NodeKind",
@@ -281,6 +314,7 @@ __all__ = [
     "delete_link",
     "downstream",
     "evolution",
+    "fold_line",
     "form_values",
     "fragmentation",
     "get_artifact",
@@ -288,6 +322,8 @@ __all__ = [
     "get_person",
     "get_team",
     "hookimpl",
+    "id_or_none",
+    "int_or_none",
     "list_artifacts",
     "list_cycles",
     "list_memberships",
@@ -298,6 +334,8 @@ __all__ = [
     "notify",
     "paginated",
     "panels",
+    "parse_day",
+    "parse_int",
     "plugin_enabled",
     "read_form",
     "readable_community_ids",

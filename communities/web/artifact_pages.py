@@ -22,6 +22,7 @@ from communities.models import Artifact, ArtifactVersion, Cycle, LearningLink, T
 from communities.services.base import related_ids
 from communities.services.links import node_kinds
 from communities.web import queries
+from core.bounds import MAX_ID
 from core.context import ServiceContext
 from core.errors import NotFound
 from core.nodes import NodeRef
@@ -32,7 +33,6 @@ from core.web.render import panels, render
 PAGE_SIZE = 25
 ARTIFACT_KINDS: tuple[str, ...] = get_args(ArtifactKind)
 VETTING_LABELS = {"draft": "Draft", "shared": "Shared", "known_good": "Known good"}
-_MAX_ID = 2**31 - 1
 
 
 def read_filters(
@@ -226,7 +226,7 @@ async def artifact_page(request: Request) -> Response:
     cid = community["id"]
     artifact_id = request.path_params["artifact_id"]
     rows = []
-    if 0 < artifact_id <= _MAX_ID:
+    if 0 < artifact_id <= MAX_ID:
         rows = await Artifact.filter(id=artifact_id, community_id=cid).values(
             "id", "title", "kind", "vetting", "description", "team_id", "team__name",
             "derived_from_id", "created_at",

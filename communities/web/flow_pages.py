@@ -46,6 +46,7 @@ from communities.web.flowdraw import (
     team_graph_svg,
     work_svg,
 )
+from core.bounds import parse_day
 from core.errors import InvalidInput, ServiceError
 from core.jsonutil import dumps
 from core.web.context import signed_in_context
@@ -101,9 +102,12 @@ def _date(params: QueryParams, name: str, errors: dict[str, str]) -> date | None
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = f"{raw[:40]!r} is not a date; use the form 2025-03-31"
+        return parse_day(name, raw)
+    except InvalidInput as exc:
+        problem = exc.fields[name]
+        errors[name] = (
+            f"{raw[:40]!r} is not a date; use the form 2025-03-31" if "YYYY" in problem else problem
+        )
         return None
 
 

@@ -18,6 +18,7 @@ from communities.schemas import RoleAssign
 from communities.services.base import Listing, community_id_for_slug, get_row, list_rows
 from communities.services.communities import COMMUNITIES, assign_role, remove_role
 from core.api.calls import Page
+from core.bounds import MAX_ID
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, NotFound
 from core.web.context import signed_in_context
@@ -28,7 +29,6 @@ from core.web.render import render
 ROLE_NAMES: tuple[str, ...] = get_args(CommunityRoleName)
 PAGE_SIZE = 100
 NOTICE = "roles_notice"
-_MAX_ID = 2**31 - 1
 
 HOLDERS = Listing(
     CommunityRole,
@@ -130,7 +130,7 @@ async def remove_page(request: Request) -> Response:
     await read_form(request)
     user_id = request.path_params["user_id"]
     emails: list[Any] = []
-    if 0 < user_id <= _MAX_ID:
+    if 0 < user_id <= MAX_ID:
         emails = await CommunityRole.filter(
             community_id=community["id"], user_id=user_id
         ).values_list("user__email", flat=True)

@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 
 from communities.models import Artifact, Cycle, Person
 from communities.web import queries
+from core.bounds import fold_line
 from core.web.context import signed_in_context
 from core.web.render import panels, render
 
@@ -77,7 +78,7 @@ async def search_community(community_id: int, q: str) -> dict[str, dict[str, Any
 async def search_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
-    q = " ".join(request.query_params.get("q", "").replace("\x00", "").split())
+    q = fold_line(request.query_params.get("q", ""))
     message = None
     results = None
     if len(q) > MAX_LENGTH:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from core.api.calls import ApiCall
 from core.api.operations import Operation, QueryParam
 from core.api.routing import paginated
+from core.bounds import Id, InputModel
 from core.notifications import list_notifications, mark_read
 
 
@@ -24,9 +25,8 @@ class NotificationOut(BaseModel):
     read_at: datetime | None
 
 
-class MarkRead(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    ids: list[int] | None = Field(None, description="the notifications to mark; all when left out")
+class MarkRead(InputModel):
+    ids: list[Id] | None = Field(None, description="the notifications to mark; all when left out")
 
 
 class Marked(BaseModel):

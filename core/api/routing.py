@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
 from core.auth.users import actor_for_token
+from core.bounds import check_line, parse_day, parse_int
 from core.context import Actor, ServiceContext
 from core.disconnects import client_gone
 from core.errors import InvalidInput, NotAuthenticated, ServiceError
@@ -73,15 +74,9 @@ async def _authenticate(request: Request) -> Actor:
 
 def _parse_query_value(param: QueryParam, raw: str) -> Any:
     if param.type is int:
-        try:
-            return int(raw)
-        except ValueError:
-            raise InvalidInput.field(param.name, "must be an integer") from None
+        return parse_int(param.name, raw)
     if param.type is date:
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput.field(param.name, "must be a date as YYYY-MM-DD") from None
+        return parse_day(param.name, raw)
     if param.type is bool:
         if raw.lower() in {"1", "true", "yes"}:
             return True
@@ -90,20 +85,15 @@ def _parse_query_value(param: QueryParam, raw: str) -> Any:
         raise InvalidInput.field(param.name, "must be true or false")
     if param.choices and raw not in param.choices:
         raise InvalidInput.field(param.name, f"must be one of {', '.join(param.choices)}")
-    return raw
+    try:
+        return check_line(raw)
+    except ValueError as exc:
+        raise InvalidInput.field(param.name, str(exc)) from None
 
 
 def _parse_int(request: Request, name: str, default: int, upper: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput.field(name, "must be an integer") from None
-    if not 1 <= value <= upper:
-        raise InvalidInput.field(name, f"must be between 1 and {upper}")
-    return value
+    return default if raw is None else parse_int(name, raw, 1, upper)
 
 
 async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:

@@ -17,6 +17,7 @@ from core.api.calls import Page
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from core.auth.sessions import end_sessions
 from core.auth.users import USER_FIELDS, create_user, get_user, normalize_email
+from core.bounds import MAX_ID
 from core.context import Actor
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import User
@@ -25,7 +26,6 @@ PAGE_SIZE = 50
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
 MAX_PASSWORD_LENGTH = 1024
-_MAX_ID = 2**31 - 1  # the id columns are 32-bit integers
 
 
 def require_admin(actor: Actor) -> None:
@@ -56,7 +56,7 @@ async def list_users(actor: Actor, search: str, page: Page) -> tuple[list[dict[s
 
 async def get_account(actor: Actor, user_id: int) -> dict[str, Any]:
     require_admin(actor)
-    if not 0 < user_id <= _MAX_ID:
+    if not 0 < user_id <= MAX_ID:
         raise NotFound(f"no user {user_id}")
     return await get_user(user_id)
 

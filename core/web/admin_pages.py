@@ -13,6 +13,7 @@ from starlette.routing import Route
 from core.api.calls import Page
 from core.auth import admin
 from core.auth.passwords import MIN_PASSWORD_LENGTH
+from core.bounds import fold_line
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.web.context import signed_in_context
@@ -49,7 +50,7 @@ async def _users_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    search = request.query_params.get("q", "").strip()[:MAX_SEARCH]
+    search = fold_line(request.query_params.get("q", ""))[:MAX_SEARCH]
     number = page_number(request)
     page = Page(number, admin.PAGE_SIZE)
     users, total = await admin.list_users(ctx.actor, search, page)

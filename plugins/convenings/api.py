@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import ApiCall, Operation, paginated, plugin_enabled
+from core.plugin_api import ApiCall, Community, NotFound, Operation, paginated, plugin_enabled
 from plugins.convenings import agenda, minutes, plugin, services
 from plugins.convenings.records import convening_row
 from plugins.convenings.schemas import (
@@ -37,6 +37,8 @@ async def _enabled(call: ApiCall) -> int:
 
 async def _list(call: ApiCall) -> Any:
     community_id = int(call.path["community_id"])
+    if not await Community.exists(id=community_id):
+        raise NotFound(f"no community {community_id}")
     await plugin_enabled(call.ctx, plugin, community_id)
     rows, total = await services.list_convenings(call.ctx, community_id, call.page)
     return paginated(rows, total, call.page)

@@ -17,6 +17,7 @@ from typing import Any
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.plugin_api import fold_line
 from plugins.convenings.times import local
 
 PRODID = "-//NIC Platform//Convenings//EN"
@@ -37,9 +38,9 @@ def _event(conv: dict[str, Any], base_url: str, stamp: datetime) -> Event:
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=conv["duration_minutes"]))
     event.add("sequence", conv["sequence"])
-    event.add("summary", conv["title"])
+    event.add("summary", fold_line(conv["title"]))
     event.add("status", STATUS.get(conv["status"], "CONFIRMED"))
-    where = ", ".join(filter(None, [conv["place"], conv["video_url"]]))
+    where = fold_line(", ".join(filter(None, [conv["place"], conv["video_url"]])))
     if where:
         event.add("location", where)
     page = f"{base_url}/communities/{conv['community_slug']}/convenings/{conv['id']}"
@@ -71,7 +72,7 @@ def calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     if name:
-        cal.add("x-wr-calname", name)
+        cal.add("x-wr-calname", fold_line(name))
     if refresh is not None:  # how often subscribers should fetch the feed again
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", refresh)
@@ -85,7 +86,7 @@ def calendar(
             event.add("organizer", vCalAddress(f"mailto:{organizer}"))
         for person in people:
             address = vCalAddress(f"mailto:{person['email']}")
-            address.params["cn"] = vText(person["name"])
+            address.params["cn"] = vText(fold_line(person["name"]))
             address.params["role"] = vText("REQ-PARTICIPANT")
             address.params["partstat"] = vText("NEEDS-ACTION")
             address.params["rsvp"] = vText("TRUE")

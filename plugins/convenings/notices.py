@@ -10,9 +10,10 @@ server being down never undoes the confirmation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from core.plugin_api import Message, ServiceContext, notify, send_mail
+from core.plugin_api import Message, ServiceContext, fold_line, notify, send_mail
 from plugins.convenings.ics import calendar
 from plugins.convenings.models import Invitee
 from plugins.convenings.records import convening_row
@@ -23,6 +24,7 @@ ORGANIZER = "convenings@nic-platform.invalid"
 
 def _texts(conv: dict, method: str) -> tuple[str, str, str]:
     """The notification text, the mail's subject and its first lines."""
+    conv = {**conv, "title": fold_line(conv["title"]), "place": fold_line(conv["place"])}
     where = f" at {conv['place']}" if conv["place"] else ""
     if method == "CANCEL":
         return (
@@ -45,35 +47,73 @@ def _texts(conv: dict, method: str) -> tuple[str, str, str]:
     )
 
 
-async def send_invitations(ctx: ServiceContext, convening_id: int, method: str = "REQUEST") -> int:
-    """Notify every invitee with an account and mail every invitee with an address;
-    return how many people were told."""
+@dataclass(frozen=True)
+class Invitations:
+    """What telling a convening's invitees takes, built (and so checked) before it is sent."""
+
+    convening_id: int
+    community_id: int
+    method: str
+    note: str
+    url: str
+    user_ids: list[int]
+    invitee_ids: list[int]
+    mails: list[Message]
+
+
+async def prepare_invitations(convening_id: int, method: str = "REQUEST") -> Invitations:
+    """The notifications and mails for every invitee. Made inside the write that calls for
+    them, so a message that cannot be made (``InvalidInput``) undoes that write."""
     conv = await convening_row(convening_id)
     people = await Invitee.filter(convening_id=convening_id, removed=False).values(
         "id", "person_id", name="person__name", email="person__email", user_id="person__user_id"
     )
-    if not people:
-        return 0
     url = f"/communities/{conv['community_slug']}/convenings/{convening_id}"
     note, subject, body = _texts(conv, method)
-    users = [p["user_id"] for p in people if p["user_id"]]
-    await notify(
-        users, note, url, source=SOURCE, kind="invitation", community_id=conv["community_id"]
-    )
     body += f"\nThe agenda and everyone's answers are on the convening's page: {url}\n"
-    for person in people:
-        if not person["email"]:
-            continue
-        invitation = calendar([conv], "", method=method, attendees=[person], organizer=ORGANIZER)
-        await send_mail(
-            ctx.plugins,
-            Message(
-                to=(str(person["email"]),),
-                subject=subject,
-                text=f"Dear {person['name']},\n\n{body}",
-                attachments=(("invitation.ics", f"text/calendar; method={method}", invitation),),
+    mails = [
+        Message(
+            to=(str(person["email"]),),
+            subject=subject,
+            text=f"Dear {person['name']},\n\n{body}",
+            attachments=(
+                (
+                    "invitation.ics",
+                    f"text/calendar; method={method}",
+                    calendar([conv], "", method=method, attendees=[person], organizer=ORGANIZER),
+                ),
             ),
         )
-    if method == "REQUEST":
-        await Invitee.filter(id__in=[p["id"] for p in people]).update(invited_at=datetime.now(UTC))
-    return len(people)
+        for person in people
+        if person["email"]
+    ]
+    return Invitations(
+        convening_id,
+        conv["community_id"],
+        method,
+        note,
+        url,
+        [p["user_id"] for p in people if p["user_id"]],
+        [p["id"] for p in people],
+        mails,
+    )
+
+
+async def send_invitations(ctx: ServiceContext, prepared: Invitations) -> int:
+    """Notify every invitee with an account and mail every invitee with an address;
+    return how many people were told."""
+    if not prepared.invitee_ids:
+        return 0
+    await notify(
+        prepared.user_ids,
+        prepared.note,
+        prepared.url,
+        source=SOURCE,
+        kind="invitation",
+        community_id=prepared.community_id,
+    )
+    for mail in prepared.mails:
+        await send_mail(ctx.plugins, mail)
+    if prepared.method == "REQUEST":
+        await Invitee.filter(id__in=prepared.invitee_ids).update(invited_at=datetime.now(UTC))
+    return len(prepared.invitee_ids)

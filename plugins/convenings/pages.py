@@ -25,6 +25,7 @@ from core.plugin_api import (
     ServiceContext,
     community_by_slug,
     form_values,
+    id_or_none,
     plugin_enabled,
     read_form,
     render,
@@ -136,7 +137,9 @@ async def new_page(request: Request) -> Response:
             lists=("team_ids", "options"),
         )  # fmt: skip
         values["community_id"] = community["id"]
-        data, errors = validate(ConveningCreate, values)
+        data, problems = validate(ConveningCreate, values)
+        for name, problem in problems.items():  # "options.1" is shown beside the options
+            errors.setdefault(name.split(".")[0], problem)
         if data is not None:
             try:
                 conv = await services.create_convening(ctx, data)
@@ -250,8 +253,8 @@ async def _act(ctx: ServiceContext, action: str, conv_id: int, form: Any) -> Non
         data = _checked(AgendaEntryCreate, values)
         await agenda.add_entry(ctx, conv_id, data)  # type: ignore[arg-type]
     elif action == "entry":
-        entry_id = form.get("entry_id", "")
-        if not str(entry_id).isdigit():
+        entry_id = id_or_none(form.get("entry_id", ""))
+        if entry_id is None:
             raise InvalidInput.field("entry_id", "choose an agenda item")
         names = ("title", "detail", "minutes", "presenter_id", "position", "notes")
         values = {n: form.get(n) for n in names if n in form}
@@ -261,7 +264,7 @@ async def _act(ctx: ServiceContext, action: str, conv_id: int, form: Any) -> Non
         if values.get("position") is None:
             values.pop("position", None)
         data = _checked(AgendaEntryUpdate, values)
-        await agenda.update_entry(ctx, conv_id, int(str(entry_id)), data)  # type: ignore[arg-type]
+        await agenda.update_entry(ctx, conv_id, entry_id, data)  # type: ignore[arg-type]
     elif action == "decision":
         values = form_values(
             form, ("text", "entry_id", "artifact_version_id"), lists=("cycle_ids",)

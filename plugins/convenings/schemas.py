@@ -1,22 +1,21 @@
 """What the services accept, validated the same way from a form, the API, the CLI or a test.
 
-Times arrive as wall-clock times (``2025-01-14T16:00``) in the convening's time zone.
+Times arrive as wall-clock times (``2025-01-14T16:00``) in the convening's time zone,
+within the platform's window of dates (``Moment``), so that no conversion to UTC or
+another zone can leave the calendar.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from core.plugin_api import Id, InputModel, Line, Moment
 from plugins.convenings.times import zone
 
 Answer = Literal["yes", "maybe", "no"]
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+Title = Annotated[Line, Field(min_length=1, max_length=200)]
 
 
 def _checked_zone(value: str | None) -> str | None:
@@ -25,83 +24,83 @@ def _checked_zone(value: str | None) -> str | None:
     return value or None
 
 
-class ConveningCreate(_Input):
-    community_id: int
-    title: str = Field(min_length=1, max_length=200)
-    series: str = Field(default="Quarterly convening", min_length=1, max_length=200)
-    team_ids: list[int] | None = Field(
+class ConveningCreate(InputModel):
+    community_id: Id
+    title: Title
+    series: Annotated[Line, Field(min_length=1, max_length=200)] = "Quarterly convening"
+    team_ids: list[Id] | None = Field(
         default=None, description="participating teams; default: the DIDT and every SIDT"
     )
-    place: str = Field(default="", max_length=300)
+    place: Annotated[Line, Field(max_length=300)] = ""
     video_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
-    time_zone: str | None = Field(default=None, description="IANA name; default: the community's")
+    time_zone: Line | None = Field(default=None, description="IANA name; default: the community's")
     duration_minutes: int = Field(default=180, ge=15, le=720)
-    options: list[datetime] = Field(
+    options: list[Moment] = Field(
         default_factory=list, max_length=12, description="proposed local start times"
     )
 
     _zone = field_validator("time_zone")(_checked_zone)
 
 
-class ConveningUpdate(_Input):
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    place: str | None = Field(default=None, max_length=300)
+class ConveningUpdate(InputModel):
+    title: Title | None = None
+    place: Annotated[Line, Field(max_length=300)] | None = None
     video_url: str | None = Field(default=None, max_length=500, pattern=r"^(https?://\S+)?$")
-    time_zone: str | None = None
+    time_zone: Line | None = None
     duration_minutes: int | None = Field(default=None, ge=15, le=720)
-    team_ids: list[int] | None = None
+    team_ids: list[Id] | None = None
     status: Literal["planning", "confirmed", "held", "cancelled"] | None = None
 
     _zone = field_validator("time_zone")(_checked_zone)
 
 
-class OptionCreate(_Input):
-    starts_at: datetime = Field(description="local start time in the convening's time zone")
+class OptionCreate(InputModel):
+    starts_at: Moment = Field(description="local start time in the convening's time zone")
 
 
-class AvailabilityIn(_Input):
-    answers: dict[int, Answer] = Field(description="option id to yes, maybe (if need be) or no")
-    person_id: int | None = Field(default=None, description="whose answers (default: yours)")
+class AvailabilityIn(InputModel):
+    answers: dict[Id, Answer] = Field(description="option id to yes, maybe (if need be) or no")
+    person_id: Id | None = Field(default=None, description="whose answers (default: yours)")
 
 
-class ConfirmIn(_Input):
-    option_id: int
+class ConfirmIn(InputModel):
+    option_id: Id
 
 
-class RsvpIn(_Input):
+class RsvpIn(InputModel):
     answer: Answer
-    person_id: int | None = None
+    person_id: Id | None = None
 
 
-class AttendanceIn(_Input):
-    attended: list[int] = Field(description="ids of the people who came; other invitees did not")
+class AttendanceIn(InputModel):
+    attended: list[Id] = Field(description="ids of the people who came; other invitees did not")
 
 
-class InviteeChange(_Input):
-    person_id: int
+class InviteeChange(InputModel):
+    person_id: Id
     invited: bool = True
 
 
-class AgendaEntryCreate(_Input):
-    title: str = Field(min_length=1, max_length=300)
+class AgendaEntryCreate(InputModel):
+    title: Annotated[Line, Field(min_length=1, max_length=300)]
     detail: str = Field(default="", max_length=10000)
     minutes: int | None = Field(default=None, ge=1, le=600)
-    presenter_id: int | None = None
+    presenter_id: Id | None = None
 
 
-class AgendaEntryUpdate(_Input):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+class AgendaEntryUpdate(InputModel):
+    title: Annotated[Line, Field(min_length=1, max_length=300)] | None = None
     detail: str | None = Field(default=None, max_length=10000)
     minutes: int | None = Field(default=None, ge=1, le=600)
-    presenter_id: int | None = None
-    position: int | None = Field(default=None, ge=1, description="1 = first")
+    presenter_id: Id | None = None
+    position: int | None = Field(default=None, ge=1, le=10_000, description="1 = first")
     notes: str | None = Field(default=None, max_length=20000)
 
 
-class DecisionCreate(_Input):
+class DecisionCreate(InputModel):
     text: str = Field(min_length=1, max_length=5000)
-    cycle_ids: list[int] = Field(default_factory=list, description="the cycles it rests on")
-    entry_id: int | None = Field(default=None, description="the agenda item it was taken on")
-    artifact_version_id: int | None = Field(
+    cycle_ids: list[Id] = Field(default_factory=list, description="the cycles it rests on")
+    entry_id: Id | None = Field(default=None, description="the agenda item it was taken on")
+    artifact_version_id: Id | None = Field(
         default=None, description="the artifact version it led to"
     )

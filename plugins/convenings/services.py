@@ -38,7 +38,7 @@ from plugins.convenings.models import (
     DateOption,
     Invitee,
 )
-from plugins.convenings.notices import send_invitations
+from plugins.convenings.notices import prepare_invitations, send_invitations
 from plugins.convenings.records import (
     FIELDS,
     convening_row,
@@ -276,9 +276,12 @@ async def update_convening(
                 await record.teams.add(*await Team.filter(id__in=list(kinds)))
             day = local(conv["starts_at"] or datetime.now(UTC), conv["time_zone"]).date()
             await refresh_invitees(convening_id, day)
-    if tell:  # invitees' calendars replace their copy (same UID, higher SEQUENCE)
-        method = "CANCEL" if values.get("status") == "cancelled" else "REQUEST"
-        await send_invitations(ctx, convening_id, method)
+        prepared = None
+        if tell:  # invitees' calendars replace their copy (same UID, higher SEQUENCE)
+            method = "CANCEL" if values.get("status") == "cancelled" else "REQUEST"
+            prepared = await prepare_invitations(convening_id, method)
+    if prepared is not None:
+        await send_invitations(ctx, prepared)
     return await get_convening(ctx, convening_id)
 
 
@@ -347,7 +350,9 @@ async def confirm(ctx: ServiceContext, convening_id: int, data: ConfirmIn) -> di
             starts_at=start, status="confirmed", sequence=sequence
         )
         await refresh_invitees(convening_id, local(start, conv["time_zone"]).date())
-    await send_invitations(ctx, convening_id)
+        # Made before the write commits: an invitation that cannot be made undoes it.
+        prepared = await prepare_invitations(convening_id)
+    await send_invitations(ctx, prepared)
     return await get_convening(ctx, convening_id)
 
 

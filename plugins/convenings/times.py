@@ -40,10 +40,18 @@ def to_utc(local: datetime, zone_name: str) -> datetime:
 
 
 def local(instant: datetime, zone_name: str) -> datetime:
-    """``instant`` (aware, or naive UTC) on the wall clock of ``zone_name``."""
+    """``instant`` (aware, or naive UTC) on the wall clock of ``zone_name``.
+
+    Times are accepted only within the platform's window of years, far from the ends of
+    the calendar; one stored before that rule (year 1, say) may have no wall-clock time
+    in the zone, and is then shown in UTC rather than failing every page that shows it.
+    """
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(zone(zone_name))
+    try:
+        return instant.astimezone(zone(zone_name))
+    except OverflowError:
+        return instant.astimezone(UTC)
 
 
 def shown(instant: datetime | None, zone_name: str) -> str:

@@ -28,6 +28,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from core.plugin_api import MAX_ID
+
 REFERENCE = re.compile(r"(?<![\w/#&])#(cycle|artifact)-([1-9][0-9]{0,9})\b")
 PLAIN_MENTION = re.compile(r"(?<![\w@])@person-([1-9][0-9]{0,9})\b")
 PERSON_HREF = re.compile(r"^person:([1-9][0-9]{0,9})$")
@@ -44,7 +46,6 @@ TAGS = {
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 CLASSES = {"a": {"ref", "mention"}}
 SCHEMES = {"http", "https", "mailto"}
-MAX_ID = 2**31 - 1
 
 _md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
     ["strikethrough", "table"]

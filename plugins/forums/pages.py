@@ -24,6 +24,7 @@ from core.plugin_api import (
     ServiceError,
     community_by_slug,
     form_values,
+    id_or_none,
     plugin_enabled,
     read_form,
     readable_community_ids,
@@ -221,9 +222,9 @@ async def _thread_context(
     page = _page(request, POSTS_PER_PAGE)
     thread = await _thread_in(ctx, request, community, page)
     quote = None
-    quote_id = request.query_params.get("quote", "")
-    if quote_id.isdigit():
-        quote = next((p for p in thread["posts"] if p["id"] == int(quote_id)), None)
+    quote_id = id_or_none(request.query_params.get("quote", ""))
+    if quote_id is not None:
+        quote = next((p for p in thread["posts"] if p["id"] == quote_id), None)
     boards = (
         await Board.filter(community_id=community["id"]).order_by("name").values("id", "name")
         if thread["moderates"]

@@ -31,6 +31,7 @@ from core.plugin_api import (
     ServiceContext,
     Team,
     community_write,
+    fold_line,
 )
 from plugins.forums import markup, notices
 from plugins.forums.access import Viewer, viewer
@@ -765,7 +766,7 @@ async def search(
     """Threads whose title or a visible post contains ``text``, on boards the actor sees
     (hidden threads and hidden posts never match)."""
     seer = await viewer(ctx, community_id)
-    text = text.strip()
+    text = fold_line(text)
     if not text:
         return [], 0
     if len(text) > 200:

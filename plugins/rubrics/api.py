@@ -9,6 +9,7 @@ from typing import Any
 
 from core.plugin_api import (
     ApiCall,
+    Community,
     InvalidInput,
     NotFound,
     Operation,
@@ -25,13 +26,14 @@ from plugins.rubrics.schemas import (
     RubricCreate,
     RubricImport,
     ScoresIn,
+    SubjectProgress,
     TargetsSet,
     valid_id,
 )
 
 
 async def _on(ctx: ServiceContext, community_id: int) -> int:
-    if not valid_id(community_id):
+    if not valid_id(community_id) or not await Community.exists(id=community_id):
         raise NotFound(f"no community {community_id}")
     await ctx.authorize("read", community_id=community_id)
     await plugin_enabled(ctx, plugin, community_id)
@@ -202,7 +204,8 @@ OPERATIONS = [
     ),
     Operation(
         "GET", "/rubrics/teams/{id:int}/progress", "teamRubricProgress",
-        "A team's levels by period, movement and targets", TAG, _team_progress,
+        "A team's levels by period, movement and targets, per rubric", TAG, _team_progress,
+        response=SubjectProgress,
     ),
     Operation(
         "PUT", "/rubrics/teams/{id:int}/targets", "setRubricTargets",
@@ -210,8 +213,8 @@ OPERATIONS = [
     ),
     Operation(
         "GET", "/rubrics/organizations/{id:int}/progress", "organizationRubricProgress",
-        "An organization's levels by period, movement and targets", TAG,
-        _organization_progress,
+        "An organization's levels by period, movement and targets, per rubric", TAG,
+        _organization_progress, response=SubjectProgress,
     ),
     Operation(
         "PUT", "/rubrics/organizations/{id:int}/targets", "setOrganizationRubricTargets",

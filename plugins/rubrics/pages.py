@@ -29,6 +29,8 @@ from core.plugin_api import (
     Team,
     community_by_slug,
     form_values,
+    id_or_none,
+    int_or_none,
     plugin_enabled,
     read_form,
     readable_community_ids,
@@ -132,9 +134,7 @@ async def library_page(request: Request) -> Response:
 async def rubric_page(request: Request) -> Response:
     ctx, community = await _community(request)
     number = request.query_params.get("version")
-    rubric = await services.get_rubric(
-        ctx, request.path_params["rubric_id"], int(number) if number and number.isdigit() else None
-    )
+    rubric = await services.get_rubric(ctx, request.path_params["rubric_id"], int_or_none(number))
     if rubric["community_id"] != community["id"]:
         raise NotFound("There is no such rubric in this community.")
     context = {
@@ -152,9 +152,7 @@ async def export_page(request: Request) -> Response:
     rubric = await services.get_rubric(ctx, rubric_id)
     if rubric["community_id"] != community["id"]:
         raise NotFound("There is no such rubric in this community.")
-    text = await services.export_yaml(
-        ctx, rubric_id, int(number) if number and number.isdigit() else None
-    )
+    text = await services.export_yaml(ctx, rubric_id, int_or_none(number))
     return Response(
         text,
         media_type="application/yaml; charset=utf-8",
@@ -250,13 +248,14 @@ async def assessment_page(request: Request) -> Response:
             raw = form.get(f"consensus-{ind['key']}")
             if isinstance(raw, str) and raw.strip():
                 note = form.get(f"consensus_note-{ind['key']}")
-                if not raw.strip().isdigit():
+                level = int_or_none(raw)
+                if level is None:
                     errors[f"consensus.{ind['key']}.level"] = "choose a level"
                     continue
                 entries.append(
                     {
                         "indicator": ind["key"],
-                        "level": int(raw),
+                        "level": level,
                         "note": (note if isinstance(note, str) else "")[:5000],
                     }
                 )
@@ -313,8 +312,15 @@ def _by_indicator(
     return named
 
 
-def _ids(values: list[Any]) -> list[int]:
-    return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
+def _number(raw: str) -> int | str:
+    """A form's number as an int, or as sent when it is none, for the schema to refuse
+    beside its field (the form shows ints checked again, so a good one must be an int)."""
+    number = int_or_none(raw)
+    return raw.strip() if number is None else number
+
+
+def _ids(values: list[Any]) -> list[int | str]:
+    return [_number(v) for v in values if isinstance(v, str) and v.strip()]
 
 
 async def score_page(request: Request) -> Response:
@@ -333,7 +339,7 @@ async def score_page(request: Request) -> Response:
             raw = form.get(f"level-{key}")
             evidence = form.get(f"evidence-{key}")
             entry = {
-                "level": int(raw) if isinstance(raw, str) and raw.isdigit() else None,
+                "level": _number(raw) if isinstance(raw, str) and raw.strip() else None,
                 "evidence": (evidence if isinstance(evidence, str) else "").strip()[:10_000],
                 "cycle_ids": _ids(form.getlist(f"cycles-{key}"))[:50],
                 "artifact_ids": _ids(form.getlist(f"artifacts-{key}"))[:50],
@@ -404,13 +410,15 @@ async def progress_page(request: Request) -> Response:
     can_set = await services.may_rate(ctx, subject)
     errors: dict[str, str] = {}
     status = 200
+    posted = None  # the rubric whose targets form was sent: its errors are shown there only
     if request.method == "POST":
         await services.authorize_rater(ctx, subject)
         form = await read_form(request)
+        posted = id_or_none(form.get("rubric_id"))
         targets = []
         for name, raw in form.multi_items():
             if name.startswith("target-") and isinstance(raw, str):
-                targets.append({"indicator": name[7:], "level": int(raw) if raw.isdigit() else 0})
+                targets.append({"indicator": name[7:], "level": _number(raw) if raw.strip() else 0})
         data, errors = validate(
             TargetsSet,
             {"rubric_id": form.get("rubric_id"), "year": form.get("year"), "targets": targets},
@@ -431,6 +439,7 @@ async def progress_page(request: Request) -> Response:
         "rubrics": await progress.subject_progress(ctx, subject),
         "can_set": can_set,
         "errors": errors,
+        "posted": posted,
         "saved": request.query_params.get("saved", ""),
     }
     return await render(request, "rubrics/progress.html", context, status=status)

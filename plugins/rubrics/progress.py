@@ -120,16 +120,16 @@ async def subject_progress(ctx: ServiceContext, subject: dict[str, Any]) -> list
     gives it) was assessed with: the heat map (indicators by period), movement since the
     last period, and this year's targets against the latest level."""
     await ctx.authorize("read", community_id=subject["community_id"])
-    key = subject["key"]
-    by_rubric = await levels_by_period([subject["community_id"]], subject=key)
+    who = subject["key"]  # (not `key`: the loop below names each indicator `key`)
+    by_rubric = await levels_by_period([subject["community_id"]], subject=who)
     rubric_ids = sorted({rubric for _, rubric in by_rubric})
     latest = await _latest_definitions(rubric_ids)
-    targets = await Target.filter(**subject_filter(key), rubric_id__in=rubric_ids).values(
+    targets = await Target.filter(**subject_filter(who), rubric_id__in=rubric_ids).values(
         "rubric_id", "year", "indicator", "level"
     )
     out = []
     for rubric_id in rubric_ids:
-        periods = by_rubric[(key, rubric_id)]
+        periods = by_rubric[(who, rubric_id)]
         definition = latest[rubric_id]["definition"]
         names = list(periods)
         last = periods[names[-1]]["levels"]

@@ -38,6 +38,7 @@ from core.plugin_api import (
     ServiceContext,
     Team,
     community_write,
+    id_or_none,
     notify,
 )
 from plugins.rubrics import definitions
@@ -231,9 +232,10 @@ async def subject_of(key: str, field: str = "subject") -> dict[str, Any]:
     """The team or organization ``key`` names, with its name and community."""
     kind, _, ident = key.partition(":")
     model = {"team": Team, "organization": Organization}.get(kind)
+    number = id_or_none(ident)
     rows = (
-        await model.filter(id=int(ident)).values("id", "name", "community_id")
-        if model is not None and ident.isdigit() and valid_id(int(ident))
+        await model.filter(id=number).values("id", "name", "community_id")
+        if model is not None and number is not None
         else []
     )
     if not rows:

@@ -1,35 +1,36 @@
-"""What the services accept, validated the same way from a form, the CLI or a test."""
+"""What the services accept, validated the same way from a form, the CLI or a test.
+
+The platform's bounded types (``core.plugin_api``): ``Id`` for record ids, ``Day`` for dates,
+``Line`` for one-line text, on ``InputModel`` (no unknown fields, no control characters).
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from core.plugin_api import Day, Id, InputModel, Line
 
 Kind = Literal["data_dive", "community_of_practice", "onboarding"]
 Cadence = Literal["weekly", "biweekly", "monthly", "quarterly"]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class FocusEntry(_Input):
+class FocusEntry(InputModel):
     """One month of the scope and sequence: ``month`` 1 (January) to 12."""
 
     month: int = Field(ge=1, le=12)
-    focus: str = Field(min_length=1, max_length=300)
+    focus: Annotated[Line, Field(min_length=1, max_length=300)]
 
 
-class SpaceCreate(_Input):
-    community_id: int
-    name: str = Field(min_length=1, max_length=200)
+class SpaceCreate(InputModel):
+    community_id: Id
+    name: Annotated[Line, Field(min_length=1, max_length=200)]
     kind: Kind
     cadence: Cadence
     description: str = Field(default="", max_length=5000)
-    facilitator_id: int | None = None
-    participant_ids: list[int] = Field(default_factory=list)
+    facilitator_id: Id | None = None
+    participant_ids: list[Id] = Field(default_factory=list)
     scope: list[FocusEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -40,7 +41,7 @@ class SpaceCreate(_Input):
         return self
 
 
-class SessionCreate(_Input):
-    held_on: date
+class SessionCreate(InputModel):
+    held_on: Day
     notes: str = Field(default="", max_length=10000)
-    cycle_ids: list[int] = Field(default_factory=list)
+    cycle_ids: list[Id] = Field(default_factory=list)

@@ -54,8 +54,9 @@ fi
 
 echo "schemathesis: seed $SEED, at most $MAX_EXAMPLES examples per operation and phase"
 status=0
+# The timeout only guards against a hang: a normal run takes one to two minutes.
 # shellcheck disable=SC2086  # NIC_ST_ARGS is split on purpose
-schemathesis run "$BASE/api/v1/openapi.json" \
+timeout 900 schemathesis run "$BASE/api/v1/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance \
   --phases examples,coverage,fuzzing \
@@ -67,6 +68,7 @@ schemathesis run "$BASE/api/v1/openapi.json" \
   --request-timeout 30 \
   --no-color \
   ${NIC_ST_ARGS:-} || status=$?
+if [ "$status" -eq 124 ]; then echo "schemathesis did not finish in 15 minutes"; fi
 
 if grep -q "unexpected error" "$WORK/server.log"; then
   echo; echo "Server errors in the site log (operation, then the exception):"

@@ -210,3 +210,22 @@ async def test_every_operation_lists_the_errors_its_shape_allows(admin) -> None:
     status, body = await admin.get("/openapi.json", nonsense="1")
     assert status == 422 and body["error"]["fields"] == {"nonsense": "unknown query parameter"}
     assert_documented(doc, "GET", "/openapi.json", status, body)
+
+
+async def test_a_required_query_parameter_is_documented_and_enforced(demo) -> None:
+    """A trace needs ?node=: the document says so, and a request without it (or with it
+    empty) answers 422 naming it."""
+    api, slug = demo["api"], demo["slug"]
+    doc = await _document(api)
+    path = "/communities/{slug}/flow/downstream"
+    params = {p["name"]: p for p in doc["paths"][PREFIX + path]["get"]["parameters"]}
+    assert params["node"]["required"] is True and params["until"]["required"] is False
+    for query in ({}, {"node": ""}):
+        status, body = await api.get(f"/communities/{slug}/flow/downstream", **query)
+        assert status == 422 and list(body["error"]["fields"]) == ["node"]
+        assert body["error"]["fields"]["node"].startswith("required: the work to trace")
+        assert_documented(doc, "GET", path, status, body)
+    cycle = await _first_id(api, "/cycles")
+    status, body = await api.get(f"/communities/{slug}/flow/downstream", node=f"cycle:{cycle}")
+    assert status == 200
+    assert_documented(doc, "GET", path, status, body)

@@ -98,7 +98,7 @@ def _op(
 
 
 def flow_operations() -> list[Operation]:
-    node = QueryParam("node", str, "the work to trace, as kind:id (cycle:12)")
+    node = QueryParam("node", str, "the work to trace, as kind:id (cycle:12)", required=True)
     return [
         _op("", "flowSummary", "Counts of the flow graph's nodes and edges by kind", _summary),
         _op("/graph", "flowGraph", "The whole flow graph as node-link JSON", _graph_json),

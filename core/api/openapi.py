@@ -115,8 +115,16 @@ def build_openapi(operations: Iterable[Operation]) -> dict[str, Any]:
                 schema["format"] = "date"
             if q.choices:
                 schema["enum"] = list(q.choices)
+            if q.required and q.type is str:
+                schema["minLength"] = 1  # an empty value counts as missing
             parameters.append(
-                {"name": q.name, "in": "query", "description": q.description, "schema": schema}
+                {
+                    "name": q.name,
+                    "in": "query",
+                    "description": q.description,
+                    "required": q.required,
+                    "schema": schema,
+                }
             )
         if op.paginated:
             parameters += [

@@ -14,12 +14,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class QueryParam:
-    """A query-string parameter; ``type`` is ``int``, ``str``, ``date`` or ``bool``."""
+    """A query-string parameter; ``type`` is ``int``, ``str``, ``date`` or ``bool``.
+
+    ``required``: a request without it (or with it empty) answers 422 naming it, and the
+    document says so."""
 
     name: str
     type: type
     description: str = ""
     choices: tuple[str, ...] = ()
+    required: bool = False
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ async def test_traces(world) -> None:
     ]  # fmt: skip
     graph = await world["member"].ok("GET", FLOW + "/graph")
     team = next(n["id"] for n in graph["nodes"] if n["kind"] == "team")
-    for node, problem in (("", "name a cycle"), ("cycle:999999", "is not in this community"),
+    for node, problem in (("", "required: the work to trace"),
+                          ("cycle:999999", "is not in this community"),
                           (team, "trace work"), ("nonsense", "is not in")):  # fmt: skip
         status, body = await world["member"].get(FLOW + "/downstream", node=node)
         assert status == 422 and problem in body["error"]["fields"]["node"], (node, body)

@@ -89,12 +89,16 @@ async def _export(call: ApiCall) -> Response:
     )
 
 
-def _op(path: str, op_id: str, summary: str, handler: Any, *query: QueryParam) -> Operation:
-    return Operation("GET", BASE + path, op_id, summary, "flow", handler, query=(AS_OF, *query))
+def _op(
+    path: str, op_id: str, summary: str, handler: Any, *query: QueryParam, **more: Any
+) -> Operation:
+    return Operation(
+        "GET", BASE + path, op_id, summary, "flow", handler, query=(AS_OF, *query), **more
+    )
 
 
 def flow_operations() -> list[Operation]:
-    node = QueryParam("node", str, "the work to trace, as kind:id (cycle:12)")
+    node = QueryParam("node", str, "the work to trace, as kind:id (cycle:12)", required=True)
     return [
         _op("", "flowSummary", "Counts of the flow graph's nodes and edges by kind", _summary),
         _op("/graph", "flowGraph", "The whole flow graph as node-link JSON", _graph_json),
@@ -114,5 +118,6 @@ def flow_operations() -> list[Operation]:
             _main_path),
         _op("/evolution", "flowEvolution", "Network measures by quarter", _evolution),
         _op("/export/{format:str}", "flowExport",
-            "Download the graph: gexf, graphml, json, csv (zip) or dl (UCINET)", _export),
+            "Download the graph: gexf, graphml, json, csv (zip) or dl (UCINET)", _export,
+            downloads=tuple(sorted({f.media_type for f in FORMATS.values()}))),
     ]  # fmt: skip

@@ -48,6 +48,53 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
+def _success(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+    if op.status == 204:
+        return {"description": "Done"}
+    item: dict[str, Any] = {"type": "object"}
+    if op.response is not None:
+        item = _ref(op.response, schemas)
+    content_schema = item
+    if op.paginated:
+        content_schema = {
+            "type": "object",
+            "required": ["items", "page", "per_page", "total", "pages"],
+            "properties": {
+                "items": {"type": "array", "items": item},
+                "page": {"type": "integer"},
+                "per_page": {"type": "integer"},
+                "total": {"type": "integer"},
+                "pages": {"type": "integer"},
+            },
+        }
+    elif op.many:
+        content_schema = {"type": "array", "items": item}
+    content: dict[str, Any] = {"application/json": {"schema": content_schema}}
+    if op.downloads:
+        # A file: any content (the empty schema), under its media type without parameters.
+        content = {kind.split(";")[0].strip(): {"schema": {}} for kind in op.downloads}
+    return {"description": "Success", "content": content}
+
+
+def error_statuses(op: Operation) -> dict[int, str]:
+    """The error statuses ``op`` can answer, from its shape alone.
+
+    Every operation answers 422 (an unknown query parameter is refused everywhere); one
+    that needs a token, 401 and 403; one addressed by a path parameter, 404; every write,
+    409 (a duplicate, a stale version, the last facilitator kept).
+    """
+    statuses: dict[int, str] = {}
+    if not op.public:
+        statuses[401] = "Missing or invalid token"
+        statuses[403] = "Not allowed for this user"
+    if _PARAM.search(op.path):
+        statuses[404] = "Not found"
+    if op.method != "GET":
+        statuses[409] = "Conflict with the stored state"
+    statuses[422] = "Invalid input; `fields` names each problem"
+    return statuses
+
+
 def build_openapi(operations: Iterable[Operation]) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
@@ -68,8 +115,16 @@ def build_openapi(operations: Iterable[Operation]) -> dict[str, Any]:
                 schema["format"] = "date"
             if q.choices:
                 schema["enum"] = list(q.choices)
+            if q.required and q.type is str:
+                schema["minLength"] = 1  # an empty value counts as missing
             parameters.append(
-                {"name": q.name, "in": "query", "description": q.description, "schema": schema}
+                {
+                    "name": q.name,
+                    "in": "query",
+                    "description": q.description,
+                    "required": q.required,
+                    "schema": schema,
+                }
             )
         if op.paginated:
             parameters += [
@@ -85,41 +140,9 @@ def build_openapi(operations: Iterable[Operation]) -> dict[str, Any]:
                     },
                 },
             ]
-        responses: dict[str, Any] = {}
-        if op.status == 204:
-            responses["204"] = {"description": "Done"}
-        else:
-            content_schema: dict[str, Any] = {"type": "object"}
-            if op.response is not None:
-                item = _ref(op.response, schemas)
-                content_schema = (
-                    {
-                        "type": "object",
-                        "required": ["items", "page", "per_page", "total", "pages"],
-                        "properties": {
-                            "items": {"type": "array", "items": item},
-                            "page": {"type": "integer"},
-                            "per_page": {"type": "integer"},
-                            "total": {"type": "integer"},
-                            "pages": {"type": "integer"},
-                        },
-                    }
-                    if op.paginated
-                    else item
-                )
-            responses[str(op.status)] = {
-                "description": "Success",
-                "content": {"application/json": {"schema": content_schema}},
-            }
-        if not op.public:
-            responses["401"] = _error("Missing or invalid token")
-            responses["403"] = _error("Not allowed for this user")
-        if parameters or op.body is not None:
-            responses["422"] = _error("Invalid input; `fields` names each problem")
-        if "{" in op.path:
-            responses["404"] = _error("Not found")
-        if op.method in {"PATCH", "PUT", "POST"}:
-            responses["409"] = _error("Conflict with the stored state")
+        responses: dict[str, Any] = {str(op.status): _success(op, schemas)}
+        for status, description in error_statuses(op).items():
+            responses[str(status)] = _error(description)
         entry: dict[str, Any] = {
             "operationId": op.operation_id,
             "summary": op.summary,

@@ -14,12 +14,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class QueryParam:
-    """A query-string parameter; ``type`` is ``int``, ``str``, ``date`` or ``bool``."""
+    """A query-string parameter; ``type`` is ``int``, ``str``, ``date`` or ``bool``.
+
+    ``required``: a request without it (or with it empty) answers 422 naming it, and the
+    document says so."""
 
     name: str
     type: type
     description: str = ""
     choices: tuple[str, ...] = ()
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,15 @@ class Operation:
 
     ``path`` uses Starlette converters (``/cycles/{id:int}``). ``body`` is the
     pydantic model the JSON body must satisfy; ``response`` the model that
-    documents the answer (``paginated`` wraps it in a page). The handler gets an
-    :class:`core.api.calls.ApiCall` and returns JSON-ready data.
+    documents the answer: one object, a JSON array of them with ``many``, or a page of
+    them with ``paginated`` (without a model, an object, an array of objects or a page of
+    objects). ``downloads`` names the media types of an answer that is a file rather than
+    JSON. The handler gets an :class:`core.api.calls.ApiCall` and returns JSON-ready data
+    (or a :class:`starlette.responses.Response` for a download).
+
+    The document lists the error statuses every operation can answer by its shape (see
+    :func:`core.api.openapi.error_statuses`), so a handler raises only the
+    :mod:`core.errors` family.
     """
 
     method: str
@@ -41,6 +52,12 @@ class Operation:
     body: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     paginated: bool = False
+    many: bool = False
     query: tuple[QueryParam, ...] = field(default_factory=tuple)
     status: int = 200
     public: bool = False
+    downloads: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.many and self.paginated:
+            raise ValueError(f"{self.operation_id}: an answer is a page or an array, not both")

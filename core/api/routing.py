@@ -125,6 +125,9 @@ def _endpoint(op: Operation, plugins: PluginHost) -> Callable[[Request], Awaitab
                 raw = request.query_params.get(param.name)
                 if raw is not None and raw != "":
                     query[param.name] = _parse_query_value(param, raw)
+                elif param.required:
+                    need = f"required: {param.description}" if param.description else "required"
+                    raise InvalidInput.field(param.name, need)
             unknown = sorted(set(request.query_params) - known)
             if unknown:
                 raise InvalidInput.field(unknown[0], "unknown query parameter")

@@ -166,7 +166,7 @@ POST = "/forums/posts/{post_id:int}"
 
 OPERATIONS = (
     Operation("GET", COMMUNITY + "/boards", "forums_list_boards",
-              "The boards of a community the caller sees", TAG, list_boards),
+              "The boards of a community the caller sees", TAG, list_boards, many=True),
     Operation("POST", COMMUNITY + "/boards", "forums_create_board",
               "Make a board (facilitators)", TAG, create_board, body=BoardCreate, status=201),
     Operation("GET", "/forums/boards/{board_id:int}/threads", "forums_list_threads",
@@ -194,7 +194,7 @@ OPERATIONS = (
               "Edit a post (409 with both texts when someone saved it meanwhile)", TAG,
               edit_post, body=PostEdit),
     Operation("GET", POST + "/revisions", "forums_post_revisions",
-              "A post's earlier texts, newest first", TAG, post_revisions),
+              "A post's earlier texts, newest first", TAG, post_revisions, many=True),
     Operation("POST", POST + "/moderation", "forums_moderate_post",
               "Hide a post or show it again (facilitators)", TAG, moderate_post,
               body=PostModeration),

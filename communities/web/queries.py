@@ -49,11 +49,10 @@ _ROLE_STAMPS = PreparedValues(
 async def community_by_slug(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     """The community (with what stamps its cached page fragments), once the actor may read it."""
     rows = await _COMMUNITY_BY_SLUG(slug)
-    if not rows:
-        raise NotFound(f"There is no community {slug!r}.")
+    missing = NotFound(f"There is no community {slug!r}.")
+    await ctx.require_readable(rows[0]["id"] if rows else None, missing)
     row = rows[0]
     note_counter(row["id"], row["created_at"], row["change_counter"])
-    await ctx.authorize("read", community_id=row["id"])
     return dict(row)
 
 

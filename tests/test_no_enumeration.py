@@ -339,3 +339,74 @@ async def test_every_page_answers_another_communitys_record_as_missing(
                     )
     assert asked >= 60, asked
     assert not problems, "\n".join(problems)
+
+
+async def test_body_references_to_another_communitys_records_read_as_missing(
+    app: Any, client: httpx.AsyncClient, make_user: UserFactory
+) -> None:
+    """A request body that names B's record gets the 422 a missing id gets, word for word."""
+    world = await _world(app, client, make_user)
+    api, r = world.outsider, world.records
+    status, team = await api.post(
+        "/teams", {"community_id": world.a_id, "name": "A team", "kind": "school_design_team"}
+    )
+    assert status == 201, team
+    status, cycle = await api.post(
+        "/cycles", {"team_id": team["id"], "title": "A cycle", "plan_objective": "Learn"}
+    )
+    assert status == 201, cycle
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    schemas = doc["components"]["schemas"]
+    a, t = world.a_id, team["id"]
+    kind = "school_design_team"
+    # (path, schema, fields of A's own, fields naming a record of B)
+    cases: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+        ("/teams", "TeamCreate", {}, {"community_id": r["community"]}),
+        ("/teams", "TeamCreate", {"community_id": a, "kind": kind}, {"parent_id": r["team"]}),
+        ("/teams", "TeamCreate", {"community_id": a, "kind": kind},
+         {"organization_id": r["organization"]}),
+        ("/people", "PersonCreate", {"community_id": a}, {"organization_id": r["organization"]}),
+        ("/measures", "MeasureCreate", {"community_id": a}, {"team_id": r["team"]}),
+        ("/cycles", "CycleCreate", {}, {"team_id": r["team"]}),
+        ("/cycles", "CycleCreate", {"team_id": t}, {"author_ids": [r["person"]]}),
+        ("/cycles", "CycleCreate", {"team_id": t}, {"measure_ids": [r["measure"]]}),
+        ("/cycles", "CycleCreate", {"team_id": t}, {"builds_on_id": r["cycle"]}),
+        ("/cycles", "CycleCreate", {"team_id": t}, {"change_idea_id": r["change-idea"]}),
+        ("/memberships", "MembershipCreate", {"team_id": t}, {"person_id": r["person"]}),
+        ("/memberships", "MembershipCreate", {}, {"team_id": r["team"]}),
+        ("/data-points", "DataPointCreate", {}, {"measure_id": r["measure"]}),
+        ("/drivers", "DriverCreate", {}, {"aim_id": r["aim"]}),
+        ("/change-ideas", "ChangeIdeaCreate", {}, {"driver_id": r["driver"]}),
+        ("/artifacts", "ArtifactCreate", {}, {"community_id": r["community"]}),
+        ("/artifacts", "ArtifactCreate", {"community_id": a},
+         {"derived_from_id": r["artifact"]}),
+        ("/links", "LinkCreate", {"target": f"cycle:{cycle['id']}"},
+         {"source": f"cycle:{r['cycle']}"}),
+        ("/convenings", "ConveningCreate", {}, {"community_id": r["community"]}),
+        ("/rubrics/assessments", "AssessmentCreate",
+         {"rubric_id": r["rubric"], "period": "2025-Q1"}, {"team_id": r["team"]}),
+    ]  # fmt: skip
+    problems = []
+    for path, schema, own, foreign in cases:
+        body = {**_example(schemas[schema], schemas), **own}
+        got = await api.post(path, {**body, **foreign})
+        want = await api.post(path, {**body, **{k: _missing(v) for k, v in foreign.items()}})
+        named = [str(_missing(v)) for v in foreign.values()] + [str(v) for v in foreign.values()]
+        named = [n.rsplit(":", 1)[-1].strip("[]") for n in named]
+        field = next(iter(foreign))
+        if got[0] != 422 or field not in got[1]["error"]["fields"]:
+            problems.append(f"POST {path} {foreign}: {got}, not a 422 about {field}")
+        if _normalized(str(got[1]), named) != _normalized(str(want[1]), named):
+            problems.append(f"POST {path} {foreign}: {got} but for a missing id {want}")
+        if "another community" in str(got[1]) or "different communit" in str(got[1]):
+            problems.append(f"POST {path} {foreign}: {got}")
+    assert not problems, "\n".join(problems)
+
+
+def _missing(value: Any) -> Any:
+    """The same reference to a record that does not exist."""
+    if isinstance(value, list):
+        return [MISSING_ID for _ in value]
+    if isinstance(value, str):
+        return f"{value.partition(':')[0]}:{MISSING_ID}"
+    return MISSING_ID

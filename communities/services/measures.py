@@ -13,10 +13,10 @@ from communities.services.base import (
     check_reference,
     community_id_of,
     get_row,
-    referenced_community_id,
 )
 from communities.services.communities import check_community
 from core.context import ServiceContext
+from core.errors import InvalidInput
 
 MEASURES = Listing(
     Measure,
@@ -82,11 +82,10 @@ async def delete_measure(ctx: ServiceContext, measure_id: int) -> None:
 
 async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, Any]:
     """Record one value of a measure on a date, optionally from a cycle."""
-    community_id = await referenced_community_id(
-        ctx, Measure, data.measure_id, "community_id", "measure", "measure_id"
-    )
-    team = await Measure.filter(id=data.measure_id).values_list("team_id", flat=True)
-    await _scope(cast(Any, team[0]), community_id, ctx)
+    rows = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
+    missing = InvalidInput.field("measure_id", f"no measure {data.measure_id}")
+    community_id = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
+    await _scope(rows[0]["team_id"], community_id, ctx)
     await check_reference(Cycle, data.cycle_id, community_id, "cycle_id", what="cycle")
     async with community_write(community_id):
         point = await DataPoint.create(**data.model_dump())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, ServiceError
 
 if TYPE_CHECKING:
     from core.plugins import PluginHost
@@ -60,8 +60,24 @@ class ServiceContext:
         return any(v is True for v in votes)
 
     async def authorize(self, action: str, **scope: Any) -> None:
+        """Refuse (403) what the actor may not do. Call it on a record only after
+        :meth:`require_readable`: a 403 must not tell who cannot read the community that
+        the record exists."""
         if not await self.allowed(action, **scope):
             raise PermissionDenied(f"you may not {action.replace('_', ' ')}")
+
+    async def require_readable(self, community_id: int | None, missing: ServiceError) -> int:
+        """The community of a record asked for by id (or slug), if the actor may read it.
+
+        The one place of the rule that keeps other communities' records unknown: a record
+        in a community the actor cannot read is answered exactly like one that does not
+        exist (``community_id`` None), with the same ``missing`` error (a NotFound for a
+        record the request addresses, an InvalidInput for one its body names), so ids
+        cannot be probed. What they may then do with a record they can read is :meth:`authorize`'s
+        (a 403 there reveals nothing they could not read)."""
+        if community_id is None or not await self.allowed("read", community_id=community_id):
+            raise missing
+        return community_id
 
     async def emit(self, event: str, *, community_id: int | None = None, **kwargs: Any) -> None:
         """Call ``nic_<event>`` with ``kwargs``; with ``community_id`` (the community the

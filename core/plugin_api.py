@@ -3,7 +3,7 @@
 ``from core.plugin_api import ...`` is the supported way for a plugin to reach NIC
 Platform. What this module exports is kept stable; everything else (other modules of
 ``core`` and ``communities``) is private and may change without notice. This module
-only re-exports: it holds no logic of its own, apart from five one-line read
+only re-exports: it holds no logic of its own, apart from six one-line read
 services and the one-line check ``plugin_enabled`` named below. It is the one module
 under ``core/`` that reaches into the domain; nothing in ``core`` imports it, so the
 kernel itself still depends only on what its plugin manager collects.
@@ -18,6 +18,13 @@ Who acts, and errors
     ``ServiceContext`` (the actor and the plugin host; ``await ctx.authorize("read",
     community_id=...)`` asks every plugin's ``nic_permission``: the domain allows
     ``read``, ``write``, ``write_team``, ``manage`` and ``export`` by community role).
+    Before you act on a record a request names by id, ``await
+    ctx.require_readable(community_id, NotFound(f"no thing {thing_id}"))`` (with
+    ``community_id`` None when there is no such record): a record in a community the
+    actor cannot read must answer exactly like a missing one, never 403, so no one
+    probes other communities' ids; ``authorize`` then refuses (403) what they may not
+    do with a record they can read. Messages about a body's references say "no thing 5
+    in this community" whether it is missing or elsewhere.
     Errors every surface translates (HTTP status, API error shape, CLI message):
     ``ServiceError`` (400), ``InvalidInput`` (422, with ``fields``),
     ``NotAuthenticated`` (401; a page redirects to sign in), ``PermissionDenied``
@@ -90,8 +97,10 @@ Writing a community's data
     change: one query at most instead of the panel's own reads on every page view.
 
 Domain services plugins may call (each checks the actor's permission)
-    Communities: ``community_by_slug(ctx, slug)`` (the community, after checking
-    ``read``), ``community_id_for_slug(slug)`` (no check),
+    Communities: ``community_by_slug(ctx, slug)`` and ``get_community(ctx,
+    community_id)`` (the community, if the actor may read it; else NotFound),
+    ``community_id_for_slug(slug)`` (no check; ``community_id_for_slug(slug, ctx)``
+    checks ``read`` the same way),
     ``readable_community_ids(actor)`` (``None`` means every community: an admin),
     ``role_of(actor, community_id)``.
     Teams: ``get_team(ctx, team_id)``, ``list_teams(ctx, filters, page)`` (filters
@@ -174,6 +183,7 @@ from communities.services.artifacts import (
     list_artifacts,
 )
 from communities.services.base import community_id_for_slug, get_row, list_rows
+from communities.services.communities import COMMUNITIES
 from communities.services.cycles import cycle_date, get_cycle, list_cycles
 from communities.services.links import delete_link, record_link
 from communities.services.people import MEMBERSHIPS, PEOPLE
@@ -219,7 +229,7 @@ from core.web.csrf import read_form
 from core.web.render import NavItem, Panel, panels, render
 from core.web.session import session_actor
 
-# The domain has no named read service for teams and people yet: these five
+# The domain has no named read service for communities, teams and people yet: these six
 # delegate to its generic ones, with the same permission checks the JSON API uses.
 
 
@@ -228,6 +238,10 @@ async def plugin_enabled(ctx: ServiceContext, plugin: str | object, community_id
     is switched on in the community."""
     if not await ctx.plugins.enabled_in(plugin, community_id):
         raise NotFound("There is no such page in this community.")
+
+
+async def get_community(ctx: ServiceContext, community_id: int) -> dict[str, Any]:
+    return await get_row(ctx, COMMUNITIES, community_id)
 
 
 async def get_team(ctx: ServiceContext, team_id: int) -> dict[str, Any]:
@@ -318,6 +332,7 @@ __all__ = [
     "form_values",
     "fragmentation",
     "get_artifact",
+    "get_community",
     "get_cycle",
     "get_person",
     "get_team",

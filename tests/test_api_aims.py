@@ -11,6 +11,7 @@ from tests.test_api_structure import (
     World,
     assert_denied,
     assert_error,
+    assert_hidden,
     assert_needs_login,
     build_community,
     fill,
@@ -127,11 +128,16 @@ async def test_aims_refuse_other_roles_and_list_by_filter(world: World, other: W
         await make_aim(world, f"Aim {n}", team_id=team["id"] if n % 2 else None) for n in range(4)
     ]
     await make_aim(other, "Theirs")
-    writers = [*world.non_managers, other.facilitator, other.member]
+    writers, others = world.non_managers, [other.facilitator, other.member]
     await assert_denied(writers, "POST", "/aims", {"community_id": world.id, "title": "New"})
+    await assert_hidden(
+        others, "POST", "/aims", {"community_id": world.id, "title": "New"}, field="community_id"
+    )
     await assert_denied(writers, "PATCH", f"/aims/{aims[0]['id']}", {"title": "Renamed"})
+    await assert_hidden(others, "PATCH", f"/aims/{aims[0]['id']}", {"title": "Renamed"})
     await assert_denied(writers, "DELETE", f"/aims/{aims[0]['id']}")
-    await assert_denied([other.observer], "GET", f"/aims/{aims[0]['id']}")
+    await assert_hidden(others, "DELETE", f"/aims/{aims[0]['id']}")
+    await assert_hidden([other.observer], "GET", f"/aims/{aims[0]['id']}")
     await assert_needs_login(world.admin, "GET", "/aims")
     await assert_needs_login(world.admin, "POST", "/aims", {"community_id": world.id, "title": "N"})
     await assert_needs_login(world.admin, "PATCH", f"/aims/{aims[0]['id']}", {"title": "N"})
@@ -187,7 +193,7 @@ async def test_a_secondary_driver_needs_a_primary_parent_of_the_same_aim(world: 
     before = await listing(world.admin, "/drivers")
     for parent_id, problem in (
         (secondary["id"], "primary"),
-        (elsewhere["id"], "another aim"),
+        (elsewhere["id"], "under this aim"),
         (99999, "no driver"),
     ):
         status, answer = await world.facilitator.post(
@@ -226,11 +232,16 @@ async def test_create_driver_refuses_bad_input(world: World, body: dict, field: 
 async def test_drivers_refuse_other_roles_and_bad_updates(world: World, other: World) -> None:
     aim = await make_aim(world)
     driver = await make_driver(world, aim, "Feedback")
-    writers = [*world.non_managers, other.facilitator]
+    writers, others = world.non_managers, [other.facilitator]
     await assert_denied(writers, "POST", "/drivers", {"aim_id": aim["id"], "title": "New"})
+    await assert_hidden(
+        others, "POST", "/drivers", {"aim_id": aim["id"], "title": "New"}, field="aim_id"
+    )
     await assert_denied(writers, "PATCH", f"/drivers/{driver['id']}", {"title": "Renamed"})
+    await assert_hidden(others, "PATCH", f"/drivers/{driver['id']}", {"title": "Renamed"})
     await assert_denied(writers, "DELETE", f"/drivers/{driver['id']}")
-    await assert_denied([other.member], "GET", f"/drivers/{driver['id']}")
+    await assert_hidden(others, "DELETE", f"/drivers/{driver['id']}")
+    await assert_hidden([other.member], "GET", f"/drivers/{driver['id']}")
     assert (await listing(other.facilitator, "/drivers"))["total"] == 0
     for change, field in (({"title": None}, "title"), ({"description": None}, "description")):
         status, answer = await world.facilitator.patch(f"/drivers/{driver['id']}", change)
@@ -310,12 +321,21 @@ async def test_change_ideas_refuse_other_roles_and_bad_updates(world: World, oth
     driver = await make_driver(world, await make_aim(world), "Feedback")
     idea = await make_idea(world, driver)
     theirs = await make_team(other, "Theirs")
-    writers = [*world.non_managers, other.facilitator, other.member]
+    writers, others = world.non_managers, [other.facilitator, other.member]
     path = f"/change-ideas/{idea['id']}"
     await assert_denied(writers, "POST", "/change-ideas", {"driver_id": driver["id"], "title": "N"})
+    await assert_hidden(
+        others,
+        "POST",
+        "/change-ideas",
+        {"driver_id": driver["id"], "title": "N"},
+        field="driver_id",
+    )
     await assert_denied(writers, "PATCH", path, {"stage": "spreading"})
+    await assert_hidden(others, "PATCH", path, {"stage": "spreading"})
     await assert_denied(writers, "DELETE", path)
-    await assert_denied([other.facilitator], "GET", path)
+    await assert_hidden(others, "DELETE", path)
+    await assert_hidden([other.facilitator], "GET", path)
     for change, field in (
         ({"stage": None}, "stage"),
         ({"stage": "done"}, "stage"),
@@ -390,11 +410,16 @@ async def test_innovations_refuse_other_roles_and_bad_updates(world: World, othe
     body = {"community_id": world.id, "name": "Advisory"}
     innovation = await world.facilitator.ok("POST", "/innovations", body, 201)
     path = f"/innovations/{innovation['id']}"
-    writers = [*world.non_managers, other.facilitator, other.member]
+    writers, others = world.non_managers, [other.facilitator, other.member]
     await assert_denied(writers, "POST", "/innovations", {**body, "name": "Other"})
+    await assert_hidden(
+        others, "POST", "/innovations", {**body, "name": "Other"}, field="community_id"
+    )
     await assert_denied(writers, "PATCH", path, {"name": "Renamed"})
+    await assert_hidden(others, "PATCH", path, {"name": "Renamed"})
     await assert_denied(writers, "DELETE", path)
-    await assert_denied([other.observer], "GET", path)
+    await assert_hidden(others, "DELETE", path)
+    await assert_hidden([other.observer], "GET", path)
     for change, field in (({"name": None}, "name"), ({"description": None}, "description")):
         status, answer = await world.facilitator.patch(path, change)
         assert_error(status, answer, 422, field)
@@ -458,7 +483,8 @@ async def test_add_innovation_version_refuses_bad_input(world: World, other: Wor
         status, answer = await world.facilitator.post(path, body)
         assert_error(status, answer, 422, field)
     body = {"released_on": "2024-01-01"}
-    await assert_denied([*world.non_managers, other.facilitator, other.member], "POST", path, body)
+    await assert_denied(world.non_managers, "POST", path, body)
+    await assert_hidden([other.facilitator, other.member], "POST", path, body)
     await assert_needs_login(world.admin, "POST", path, body)
     await assert_needs_login(world.admin, "GET", "/innovation-versions")
     status, answer = await world.facilitator.post("/innovations/99999/versions", body)
@@ -468,5 +494,5 @@ async def test_add_innovation_version_refuses_bad_input(world: World, other: Wor
     assert (await listing(world.admin, "/innovation-versions"))["total"] == 0
     first = await world.facilitator.ok("POST", path, body, 201)
     assert first["number"] == 1  # the refused attempts used no number
-    await assert_denied([other.member], "GET", f"/innovation-versions/{first['id']}")
+    await assert_hidden([other.member], "GET", f"/innovation-versions/{first['id']}")
     assert (await listing(other.facilitator, "/innovation-versions"))["total"] == 0

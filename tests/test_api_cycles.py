@@ -253,7 +253,7 @@ async def test_create_cycle_refuses_references_into_another_community(world: Wor
             "/cycles", {"team_id": w.team_a, "title": "T", "plan_objective": "O", **extra}
         )
         assert_error(status, data, 422, field)
-        assert "another community" in data["error"]["fields"][field]
+        assert "in this community" in data["error"]["fields"][field]
     assert (await w.admin.ok("GET", "/cycles", None))["total"] == 1
 
 
@@ -276,8 +276,14 @@ async def test_get_cycle_errors(world: World) -> None:
     w = world
     row = await cycle(w.mem_a, w.team_a)
     assert_error(*await w.fac.get("/cycles/999999"), 404)
-    assert_error(*await w.outsider.get(f"/cycles/{row['id']}"), 403)
-    assert_error(*await w.other_fac.get(f"/cycles/{row['id']}"), 403)
+    # No role in the cycle's community: the same answer as for a missing cycle.
+    missing = await w.fac.get("/cycles/999999")
+    for api in (w.outsider, w.other_fac):
+        status, data = await api.get(f"/cycles/{row['id']}")
+        assert (status, data) == (
+            404,
+            {"error": {**missing[1]["error"], "message": f"no cycle {row['id']}"}},
+        )
     assert_error(*await w.anon.get(f"/cycles/{row['id']}"), 401)
     assert (await w.researcher.ok("GET", f"/cycles/{row['id']}"))["title"] == "Exit tickets"
 
@@ -662,7 +668,7 @@ async def test_delete_cycle(world: World) -> None:
     w = world
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}"
-    for api, code in ((w.mem_b, 403), (w.researcher, 403), (w.outsider, 403), (w.anon, 401)):
+    for api, code in ((w.mem_b, 403), (w.researcher, 403), (w.outsider, 404), (w.anon, 401)):
         assert_error(*await api.delete(path), code)
     assert (await w.fac.ok("GET", path)) == row
     assert await w.mem_a.delete(path) == (204, None)
@@ -768,18 +774,18 @@ async def test_readers_cannot_write_cycles(world: World, who: str) -> None:
     assert (await w.fac.ok("GET", path)) == row
 
 
-async def test_user_without_role_cannot_read_or_write(world: World) -> None:
+async def test_user_without_role_cannot_read_or_write_nor_tell_it_exists(world: World) -> None:
     w = world
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}"
     for api in (w.outsider, w.other_fac):
-        assert_error(*await api.get(path), 403)
+        assert_error(*await api.get(path), 404)  # as if it did not exist
         status, data = await api.post(
             "/cycles", {"team_id": w.team_a, "title": "T", "plan_objective": "O"}
         )
-        assert_error(status, data, 403)
-        assert_error(*await api.patch(path, {"version": 1, "title": "X"}), 403)
-        assert_error(*await api.post(f"{path}/advance", {"version": 1}), 403)
+        assert_error(status, data, 422, "team_id")
+        assert_error(*await api.patch(path, {"version": 1, "title": "X"}), 404)
+        assert_error(*await api.post(f"{path}/advance", {"version": 1}), 404)
         listed = await api.ok("GET", "/cycles")
         assert (listed["items"], listed["total"]) == ([], 0)
     assert (await w.fac.ok("GET", path)) == row

@@ -51,9 +51,11 @@ async def test_measures_belong_to_a_team_or_to_the_community(world: World) -> No
     for extra, code in refused:
         body = {"community_id": w.community, "name": "M", "kind": "outcome", **extra}
         assert_error(*await w.mem_a.post("/measures", body), code)
-    for api in (w.researcher, w.observer, w.outsider, w.former):
+    for api in (w.researcher, w.observer, w.former):
         body = {"community_id": w.community, "team_id": w.team_a, "name": "M", "kind": "outcome"}
         assert_error(*await api.post("/measures", body), 403)
+    body = {"community_id": w.community, "team_id": w.team_a, "name": "M", "kind": "outcome"}
+    assert_error(*await w.outsider.post("/measures", body), 422, "community_id")  # none to them
     body = {"community_id": w.community, "team_id": w.team_a, "name": "M", "kind": "outcome"}
     assert_error(*await w.anon.post("/measures", body), 401)
     assert await count(w, "/measures") == 1
@@ -66,7 +68,7 @@ async def test_measures_belong_to_a_team_or_to_the_community(world: World) -> No
     listed = await w.observer.ok("GET", f"/measures?team={w.team_a}")
     assert [m["id"] for m in listed["items"]] == [mine["id"]]
     assert (await w.outsider.ok("GET", "/measures"))["total"] == 0
-    assert_error(*await w.outsider.get(f"/measures/{everyone['id']}"), 403)
+    assert_error(*await w.outsider.get(f"/measures/{everyone['id']}"), 404)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +99,7 @@ async def test_measure_team_in_another_community_is_refused(world: World) -> Non
     body = {"community_id": w.community, "team_id": w.other_team, "name": "M", "kind": "outcome"}
     status, data = await w.admin.post("/measures", body)
     assert_error(status, data, 422, "team_id")
-    assert "another community" in data["error"]["fields"]["team_id"]
+    assert data["error"]["fields"]["team_id"] == f"no team {w.other_team} in this community"
     assert await count(w, "/measures") == 0
 
 
@@ -192,7 +194,7 @@ async def test_record_and_filter_data_points(world: World) -> None:
     page = await w.observer.ok("GET", "/data-points?per_page=2&page=2")
     assert (page["total"], page["pages"], len(page["items"])) == (4, 2, 2)
     assert (await w.outsider.ok("GET", "/data-points"))["total"] == 0
-    assert_error(*await w.outsider.get(f"/data-points/{first['id']}"), 403)
+    assert_error(*await w.outsider.get(f"/data-points/{first['id']}"), 404)
     assert (await w.researcher.ok("GET", f"/data-points/{first['id']}")) == first
     for params, field in (({"measure": "x"}, "measure"), ({"from": "soon"}, "from")):
         assert_error(*await w.observer.get("/data-points", **params), 422, field)
@@ -238,7 +240,7 @@ async def test_record_data_permissions(world: World) -> None:
         (w.mem_a, point(community_measure, "2024-09-01", 1), 403),
         (w.researcher, point(team_measure, "2024-09-01", 1), 403),
         (w.observer, point(team_measure, "2024-09-01", 1), 403),
-        (w.outsider, point(team_measure, "2024-09-01", 1), 403),
+        (w.outsider, point(team_measure, "2024-09-01", 1), 422),  # no such measure to them
         (w.anon, point(team_measure, "2024-09-01", 1), 401),
         (w.fac, point(team_measure, "2024-09-01", 1, cycle_id=other_cycle["id"]), 422),
     ):
@@ -254,7 +256,7 @@ async def test_delete_data_point(world: World) -> None:
     m = await measure(w, w.team_a)
     p = await w.mem_a.ok("POST", "/data-points", point(m, "2024-09-01", 4), 201)
     path = f"/data-points/{p['id']}"
-    for api, code in ((w.mem_b, 403), (w.researcher, 403), (w.outsider, 403), (w.anon, 401)):
+    for api, code in ((w.mem_b, 403), (w.researcher, 403), (w.outsider, 404), (w.anon, 401)):
         assert_error(*await api.delete(path), code)
     assert (await w.fac.ok("GET", path)) == p
     assert await w.mem_a.delete(path) == (204, None)

@@ -13,6 +13,7 @@ from tests.test_api_structure import (
     World,
     assert_denied,
     assert_error,
+    assert_hidden,
     assert_needs_login,
     build_community,
     fill,
@@ -126,11 +127,16 @@ async def test_organization_names_are_unique_per_community(world: World, other: 
 async def test_organizations_refuse_other_roles(world: World, other: World) -> None:
     body = {"community_id": world.id, "name": "Central High", "kind": "school"}
     org = await world.facilitator.ok("POST", "/organizations", body, 201)
-    writers = [*world.non_managers, other.facilitator]
+    writers, others = world.non_managers, [other.facilitator]
     await assert_denied(writers, "POST", "/organizations", {**body, "name": "Other"})
+    await assert_hidden(
+        others, "POST", "/organizations", {**body, "name": "Other"}, field="community_id"
+    )
     await assert_denied(writers, "PATCH", f"/organizations/{org['id']}", {"name": "Renamed"})
+    await assert_hidden(others, "PATCH", f"/organizations/{org['id']}", {"name": "Renamed"})
     await assert_denied(writers, "DELETE", f"/organizations/{org['id']}")
-    await assert_denied([other.member], "GET", f"/organizations/{org['id']}")
+    await assert_hidden(others, "DELETE", f"/organizations/{org['id']}")
+    await assert_hidden([other.member], "GET", f"/organizations/{org['id']}")
     assert (await listing(other.facilitator, "/organizations"))["total"] == 0
     assert (await listing(world.observer, "/organizations"))["items"] == [org]
     await assert_needs_login(world.admin, "POST", "/organizations", body)
@@ -292,12 +298,19 @@ async def test_update_person_refuses_bad_input(world: World) -> None:
 
 async def test_people_refuse_other_roles(world: World, other: World) -> None:
     person = await make_person(world)
-    writers = [*world.non_managers, other.facilitator, other.member]
+    writers, others = world.non_managers, [other.facilitator, other.member]
     await assert_denied(writers, "POST", "/people", {"community_id": world.id, "name": "New"})
+    await assert_hidden(
+        others, "POST", "/people", {"community_id": world.id, "name": "New"}, field="community_id"
+    )
     await assert_denied(writers, "PATCH", f"/people/{person['id']}", {"name": "Renamed"})
+    await assert_hidden(others, "PATCH", f"/people/{person['id']}", {"name": "Renamed"})
     await assert_denied(writers, "DELETE", f"/people/{person['id']}")
-    await assert_denied([other.member], "GET", f"/people/{person['id']}")
-    await assert_denied([world.member], "POST", "/people", {"community_id": other.id, "name": "X"})
+    await assert_hidden(others, "DELETE", f"/people/{person['id']}")
+    await assert_hidden([other.member], "GET", f"/people/{person['id']}")
+    await assert_hidden(
+        [world.member], "POST", "/people", {"community_id": other.id, "name": "X"}, "community_id"
+    )
     assert (await listing(other.facilitator, "/people"))["total"] == 0
     await assert_needs_login(world.admin, "GET", "/people")
     await assert_needs_login(world.admin, "GET", f"/people/{person['id']}")
@@ -567,11 +580,12 @@ async def test_memberships_refuse_other_roles(setup, other: World, recorder: Eve
     row = await world.facilitator.ok("POST", "/memberships", spell(person, team, "2024-01-01"), 201)
     recorder.events.clear()
     body = spell(person, team, "2020-01-01", "2020-12-31")
-    await assert_denied(
-        [*world.non_managers, other.facilitator, other.member], "POST", "/memberships", body
+    await assert_denied(world.non_managers, "POST", "/memberships", body)
+    await assert_hidden(
+        [other.facilitator, other.member], "POST", "/memberships", body, field="team_id"
     )
-    await assert_denied([other.member, other.facilitator], "GET", f"/memberships/{row['id']}")
-    await assert_denied(
+    await assert_hidden([other.member, other.facilitator], "GET", f"/memberships/{row['id']}")
+    await assert_hidden(
         [other.facilitator], "PATCH", f"/memberships/{row['id']}", {"role": "liaison"}
     )
     assert (await listing(other.facilitator, "/memberships"))["total"] == 0

@@ -73,6 +73,17 @@ async def assert_denied(apis: list[Api], method: str, path: str, body: Any = Non
         assert_error(status, answer, 403)
 
 
+async def assert_hidden(
+    apis: list[Api], method: str, path: str, body: Any = None, field: str | None = None
+) -> None:
+    """Users with no role in the record's community get the answer a missing record gets:
+    404, or with ``field`` (a record the body names) the 422 naming it, never a 403."""
+    for api in apis:
+        kwargs = {"json": body} if body is not None else {}
+        status, answer = await api.call(method, path, **kwargs)
+        assert_error(status, answer, 422 if field else 404, field)
+
+
 async def assert_needs_login(api: Api, method: str, path: str, body: Any = None) -> None:
     """No token and a bogus token both answer 401 with a Bearer challenge."""
     for headers in ({}, {"Authorization": "Bearer nic_not-a-real-token"}):
@@ -180,9 +191,9 @@ async def test_community_list_shows_only_communities_with_a_role(
     stranger = await make_user("stranger@example.org")
     assert (await listing(stranger, "/communities"))["total"] == 0
     status, body = await stranger.get(f"/communities/{world.id}")
-    assert_error(status, body, 403)
+    assert_error(status, body, 404)  # no role there: as if it did not exist
     status, body = await world.member.get(f"/communities/{other.id}")
-    assert_error(status, body, 403)
+    assert_error(status, body, 404)
 
 
 async def test_community_list_pages_and_filters(admin: Api) -> None:
@@ -239,9 +250,8 @@ async def test_update_community_refuses_bad_input(world: World, body: dict, fiel
 
 async def test_update_community_refuses_other_roles(world: World, other: World) -> None:
     before = await world.admin.ok("GET", f"/communities/{world.id}")
-    await assert_denied(
-        [*world.non_managers, other.facilitator], "PATCH", f"/communities/{world.id}", {"name": "X"}
-    )
+    await assert_denied(world.non_managers, "PATCH", f"/communities/{world.id}", {"name": "X"})
+    await assert_hidden([other.facilitator], "PATCH", f"/communities/{world.id}", {"name": "X"})
     assert await world.admin.ok("GET", f"/communities/{world.id}") == before
     status, body = await world.facilitator.patch("/communities/99999", {"name": "X"})
     assert_error(status, body, 404)
@@ -288,7 +298,7 @@ async def test_roles_are_listed_and_reassigned(world: World) -> None:
 async def test_assigning_a_role_gives_access(world: World, make_user: UserFactory) -> None:
     newcomer = await make_user("new@example.org")
     status, body = await newcomer.get(f"/communities/{world.id}")
-    assert_error(status, body, 403)
+    assert_error(status, body, 404)
     row = await world.facilitator.ok(
         "PUT", f"/communities/{world.id}/roles", {"user_email": "new@example.org", "role": "member"}
     )
@@ -322,10 +332,13 @@ async def test_only_facilitators_manage_roles(world: World, other: World) -> Non
     before = await listing(world.admin, f"/communities/{world.id}/roles")
     path = f"/communities/{world.id}/roles"
     body = {"user_email": "observer@lakeview.example.org", "role": "facilitator"}
-    await assert_denied([*world.non_managers, other.facilitator], "PUT", path, body)
-    await assert_denied([*world.non_managers, other.facilitator], "GET", path)
+    await assert_denied(world.non_managers, "PUT", path, body)
+    await assert_hidden([other.facilitator], "PUT", path, body)
+    await assert_denied(world.non_managers, "GET", path)
+    await assert_hidden([other.facilitator], "GET", path)
     path = f"{path}/{world.researcher.user_id}"
-    await assert_denied([*world.non_managers, other.facilitator], "DELETE", path)
+    await assert_denied(world.non_managers, "DELETE", path)
+    await assert_hidden([other.facilitator], "DELETE", path)
     assert await listing(world.admin, f"/communities/{world.id}/roles") == before
     await assert_needs_login(world.admin, "GET", f"/communities/{world.id}/roles")
     await assert_needs_login(world.admin, "PUT", f"/communities/{world.id}/roles", body)
@@ -338,7 +351,7 @@ async def test_removing_a_role_takes_access_away(world: World) -> None:
     roles = await listing(world.admin, f"/communities/{world.id}/roles")
     assert sorted(r["role"] for r in roles["items"]) == ["facilitator", "member", "researcher"]
     status, body = await world.observer.get(f"/communities/{world.id}")
-    assert_error(status, body, 403)
+    assert_error(status, body, 404)
     assert (await listing(world.observer, "/communities"))["total"] == 0
     status, body = await world.facilitator.delete(path)
     assert_error(status, body, 404)
@@ -539,13 +552,18 @@ async def test_update_team(world: World) -> None:
 
 async def test_teams_refuse_other_roles(world: World, other: World) -> None:
     row = await world.facilitator.ok("POST", "/teams", team(world, "T"), 201)
-    writers = [*world.non_managers, other.facilitator, other.member]
+    writers, others = world.non_managers, [other.facilitator, other.member]
     await assert_denied(writers, "POST", "/teams", team(world, "New"))
+    await assert_hidden(others, "POST", "/teams", team(world, "New"), field="community_id")
     await assert_denied(writers, "PATCH", f"/teams/{row['id']}", {"name": "Renamed"})
+    await assert_hidden(others, "PATCH", f"/teams/{row['id']}", {"name": "Renamed"})
     await assert_denied(writers, "DELETE", f"/teams/{row['id']}")
-    await assert_denied([other.facilitator], "GET", f"/teams/{row['id']}")
+    await assert_hidden(others, "DELETE", f"/teams/{row['id']}")
+    await assert_hidden([other.facilitator], "GET", f"/teams/{row['id']}")
     # a member of community A may not create a team in community B either
-    await assert_denied([world.member, world.facilitator], "POST", "/teams", team(other, "Raid"))
+    await assert_hidden(
+        [world.member, world.facilitator], "POST", "/teams", team(other, "Raid"), "community_id"
+    )
     assert (await listing(world.admin, "/teams"))["items"] == [row]
     await assert_needs_login(world.admin, "GET", "/teams")
     await assert_needs_login(world.admin, "GET", f"/teams/{row['id']}")

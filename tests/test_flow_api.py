@@ -30,7 +30,7 @@ async def world(app: Any, admin, make_user) -> dict[str, Any]:
     await load_community(ctx, other, "elm-grove")
     communities = {c["slug"]: c["id"] for c in (await admin.ok("GET", "/communities"))["items"]}
     users = {}
-    for role in ("researcher", "member", "outsider"):
+    for role in ("researcher", "member", "observer", "facilitator", "outsider"):
         users[role] = await make_user(f"{role}@example.org")
         if role != "outsider":
             body = {"user_email": f"{role}@example.org", "role": role}
@@ -69,7 +69,7 @@ async def test_traces(world) -> None:
     assert [w["label"] for w in up["work"]] == [
         "Huddle with three advisors", "Huddle with all grade 9 advisors"
     ]  # fmt: skip
-    graph = await world["member"].ok("GET", FLOW + "/graph")
+    graph = await world["researcher"].ok("GET", FLOW + "/graph")
     team = next(n["id"] for n in graph["nodes"] if n["kind"] == "team")
     for node, problem in (("", "required: the work to trace"),
                           ("cycle:999999", "is not in this community"),
@@ -118,17 +118,38 @@ async def test_as_of_changes_the_graph(world) -> None:
 
 
 async def test_permissions(world, admin) -> None:
-    status, body = await world["outsider"].get(FLOW)
-    assert status == 403
+    missing = await admin.get("/communities/no-such-place/flow")
+    assert missing[0] == 404 and missing[1]["error"]["fields"] == {"community": "no such community"}
+    # A community you have no role in answers as if it did not exist.
+    unreadable = await world["outsider"].get(FLOW)
+    assert unreadable == (
+        404,
+        {"error": {**missing[1]["error"], "message": "no community 'cedar-valley'"}},
+    )
     status, _ = await world["member"].get("/communities/elm-grove/flow")
-    assert status == 403
-    status, body = await admin.get("/communities/no-such-place/flow")
-    assert status == 404 and body["error"]["fields"] == {"community": "no such community"}
+    assert status == 404
     # Members may explore but only facilitators and researchers download exports.
     status, _ = await world["member"].get(FLOW + "/export/gexf")
     assert status == 403
     status, body = await world["researcher"].get(FLOW + "/export/pdf")
     assert status == 422 and "gexf" in body["error"]["fields"]["format"]
+
+
+async def test_the_whole_graph_needs_the_export_permission(world, admin) -> None:
+    """``/flow/graph`` is the JSON export's document: facilitators, researchers and admins
+    get it; members and observers keep the aggregated views."""
+    export = await world["researcher"].ok("GET", FLOW + "/export/json")
+    for who in ("researcher", "facilitator"):
+        assert await world[who].ok("GET", FLOW + "/graph") == export
+    assert await admin.ok("GET", FLOW + "/graph") == export
+    for who in ("member", "observer"):
+        status, body = await world[who].get(FLOW + "/graph")
+        assert status == 403 and body["error"]["message"] == "you may not export", body
+        status, _ = await world[who].get(FLOW + "/export/json")
+        assert status == 403
+        for view in ("", "/team-flow", "/brokers", "/silos", "/main-path", "/evolution"):
+            status, body = await world[who].get(FLOW + view)
+            assert status == 200, (who, view, body)
 
 
 async def test_every_export_reads_back_with_the_same_nodes_and_edges(world, client) -> None:

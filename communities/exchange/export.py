@@ -36,7 +36,7 @@ def _keys(rows: list[dict[str, Any]], prefix: str) -> dict[int, str]:
 
 async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     """The whole community as a community-file document (one query per table)."""
-    cid = await community_id_for_slug(slug)
+    cid = await community_id_for_slug(slug, ctx)
     await ctx.authorize("export", community_id=cid)
     community = (
         await Community.filter(id=cid).values("slug", "name", "description", "method", "time_zone")

@@ -31,7 +31,8 @@ async def _summary(call: ApiCall) -> Any:
 async def _graph_json(call: ApiCall) -> Any:
     from communities.flow.exports import node_link
 
-    return node_link(await _graph(call))
+    # The same document as the JSON export: it needs the export permission too.
+    return node_link(await _graph(call, "export"))
 
 
 async def _downstream(call: ApiCall) -> Any:
@@ -101,7 +102,8 @@ def flow_operations() -> list[Operation]:
     node = QueryParam("node", str, "the work to trace, as kind:id (cycle:12)", required=True)
     return [
         _op("", "flowSummary", "Counts of the flow graph's nodes and edges by kind", _summary),
-        _op("/graph", "flowGraph", "The whole flow graph as node-link JSON", _graph_json),
+        _op("/graph", "flowGraph",
+            "The whole flow graph as node-link JSON (needs the export permission)", _graph_json),
         _op("/downstream", "flowDownstream", "Where a piece of work's learning went",
             _downstream, node, QueryParam("until", date, "stop at this date")),
         _op("/upstream", "flowUpstream", "What could have informed a piece of work",

@@ -51,7 +51,7 @@ async def readable_graph(
     ctx: ServiceContext, slug: str, as_of: date | None = None, *, action: str = "read"
 ) -> nx.MultiDiGraph:
     """The community's graph, after checking the actor may ``action`` in it."""
-    community_id = await community_id_for_slug(slug)
+    community_id = await community_id_for_slug(slug, ctx)
     await ctx.authorize(action, community_id=community_id)
     return await community_graph(ctx.plugins, [community_id], as_of)
 

@@ -20,10 +20,11 @@ from communities.services.base import (
     check_reference,
     community_id_of,
     get_row,
+    referenced_community_id,
 )
 from communities.services.communities import check_community
 from core.context import ServiceContext
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 
 AIMS = Listing(
     Aim,
@@ -53,18 +54,8 @@ CHANGE_IDEAS = Listing(
 )
 
 
-async def _referenced_community(
-    model: Any, object_id: int, path: str, what: str, field: str
-) -> int:
-    """The community of a record a request body refers to; 422 naming ``field`` if missing."""
-    try:
-        return await community_id_of(model, object_id, path, what)
-    except NotFound as exc:
-        raise InvalidInput.field(field, exc.message) from None
-
-
 async def create_aim(ctx: ServiceContext, data: AimCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     async with community_write(data.community_id):
@@ -73,7 +64,7 @@ async def create_aim(ctx: ServiceContext, data: AimCreate) -> dict[str, Any]:
 
 
 async def update_aim(ctx: ServiceContext, aim_id: int, data: AimUpdate) -> dict[str, Any]:
-    community_id = await community_id_of(Aim, aim_id, "community_id", "aim")
+    community_id = await community_id_of(ctx, Aim, aim_id, "community_id", "aim")
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("title", "statement"))
     await check_reference(Team, changes.get("team_id"), community_id, "team_id", what="team")
@@ -84,21 +75,21 @@ async def update_aim(ctx: ServiceContext, aim_id: int, data: AimUpdate) -> dict[
 
 
 async def delete_aim(ctx: ServiceContext, aim_id: int) -> None:
-    community_id = await community_id_of(Aim, aim_id, "community_id", "aim")
+    community_id = await community_id_of(ctx, Aim, aim_id, "community_id", "aim")
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Aim.filter(id=aim_id).delete()
 
 
 async def create_driver(ctx: ServiceContext, data: DriverCreate) -> dict[str, Any]:
-    community_id = await _referenced_community(Aim, data.aim_id, "community_id", "aim", "aim_id")
+    community_id = await referenced_community_id(
+        ctx, Aim, data.aim_id, "community_id", "aim", "aim_id"
+    )
     await ctx.authorize("manage", community_id=community_id)
     if data.parent_id is not None:
         parent = await Driver.filter(id=data.parent_id).values("aim_id", "parent_id")
-        if not parent:
-            raise InvalidInput.field("parent_id", f"no driver {data.parent_id}")
-        if parent[0]["aim_id"] != data.aim_id:
-            raise InvalidInput.field("parent_id", "belongs to another aim")
+        if not parent or parent[0]["aim_id"] != data.aim_id:  # another aim may be elsewhere
+            raise InvalidInput.field("parent_id", f"no driver {data.parent_id} under this aim")
         if parent[0]["parent_id"] is not None:
             raise InvalidInput.field("parent_id", "must be a primary driver")
     async with community_write(community_id):
@@ -107,7 +98,7 @@ async def create_driver(ctx: ServiceContext, data: DriverCreate) -> dict[str, An
 
 
 async def update_driver(ctx: ServiceContext, driver_id: int, data: DriverUpdate) -> dict[str, Any]:
-    community_id = await community_id_of(Driver, driver_id, "aim__community_id", "driver")
+    community_id = await community_id_of(ctx, Driver, driver_id, "aim__community_id", "driver")
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("title", "description"))
     if changes:
@@ -117,15 +108,15 @@ async def update_driver(ctx: ServiceContext, driver_id: int, data: DriverUpdate)
 
 
 async def delete_driver(ctx: ServiceContext, driver_id: int) -> None:
-    community_id = await community_id_of(Driver, driver_id, "aim__community_id", "driver")
+    community_id = await community_id_of(ctx, Driver, driver_id, "aim__community_id", "driver")
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Driver.filter(id=driver_id).delete()
 
 
 async def create_change_idea(ctx: ServiceContext, data: ChangeIdeaCreate) -> dict[str, Any]:
-    community_id = await _referenced_community(
-        Driver, data.driver_id, "aim__community_id", "driver", "driver_id"
+    community_id = await referenced_community_id(
+        ctx, Driver, data.driver_id, "aim__community_id", "driver", "driver_id"
     )
     await ctx.authorize("manage", community_id=community_id)
     await check_reference(Team, data.team_id, community_id, "team_id", what="team")
@@ -138,7 +129,7 @@ async def update_change_idea(
     ctx: ServiceContext, idea_id: int, data: ChangeIdeaUpdate
 ) -> dict[str, Any]:
     community_id = await community_id_of(
-        ChangeIdea, idea_id, "driver__aim__community_id", "change idea"
+        ctx, ChangeIdea, idea_id, "driver__aim__community_id", "change idea"
     )
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("title", "description", "stage"))
@@ -151,7 +142,7 @@ async def update_change_idea(
 
 async def delete_change_idea(ctx: ServiceContext, idea_id: int) -> None:
     community_id = await community_id_of(
-        ChangeIdea, idea_id, "driver__aim__community_id", "change idea"
+        ctx, ChangeIdea, idea_id, "driver__aim__community_id", "change idea"
     )
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):

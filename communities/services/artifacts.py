@@ -86,7 +86,7 @@ async def _authorize_artifact(ctx: ServiceContext, community_id: int, team_id: i
 
 
 async def create_artifact(ctx: ServiceContext, data: ArtifactCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     await _authorize_artifact(ctx, data.community_id, data.team_id)
     if data.vetting == "known_good":

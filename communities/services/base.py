@@ -35,11 +35,25 @@ def changes_of(
     return changes
 
 
-async def community_id_of(model: type[Model], object_id: int, path: str, what: str) -> int:
+async def community_id_of(
+    ctx: ServiceContext, model: type[Model], object_id: int, path: str, what: str
+) -> int:
+    """The community of the record ``object_id``; NotFound when it is missing or in a
+    community the actor cannot read (the same answer, see ``require_readable``)."""
     rows = await model.filter(id=object_id).values_list(path, flat=True)
-    if not rows:
-        raise NotFound(f"no {what} {object_id}")
-    return int(cast(Any, rows[0]))
+    found = int(cast(Any, rows[0])) if rows else None
+    return await ctx.require_readable(found, NotFound(f"no {what} {object_id}"))
+
+
+async def referenced_community_id(
+    ctx: ServiceContext, model: type[Model], object_id: int, path: str, what: str, field: str
+) -> int:
+    """The community of a record a request body names; 422 naming ``field`` when it is
+    missing or in a community the actor cannot read (the same words for both)."""
+    try:
+        return await community_id_of(ctx, model, object_id, path, what)
+    except NotFound as exc:
+        raise InvalidInput.field(field, exc.message) from None
 
 
 async def check_reference(
@@ -51,32 +65,36 @@ async def check_reference(
     path: str = "community_id",
     what: str = "record",
 ) -> None:
-    """Refuse a reference to a record that is missing or in another community."""
+    """Refuse a reference to a record that is missing or in another community, in the same
+    words for both: the answer must not tell that another community holds the record."""
     if object_id is None:
         return
     rows = await model.filter(id=object_id).values_list(path, flat=True)
-    if not rows:
-        raise InvalidInput.field(field_name, f"no {what} {object_id}")
-    if rows[0] != community_id:
-        raise InvalidInput.field(field_name, f"{what} {object_id} is in another community")
+    if not rows or rows[0] != community_id:
+        raise InvalidInput.field(field_name, f"no {what} {object_id} in this community")
 
 
 async def check_references(
     model: type[Model], ids: Sequence[int], community_id: int, field_name: str, what: str
 ) -> None:
+    """:func:`check_reference` for a list of ids, in one query."""
     found = dict(await model.filter(id__in=list(ids)).values_list("id", "community_id"))
     for object_id in ids:
-        if object_id not in found:
-            raise InvalidInput.field(field_name, f"no {what} {object_id}")
-        if found[object_id] != community_id:
-            raise InvalidInput.field(field_name, f"{what} {object_id} is in another community")
+        if found.get(object_id) != community_id:
+            raise InvalidInput.field(field_name, f"no {what} {object_id} in this community")
 
 
-async def community_id_for_slug(slug: str) -> int:
+async def community_id_for_slug(slug: str, ctx: ServiceContext | None = None) -> int:
+    """The id of the community ``slug``; with ``ctx``, only if the actor may read it (one
+    they cannot read is missing to them, see ``require_readable``)."""
     rows = await Community.filter(slug=slug).values_list("id", flat=True)
-    if not rows:
-        raise NotFound(f"no community {slug!r}", {"community": "no such community"})
-    return int(cast(Any, rows[0]))
+    found = int(cast(Any, rows[0])) if rows else None
+    missing = NotFound(f"no community {slug!r}", {"community": "no such community"})
+    if ctx is None:
+        if found is None:
+            raise missing
+        return found
+    return await ctx.require_readable(found, missing)
 
 
 @dataclass(frozen=True)
@@ -125,12 +143,11 @@ async def list_rows(
 
 
 async def get_row(ctx: ServiceContext, listing: Listing, object_id: int) -> dict[str, Any]:
-    """One record, after checking the actor may read its community."""
+    """One record, if the actor may read its community (else NotFound, as for a missing one)."""
     rows = await listing.by_id(object_id)
-    if not rows:
-        raise NotFound(f"no {listing.what} {object_id}")
-    row = dict(rows[0])
-    await ctx.authorize("read", community_id=row.pop("scope_community_id"))
+    row = dict(rows[0]) if rows else {}
+    missing = NotFound(f"no {listing.what} {object_id}")
+    await ctx.require_readable(row.pop("scope_community_id", None), missing)
     return row
 
 

@@ -31,10 +31,12 @@ ROLES = Listing(
 )
 
 
-async def check_community(community_id: int) -> None:
-    """Refuse a ``community_id`` in a request body that names no community."""
-    if not await Community.filter(id=community_id).exists():
-        raise InvalidInput.field("community_id", f"no community {community_id}")
+async def check_community(ctx: ServiceContext, community_id: int) -> None:
+    """Refuse a ``community_id`` in a request body that names no community, or one the
+    actor cannot read (in the same words: see ``require_readable``)."""
+    exists = await Community.filter(id=community_id).exists()
+    missing = InvalidInput.field("community_id", f"no community {community_id}")
+    await ctx.require_readable(community_id if exists else None, missing)
 
 
 def _check_time_zone(name: str | None) -> None:
@@ -75,6 +77,7 @@ async def update_community(
 
 
 async def delete_community(ctx: ServiceContext, community_id: int) -> None:
+    await get_row(ctx, COMMUNITIES, community_id)  # one they cannot read is missing to them
     if not ctx.actor.is_admin:
         raise PermissionDenied("only site admins delete communities")
     async with in_transaction():

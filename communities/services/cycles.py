@@ -16,9 +16,9 @@ from communities.services.base import (
     changes_of,
     check_reference,
     check_references,
-    community_id_of,
     get_row,
     list_rows,
+    referenced_community_id,
     related_ids,
 )
 from communities.services.links import forget_nodes
@@ -112,10 +112,8 @@ async def _check_links(community_id: int, values: dict[str, Any], cycle_id: int 
         rows = await Cycle.filter(id=builds_on).values(
             "community_id", "actual_start", "planned_start", "builds_on_id"
         )
-        if not rows:
-            raise InvalidInput.field("builds_on_id", f"no cycle {builds_on}")
-        if rows[0]["community_id"] != community_id:
-            raise InvalidInput.field("builds_on_id", "that cycle is in another community")
+        if not rows or rows[0]["community_id"] != community_id:  # the same words for both
+            raise InvalidInput.field("builds_on_id", f"no cycle {builds_on} in this community")
         earlier, this = cycle_date(rows[0]), cycle_date(values)
         if earlier and this and this < earlier:
             raise InvalidInput.field("builds_on_id", "must be a cycle that started earlier")
@@ -150,10 +148,9 @@ async def _set_relations(cycle: Cycle, values: dict[str, Any]) -> None:
 
 async def post_cycle(ctx: ServiceContext, data: CycleCreate) -> dict[str, Any]:
     """Post a cycle for a team; the actor must be able to write for that team."""
-    try:
-        community_id = await community_id_of(Team, data.team_id, "community_id", "team")
-    except NotFound:
-        raise InvalidInput.field("team_id", f"no team {data.team_id}") from None
+    community_id = await referenced_community_id(
+        ctx, Team, data.team_id, "community_id", "team", "team_id"
+    )
     await ctx.authorize("write_team", community_id=community_id, team_id=data.team_id)
     values = data.model_dump()
     _check_phases(data.status, values)

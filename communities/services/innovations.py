@@ -31,7 +31,7 @@ INNOVATION_VERSIONS = Listing(
 
 
 async def create_innovation(ctx: ServiceContext, data: InnovationCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     try:
         async with community_write(data.community_id):
@@ -44,7 +44,9 @@ async def create_innovation(ctx: ServiceContext, data: InnovationCreate) -> dict
 async def update_innovation(
     ctx: ServiceContext, innovation_id: int, data: InnovationUpdate
 ) -> dict[str, Any]:
-    community_id = await community_id_of(Innovation, innovation_id, "community_id", "innovation")
+    community_id = await community_id_of(
+        ctx, Innovation, innovation_id, "community_id", "innovation"
+    )
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null="all")
     try:
@@ -57,7 +59,9 @@ async def update_innovation(
 
 
 async def delete_innovation(ctx: ServiceContext, innovation_id: int) -> None:
-    community_id = await community_id_of(Innovation, innovation_id, "community_id", "innovation")
+    community_id = await community_id_of(
+        ctx, Innovation, innovation_id, "community_id", "innovation"
+    )
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Innovation.filter(id=innovation_id).delete()
@@ -67,7 +71,9 @@ async def add_innovation_version(
     ctx: ServiceContext, innovation_id: int, data: InnovationVersionCreate
 ) -> dict[str, Any]:
     """Release the next numbered version; its date may not precede the previous one."""
-    community_id = await community_id_of(Innovation, innovation_id, "community_id", "innovation")
+    community_id = await community_id_of(
+        ctx, Innovation, innovation_id, "community_id", "innovation"
+    )
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         last = (

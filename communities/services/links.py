@@ -54,10 +54,10 @@ async def resolve_node(ctx: ServiceContext, text: str, field_name: str) -> NodeI
             field_name, f"unknown node kind {ref.kind!r}; known: {', '.join(sorted(kinds))}"
         )
     found = (await kind.resolve([ref.id])).get(ref.id)
-    # A node of a community the actor may not read is answered as if it did not exist:
-    # a different answer would tell strangers which ids are taken.
-    if found is None or not await ctx.allowed("read", community_id=found.community_id):
-        raise InvalidInput.field(field_name, f"no {kind.label.lower()} {ref.id}")
+    missing = InvalidInput.field(field_name, f"no {kind.label.lower()} {ref.id}")
+    if found is None:
+        raise missing
+    await ctx.require_readable(found.community_id, missing)
     return found
 
 

@@ -48,7 +48,7 @@ async def _scope(measure_team: int | None, community_id: int, ctx: ServiceContex
 
 
 async def create_measure(ctx: ServiceContext, data: MeasureCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await check_reference(Team, data.team_id, data.community_id, "team_id", what="team")
     await _scope(data.team_id, data.community_id, ctx)
     async with community_write(data.community_id):
@@ -82,11 +82,10 @@ async def delete_measure(ctx: ServiceContext, measure_id: int) -> None:
 
 async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, Any]:
     """Record one value of a measure on a date, optionally from a cycle."""
-    measure = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
-    if not measure:
-        raise InvalidInput.field("measure_id", f"no measure {data.measure_id}")
-    community_id = measure[0]["community_id"]
-    await _scope(measure[0]["team_id"], community_id, ctx)
+    rows = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
+    missing = InvalidInput.field("measure_id", f"no measure {data.measure_id}")
+    community_id = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
+    await _scope(rows[0]["team_id"], community_id, ctx)
     await check_reference(Cycle, data.cycle_id, community_id, "cycle_id", what="cycle")
     async with community_write(community_id):
         point = await DataPoint.create(**data.model_dump())
@@ -94,7 +93,9 @@ async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, A
 
 
 async def delete_data_point(ctx: ServiceContext, point_id: int) -> None:
-    community_id = await community_id_of(DataPoint, point_id, "measure__community_id", "data point")
+    community_id = await community_id_of(
+        ctx, DataPoint, point_id, "measure__community_id", "data point"
+    )
     team = await DataPoint.filter(id=point_id).values_list("measure__team_id", flat=True)
     await _scope(cast(Any, team[0]), community_id, ctx)
     async with community_write(community_id):

@@ -23,10 +23,11 @@ from communities.services.base import (
     check_reference,
     community_id_of,
     get_row,
+    referenced_community_id,
 )
 from communities.services.communities import check_community
 from core.context import ServiceContext
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput
 from core.models import User
 
 PEOPLE = Listing(
@@ -74,7 +75,7 @@ def _email_taken() -> Conflict:
 
 
 async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     values = data.model_dump()
     if values["email"]:
@@ -89,7 +90,7 @@ async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, An
 
 
 async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate) -> dict[str, Any]:
-    community_id = await community_id_of(Person, person_id, "community_id", "person")
+    community_id = await community_id_of(ctx, Person, person_id, "community_id", "person")
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("name", "title"))
     if changes.get("email"):
@@ -105,7 +106,7 @@ async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate)
 
 
 async def delete_person(ctx: ServiceContext, person_id: int) -> None:
-    community_id = await community_id_of(Person, person_id, "community_id", "person")
+    community_id = await community_id_of(ctx, Person, person_id, "community_id", "person")
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Person.filter(id=person_id).delete()
@@ -133,10 +134,9 @@ async def _check_overlap(
 
 
 async def add_membership(ctx: ServiceContext, data: MembershipCreate) -> dict[str, Any]:
-    try:
-        community_id = await community_id_of(Team, data.team_id, "community_id", "team")
-    except NotFound as exc:
-        raise InvalidInput.field("team_id", exc.message) from None
+    community_id = await referenced_community_id(
+        ctx, Team, data.team_id, "community_id", "team", "team_id"
+    )
     await ctx.authorize("manage", community_id=community_id)
     await check_reference(Person, data.person_id, community_id, "person_id", what="person")
     _check_dates(data.start_date, data.end_date)
@@ -152,7 +152,7 @@ async def update_membership(
     ctx: ServiceContext, membership_id: int, data: MembershipUpdate
 ) -> dict[str, Any]:
     current = await get_row(ctx, MEMBERSHIPS, membership_id)
-    community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
+    community_id = await community_id_of(ctx, Team, current["team_id"], "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("role", "start_date"))
     merged = {**current, **changes}
@@ -175,7 +175,7 @@ async def end_membership(
     ctx: ServiceContext, membership_id: int, data: MembershipEnd
 ) -> dict[str, Any]:
     current = await get_row(ctx, MEMBERSHIPS, membership_id)
-    community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
+    community_id = await community_id_of(ctx, Team, current["team_id"], "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
     _check_dates(current["start_date"], data.end_date)
     if current["end_date"] is not None:
@@ -192,7 +192,7 @@ async def end_membership(
 
 async def delete_membership(ctx: ServiceContext, membership_id: int) -> None:
     current = await get_row(ctx, MEMBERSHIPS, membership_id)
-    community_id = await community_id_of(Team, current["team_id"], "community_id", "team")
+    community_id = await community_id_of(ctx, Team, current["team_id"], "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Membership.filter(id=membership_id).delete()

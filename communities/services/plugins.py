@@ -74,9 +74,9 @@ def _listing(plugins: PluginHost, switches: dict[str, bool]) -> list[dict[str, A
 
 
 async def community_plugins(ctx: ServiceContext, community_id: int) -> list[dict[str, Any]]:
-    """Every loaded plugin and whether it is on in the community (anyone who may read it)."""
+    """Every loaded plugin and whether it is on in the community (facilitators: ``manage``)."""
     await get_row(ctx, COMMUNITIES, community_id)
-    await ctx.authorize("read", community_id=community_id)
+    await ctx.authorize("manage", community_id=community_id)
     return _listing(ctx.plugins, await _switches(community_id))
 
 

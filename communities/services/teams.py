@@ -45,7 +45,7 @@ async def team_kinds(ctx: ServiceContext) -> dict[str, str]:
 
 
 async def create_organization(ctx: ServiceContext, data: OrganizationCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     try:
         async with community_write(data.community_id):
@@ -60,7 +60,7 @@ async def create_organization(ctx: ServiceContext, data: OrganizationCreate) -> 
 async def update_organization(
     ctx: ServiceContext, org_id: int, data: OrganizationUpdate
 ) -> dict[str, Any]:
-    community_id = await community_id_of(Organization, org_id, "community_id", "organization")
+    community_id = await community_id_of(ctx, Organization, org_id, "community_id", "organization")
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null="all")
     try:
@@ -73,7 +73,7 @@ async def update_organization(
 
 
 async def delete_organization(ctx: ServiceContext, org_id: int) -> None:
-    community_id = await community_id_of(Organization, org_id, "community_id", "organization")
+    community_id = await community_id_of(ctx, Organization, org_id, "community_id", "organization")
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         await Organization.filter(id=org_id).delete()
@@ -103,7 +103,7 @@ async def _check_team(
 
 
 async def create_team(ctx: ServiceContext, data: TeamCreate) -> dict[str, Any]:
-    await check_community(data.community_id)
+    await check_community(ctx, data.community_id)
     await ctx.authorize("manage", community_id=data.community_id)
     values = data.model_dump()
     await _check_team(ctx, data.community_id, values)
@@ -116,7 +116,7 @@ async def create_team(ctx: ServiceContext, data: TeamCreate) -> dict[str, Any]:
 
 
 async def update_team(ctx: ServiceContext, team_id: int, data: TeamUpdate) -> dict[str, Any]:
-    community_id = await community_id_of(Team, team_id, "community_id", "team")
+    community_id = await community_id_of(ctx, Team, team_id, "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
     changes = changes_of(data, not_null=("name", "kind", "description"))
     await _check_team(ctx, community_id, changes, team_id)
@@ -130,7 +130,7 @@ async def update_team(ctx: ServiceContext, team_id: int, data: TeamUpdate) -> di
 
 
 async def delete_team(ctx: ServiceContext, team_id: int) -> None:
-    community_id = await community_id_of(Team, team_id, "community_id", "team")
+    community_id = await community_id_of(ctx, Team, team_id, "community_id", "team")
     await ctx.authorize("manage", community_id=community_id)
     async with community_write(community_id):
         # The team's cycles go with it; so do the learning links that point at them.

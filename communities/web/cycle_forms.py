@@ -75,9 +75,9 @@ async def _team(ctx: ServiceContext, slug: str, team_id: int) -> dict[str, Any]:
     rows = await Team.filter(id=team_id, community__slug=slug).values(
         "id", "name", "community_id", "community__slug", "community__name"
     )
-    if not rows:
-        raise NotFound("There is no such team in this community.")
-    await ctx.authorize("write_team", community_id=rows[0]["community_id"], team_id=team_id)
+    missing = NotFound("There is no such team in this community.")
+    cid = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
+    await ctx.authorize("write_team", community_id=cid, team_id=team_id)
     return dict(rows[0])
 
 

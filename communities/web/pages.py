@@ -224,13 +224,16 @@ async def cycle_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     cycle_id = request.path_params["cycle_id"]
     rows = await _CYCLE_STAMP(cycle_id)
+    missing = NotFound(f"no cycle {cycle_id}")
     if not rows:
-        raise NotFound(f"no cycle {cycle_id}")
+        raise missing
     row = rows[0]
-    cid = row["community_id"]
-    note_counter(cid, row["community__created_at"], row["community__change_counter"])
+    # Noted before the role is read, so the role is kept under the stamp.
+    note_counter(
+        row["community_id"], row["community__created_at"], row["community__change_counter"]
+    )
     with roles_remembered():
-        await ctx.authorize("read", community_id=cid)
+        cid = await ctx.require_readable(row["community_id"], missing)
         can_write = await ctx.allowed("write_team", community_id=cid, team_id=row["team_id"])
         cache = page_cache(request)
         key = ("cycle", cid, cycle_id, can_write)

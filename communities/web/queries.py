@@ -49,11 +49,13 @@ _ROLE_STAMPS = PreparedValues(
 async def community_by_slug(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     """The community (with what stamps its cached page fragments), once the actor may read it."""
     rows = await _COMMUNITY_BY_SLUG(slug)
+    missing = NotFound(f"There is no community {slug!r}.")
     if not rows:
-        raise NotFound(f"There is no community {slug!r}.")
+        raise missing
     row = rows[0]
+    # Noted before the role is read, so the role is kept under the stamp.
     note_counter(row["id"], row["created_at"], row["change_counter"])
-    await ctx.authorize("read", community_id=row["id"])
+    await ctx.require_readable(row["id"], missing)
     return dict(row)
 
 

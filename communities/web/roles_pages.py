@@ -45,7 +45,7 @@ def _roles_url(slug: str) -> str:
 
 async def _community(request: Request, ctx: ServiceContext) -> dict[str, Any]:
     """The community of the URL (404 when unknown), after checking the actor manages it."""
-    community_id = await community_id_for_slug(request.path_params["slug"])
+    community_id = await community_id_for_slug(request.path_params["slug"], ctx)
     community = await get_row(ctx, COMMUNITIES, community_id)
     await ctx.authorize("manage", community_id=community_id)
     return community

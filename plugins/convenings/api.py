@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import ApiCall, Community, NotFound, Operation, paginated, plugin_enabled
+from core.plugin_api import (
+    ApiCall,
+    InvalidInput,
+    NotFound,
+    Operation,
+    get_community,
+    paginated,
+    plugin_enabled,
+)
 from plugins.convenings import agenda, minutes, plugin, services
-from plugins.convenings.records import convening_row
+from plugins.convenings.records import readable_convening
 from plugins.convenings.schemas import (
     AgendaEntryCreate,
     AgendaEntryUpdate,
@@ -30,15 +38,14 @@ TAG = "convenings"
 async def _enabled(call: ApiCall) -> int:
     """The convening's id, after checking the plugin is on in its community."""
     convening_id = int(call.path["id"])
-    conv = await convening_row(convening_id)
+    conv = await readable_convening(call.ctx, convening_id)
     await plugin_enabled(call.ctx, plugin, conv["community_id"])
     return convening_id
 
 
 async def _list(call: ApiCall) -> Any:
     community_id = int(call.path["community_id"])
-    if not await Community.exists(id=community_id):
-        raise NotFound(f"no community {community_id}")
+    await get_community(call.ctx, community_id)
     await plugin_enabled(call.ctx, plugin, community_id)
     rows, total = await services.list_convenings(call.ctx, community_id, call.page)
     return paginated(rows, total, call.page)
@@ -46,6 +53,10 @@ async def _list(call: ApiCall) -> Any:
 
 async def _create(call: ApiCall) -> Any:
     data = call.body_as(ConveningCreate)
+    try:  # before asking about its plugins: another community's answer would differ
+        await get_community(call.ctx, data.community_id)
+    except NotFound as exc:
+        raise InvalidInput.field("community_id", exc.message) from None
     await plugin_enabled(call.ctx, plugin, data.community_id)
     return await services.create_convening(call.ctx, data)
 

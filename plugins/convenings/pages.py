@@ -66,9 +66,13 @@ async def _community(ctx: ServiceContext, request: Request) -> dict[str, Any]:
 
 async def _convening_in(ctx: ServiceContext, request: Request) -> tuple[dict, dict]:
     community = await _community(ctx, request)
-    conv = await convening_row(request.path_params["convening_id"])
-    if conv["community_id"] != community["id"]:
-        raise NotFound("There is no such convening in this community.")
+    missing = NotFound("There is no such convening in this community.")
+    try:
+        conv = await convening_row(request.path_params["convening_id"])
+    except NotFound:
+        raise missing from None
+    if conv["community_id"] != community["id"]:  # the same words: it is not in this one
+        raise missing
     return community, conv
 
 

@@ -32,14 +32,16 @@ async def convening_row(convening_id: int) -> dict[str, Any]:
 
 
 async def readable_convening(ctx: ServiceContext, convening_id: int) -> dict[str, Any]:
+    """The convening, if the actor may read its community (else the same NotFound as for
+    a missing one: other communities' convenings cannot be probed)."""
     row = await convening_row(convening_id)
-    await ctx.authorize("read", community_id=row["community_id"])
+    await ctx.require_readable(row["community_id"], NotFound(f"no convening {convening_id}"))
     return row
 
 
 async def planned_convening(ctx: ServiceContext, convening_id: int) -> dict[str, Any]:
     """The convening after checking the actor may plan it (facilitators)."""
-    row = await convening_row(convening_id)
+    row = await readable_convening(ctx, convening_id)
     await ctx.authorize("manage", community_id=row["community_id"])
     return row
 

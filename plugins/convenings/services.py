@@ -41,7 +41,6 @@ from plugins.convenings.models import (
 from plugins.convenings.notices import prepare_invitations, send_invitations
 from plugins.convenings.records import (
     FIELDS,
-    convening_row,
     my_person_id,
     planned_convening,
     readable_convening,
@@ -216,10 +215,10 @@ async def create_convening(ctx: ServiceContext, data: ConveningCreate) -> dict[s
     """A new convening in a series (made on first use), with its teams, proposed dates
     and default invitees (as of the earliest proposed date, or today)."""
     cid = data.community_id
-    await ctx.authorize("manage", community_id=cid)
     zones = await Community.filter(id=cid).values_list("time_zone", flat=True)
-    if not zones:
-        raise InvalidInput.field("community_id", f"no community {cid}")
+    missing = InvalidInput.field("community_id", f"no community {cid}")
+    await ctx.require_readable(cid if zones else None, missing)
+    await ctx.authorize("manage", community_id=cid)
     tz = data.time_zone or str(zones[0])
     kinds = await _team_kinds(cid, data.team_ids)
     starts = _utc_options(data.options, tz, "options")
@@ -297,8 +296,7 @@ async def add_option(ctx: ServiceContext, convening_id: int, starts_at: datetime
 
 async def _answering_for(ctx: ServiceContext, conv: dict[str, Any], person_id: int | None) -> int:
     """Whose answer this is: the actor's own (an invitee), or anyone's for a facilitator."""
-    cid = conv["community_id"]
-    await ctx.authorize("read", community_id=cid)
+    cid = conv["community_id"]  # readable: the caller checked
     mine = await my_person_id(ctx, cid)
     target = person_id or mine
     if target is None:
@@ -319,7 +317,7 @@ async def set_availability(
     ctx: ServiceContext, convening_id: int, data: AvailabilityIn
 ) -> dict[str, Any]:
     """Record whether an invitee can come on each proposed date (yes, if need be, no)."""
-    conv = await convening_row(convening_id)
+    conv = await readable_convening(ctx, convening_id)
     person = await _answering_for(ctx, conv, data.person_id)
     if conv["status"] != "planning":
         raise InvalidInput.field("answers", "the date is already confirmed")
@@ -357,7 +355,7 @@ async def confirm(ctx: ServiceContext, convening_id: int, data: ConfirmIn) -> di
 
 
 async def set_rsvp(ctx: ServiceContext, convening_id: int, data: RsvpIn) -> dict[str, Any]:
-    conv = await convening_row(convening_id)
+    conv = await readable_convening(ctx, convening_id)
     person = await _answering_for(ctx, conv, data.person_id)
     if conv["status"] != "confirmed":
         raise InvalidInput.field("answer", "answer once the date is confirmed")

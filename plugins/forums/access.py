@@ -22,7 +22,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core.plugin_api import Actor, Membership, ServiceContext, role_of
+from core.plugin_api import Actor, Membership, ServiceContext, ServiceError, role_of
 
 POSTING_ROLES = frozenset({"facilitator", "member"})
 
@@ -87,9 +87,18 @@ async def viewer_for(actor: Actor, community_id: int) -> Viewer:
     return Viewer(community_id, actor.user_id, role, actor.is_admin, frozenset(teams))
 
 
-async def viewer(ctx: ServiceContext, community_id: int) -> Viewer:
-    """The actor's view, after checking they may read the community (403 otherwise)."""
-    await ctx.authorize("read", community_id=community_id)
+async def viewer(
+    ctx: ServiceContext, community_id: int, missing: ServiceError | None = None
+) -> Viewer:
+    """The actor's view, after checking they may read the community.
+
+    For a record asked for by id, ``missing`` is the error its absence gives: a community
+    the actor cannot read answers that too (``require_readable``), so its records cannot
+    be probed. Without it (the community itself was named and checked), a 403."""
+    if missing is None:
+        await ctx.authorize("read", community_id=community_id)
+    else:
+        await ctx.require_readable(community_id, missing)
     return await viewer_for(ctx.actor, community_id)
 
 

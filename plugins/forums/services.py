@@ -107,9 +107,10 @@ async def _board(board_id: int) -> dict[str, Any]:
 
 async def _seen_board(ctx: ServiceContext, board_id: int) -> tuple[dict[str, Any], Viewer]:
     board = await _board(board_id)
-    seer = await viewer(ctx, board["community_id"])
+    missing = NotFound(f"no board {board_id}")
+    seer = await viewer(ctx, board["community_id"], missing)
     if not seer.sees_board(board):
-        raise NotFound(f"no board {board_id}")
+        raise missing
     return board, seer
 
 
@@ -370,13 +371,18 @@ async def _thread_row(thread_id: int) -> dict[str, Any]:
     return row
 
 
-async def _seen_thread(ctx: ServiceContext, thread_id: int) -> tuple[dict[str, Any], Viewer]:
+async def _seen_thread(
+    ctx: ServiceContext, thread_id: int, missing: NotFound | None = None
+) -> tuple[dict[str, Any], Viewer]:
+    """The thread and the actor's view, if they see it; else ``missing`` (by default the
+    thread's NotFound; a post's, when the post was asked for)."""
     thread = await _thread_row(thread_id)
-    seer = await viewer(ctx, thread["community_id"])
+    missing = missing or NotFound(f"no thread {thread_id}")
+    seer = await viewer(ctx, thread["community_id"], missing)
     if not seer.sees(thread["board_visibility"], thread["board_team_id"]) or (
         thread["hidden"] and not seer.moderates
     ):
-        raise NotFound(f"no thread {thread_id}")
+        raise missing
     return thread, seer
 
 
@@ -535,9 +541,10 @@ async def _post_row(post_id: int, seer: Viewer | None = None) -> dict[str, Any]:
 
 async def _seen_post(ctx: ServiceContext, post_id: int) -> tuple[dict[str, Any], dict, Viewer]:
     rows = [] if not _exists(post_id) else await Post.filter(id=post_id).values("thread_id")
+    missing = NotFound(f"no post {post_id}")
     if not rows:
-        raise NotFound(f"no post {post_id}")
-    thread, seer = await _seen_thread(ctx, rows[0]["thread_id"])
+        raise missing
+    thread, seer = await _seen_thread(ctx, rows[0]["thread_id"], missing)
     return await _post_row(post_id), thread, seer
 
 
@@ -739,10 +746,11 @@ async def decide_report(
         if _exists(report_id)
         else []
     )
+    missing = NotFound(f"no report {report_id}")
     if not rows:
-        raise NotFound(f"no report {report_id}")
+        raise missing
     report = rows[0]
-    seer = await viewer(ctx, report["community_id"])
+    seer = await viewer(ctx, report["community_id"], missing)
     if not seer.moderates:
         raise PermissionDenied("only facilitators decide reports")
     async with community_write(report["community_id"]):

@@ -33,22 +33,26 @@ from plugins.rubrics.schemas import (
 
 
 async def _on(ctx: ServiceContext, community_id: int) -> int:
-    if not valid_id(community_id) or not await Community.exists(id=community_id):
-        raise NotFound(f"no community {community_id}")
-    await ctx.authorize("read", community_id=community_id)
+    """The path's community, once the actor may read it and the plugin is on there."""
+    exists = valid_id(community_id) and await Community.filter(id=community_id).exists()
+    missing = NotFound(f"no community {community_id}")
+    await ctx.require_readable(community_id if exists else None, missing)
     await plugin_enabled(ctx, plugin, community_id)
     return community_id
 
 
-async def _community_of(model: Any, ident: int, what: str) -> int:
+async def _community_of(ctx: ServiceContext, model: Any, ident: int, what: str) -> int:
+    """The community of the path's record, once the actor may read it (else the NotFound
+    of a missing record) and the plugin is on there."""
     rows = (
         await model.filter(id=ident).values_list("community_id", flat=True)
         if valid_id(ident)
         else []
     )
-    if not rows:
-        raise NotFound(f"no {what} {ident}")
-    return int(rows[0])
+    found = int(rows[0]) if rows else None
+    community_id = await ctx.require_readable(found, NotFound(f"no {what} {ident}"))
+    await plugin_enabled(ctx, plugin, community_id)
+    return community_id
 
 
 async def _list_rubrics(call: ApiCall) -> Any:
@@ -69,12 +73,12 @@ async def _create(call: ApiCall) -> Any:
 
 
 async def _get_rubric(call: ApiCall) -> Any:
-    await _on(call.ctx, await _community_of(Rubric, call.path["id"], "rubric"))
+    await _community_of(call.ctx, Rubric, call.path["id"], "rubric")
     return await services.get_rubric(call.ctx, call.path["id"], call.query.get("version"))
 
 
 async def _export(call: ApiCall) -> Any:
-    await _on(call.ctx, await _community_of(Rubric, call.path["id"], "rubric"))
+    await _community_of(call.ctx, Rubric, call.path["id"], "rubric")
     text = await services.export_yaml(call.ctx, call.path["id"], call.query.get("version"))
     return {"yaml": text}
 
@@ -94,33 +98,34 @@ async def _list_assessments(call: ApiCall) -> Any:
 async def _create_assessment(call: ApiCall) -> Any:
     body = call.body_as(AssessmentCreate)
     key = services.subject_of_input(body)
-    subject = await services.subject_of(key, "team_id" if body.team_id else "organization_id")
-    await _on(call.ctx, subject["community_id"])
+    field = "team_id" if body.team_id else "organization_id"
+    subject = await services.subject_of(key, field, call.ctx)
+    await plugin_enabled(call.ctx, plugin, subject["community_id"])
     return await services.create_assessment(call.ctx, body)
 
 
 async def _subject(call: ApiCall, kind: str) -> dict[str, Any]:
     """The team or organization of the path, in a community where the plugin is on."""
     try:
-        subject = await services.subject_of(f"{kind}:{call.path['id']}")
+        subject = await services.subject_of(f"{kind}:{call.path['id']}", ctx=call.ctx)
     except InvalidInput:
         raise NotFound(f"no {kind} {call.path['id']}") from None
-    await _on(call.ctx, subject["community_id"])
+    await plugin_enabled(call.ctx, plugin, subject["community_id"])
     return subject
 
 
 async def _get_assessment(call: ApiCall) -> Any:
-    await _on(call.ctx, await _community_of(Assessment, call.path["id"], "assessment"))
+    await _community_of(call.ctx, Assessment, call.path["id"], "assessment")
     return await services.get_assessment(call.ctx, call.path["id"])
 
 
 async def _scores(call: ApiCall) -> Any:
-    await _on(call.ctx, await _community_of(Assessment, call.path["id"], "assessment"))
+    await _community_of(call.ctx, Assessment, call.path["id"], "assessment")
     return await services.save_scores(call.ctx, call.path["id"], call.body_as(ScoresIn))
 
 
 async def _consensus(call: ApiCall) -> Any:
-    await _on(call.ctx, await _community_of(Assessment, call.path["id"], "assessment"))
+    await _community_of(call.ctx, Assessment, call.path["id"], "assessment")
     return await services.set_consensus(call.ctx, call.path["id"], call.body_as(ConsensusSet))
 
 

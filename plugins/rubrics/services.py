@@ -101,7 +101,7 @@ async def get_rubric(
     """A rubric with one version's definition (the latest unless ``number``) and the list
     of its versions."""
     rubric = await _rubric_row(rubric_id)
-    await ctx.authorize("read", community_id=rubric["community_id"])
+    await ctx.require_readable(rubric["community_id"], NotFound(f"no rubric {rubric_id}"))
     versions = (
         await RubricVersion.filter(rubric_id=rubric_id)
         .order_by("-number")
@@ -228,8 +228,11 @@ def _shaped(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def subject_of(key: str, field: str = "subject") -> dict[str, Any]:
-    """The team or organization ``key`` names, with its name and community."""
+async def subject_of(
+    key: str, field: str = "subject", ctx: ServiceContext | None = None
+) -> dict[str, Any]:
+    """The team or organization ``key`` names, with its name and community; with ``ctx``,
+    one in a community the actor cannot read is missing to them (the same error)."""
     kind, _, ident = key.partition(":")
     model = {"team": Team, "organization": Organization}.get(kind)
     number = id_or_none(ident)
@@ -238,8 +241,11 @@ async def subject_of(key: str, field: str = "subject") -> dict[str, Any]:
         if model is not None and number is not None
         else []
     )
+    missing = InvalidInput.field(field, f"no {kind or 'subject'} {ident}")
     if not rows:
-        raise InvalidInput.field(field, f"no {kind or 'subject'} {ident}")
+        raise missing
+    if ctx is not None:
+        await ctx.require_readable(rows[0]["community_id"], missing)
     return {**rows[0], "kind": kind, "key": key, "path": subject_path(key)}
 
 
@@ -291,7 +297,7 @@ async def create_assessment(ctx: ServiceContext, data: AssessmentCreate) -> dict
     """Open an assessment of a team or an organization for a period with the latest
     version of a rubric."""
     key = subject_of_input(data)
-    subject = await subject_of(key, "team_id" if data.team_id else "organization_id")
+    subject = await subject_of(key, "team_id" if data.team_id else "organization_id", ctx)
     community_id = subject["community_id"]
     await authorize_rater(ctx, subject)
     version = (
@@ -389,7 +395,7 @@ async def get_assessment(ctx: ServiceContext, assessment_id: int) -> dict[str, A
     agreement between submitted raters and a suggested level per indicator (the lower
     median of submitted scores): four queries."""
     a = await _assessment_row(assessment_id)
-    await ctx.authorize("read", community_id=a["community_id"])
+    await ctx.require_readable(a["community_id"], NotFound(f"no assessment {assessment_id}"))
     sheets = list(
         await RaterSheet.filter(assessment_id=assessment_id)
         .order_by("rater_name", "id")

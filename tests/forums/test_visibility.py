@@ -68,7 +68,7 @@ async def test_a_team_only_thread_is_invisible_outside_the_team(world, nic_user)
         assert status == 200 and "North room" not in str(boards)
         status, _ = await user.api.post(f"/forums/threads/{tid}/replies", {"body": "hi"})
         assert status == 404
-    assert (await stranger.client.get(url)).status_code == 403  # not even in the community
+    assert (await stranger.client.get(url)).status_code == 404  # not even in the community
     # The team and the facilitators see it everywhere.
     for key in ("ana", "fay"):
         user = world.users[key]

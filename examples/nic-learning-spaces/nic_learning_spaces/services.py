@@ -99,7 +99,8 @@ async def get_space(ctx: ServiceContext, space_id: int) -> dict[str, Any]:
     """One space with its participants, scope and sequence, and sessions (newest first),
     each session with its month's focus and the cycles shared at it: five queries."""
     space = await _space_row(space_id)
-    await ctx.authorize("read", community_id=space["community_id"])
+    # A space of a community the actor cannot read is missing to them: the same 404.
+    await ctx.require_readable(space["community_id"], NotFound(f"no learning space {space_id}"))
     space["participants"] = list(
         await Person.filter(learning_spaces__id=space_id).order_by("name").values("id", "name")
     )
@@ -221,8 +222,9 @@ async def create_space(ctx: ServiceContext, data: SpaceCreate) -> dict[str, Any]
 async def add_session(ctx: ServiceContext, space_id: int, data: SessionCreate) -> dict[str, Any]:
     """Record a session and the cycles shared at it (cycles of the space's community)."""
     space = await _space_row(space_id)
-    community_id = space["community_id"]
-    await ctx.authorize("write", community_id=community_id)
+    missing = NotFound(f"no learning space {space_id}")
+    community_id = await ctx.require_readable(space["community_id"], missing)
+    await ctx.authorize("write", community_id=community_id)  # 403: a space they may read
     cycle_ids = sorted(set(data.cycle_ids))
     found = dict(await Cycle.filter(id__in=cycle_ids).values_list("id", "community_id"))
     for cycle_id in cycle_ids:

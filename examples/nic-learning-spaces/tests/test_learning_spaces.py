@@ -82,9 +82,10 @@ async def test_the_form_checks_csrf_its_fields_and_the_role(world, nic_client) -
 
 async def test_someone_outside_the_community_sees_nothing(world, nic_user) -> None:
     stranger = await nic_user("stranger@example.org")
-    assert (await stranger.client.get("/communities/cedar/spaces")).status_code == 403
+    # No role in cedar: to the stranger it does not exist (404, as for a missing one).
+    assert (await stranger.client.get("/communities/cedar/spaces")).status_code == 404
     space = await stranger.client.get(f"/communities/cedar/spaces/{world['space']['id']}")
-    assert space.status_code == 403
+    assert space.status_code == 404
     everything = await stranger.client.get("/spaces")
     assert everything.status_code == 200 and "Monthly data dive" not in everything.text
 

@@ -17,7 +17,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
@@ -119,7 +119,8 @@ def _secret_key(key: str | None) -> str | None:
 
 
 class Settings(BaseSettings):
-    """The site's settings. Built by keyword it reads nothing else; see :func:`load_settings`."""
+    """The site's settings. Built by keyword it reads nothing else (see :func:`load_settings`);
+    a bad value raises :class:`SettingsError` naming the field."""
 
     model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix=ENV_PREFIX)
 
@@ -144,6 +145,15 @@ class Settings(BaseSettings):
     """``[plugin.<name>]`` tables of nic.toml, validated by the plugin host."""
     plugin_env: Mapping[str, str] = Field(default_factory=dict, repr=False)
     """``NIC_PLUGIN_*`` environment variables, read when settings were loaded."""
+
+    if not TYPE_CHECKING:  # the pydantic mypy plugin keeps checking keyword arguments
+
+        def __init__(self, **values: Any) -> None:
+            """Validate ``values``; a problem is a :class:`SettingsError` naming the field."""
+            try:
+                super().__init__(**values)
+            except ValidationError as exc:
+                raise settings_error(exc, _dotted) from exc
 
     @field_validator("plugins_blocked")
     @classmethod
@@ -291,6 +301,10 @@ def problem(error: ErrorDetails) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
 def settings_error(
     exc: ValidationError, name_of: Callable[[tuple[int | str, ...]], str], prefix: str = ""
 ) -> SettingsError:
@@ -322,6 +336,8 @@ def load_settings(
 
     plugin_env = {k: v for k, v in env.items() if k.upper().startswith(PLUGIN_ENV_PREFIX)}
     try:
-        return Settings.model_validate({**from_file, **from_env, "plugin_env": plugin_env})
-    except ValidationError as exc:
-        raise settings_error(exc, name_of) from None
+        return Settings(**{**from_file, **from_env, "plugin_env": plugin_env})
+    except SettingsError as exc:  # named after the fields: say where each value came from
+        if isinstance(exc.__cause__, ValidationError):
+            raise settings_error(exc.__cause__, name_of) from None
+        raise

@@ -169,8 +169,10 @@ def test_settings_built_by_keyword_read_nothing_else(
     with pytest.raises(pydantic.ValidationError):
         settings.debug = True  # type: ignore[misc]
     assert settings.model_copy(update={"debug": True}).debug is True
-    with pytest.raises(pydantic.ValidationError, match="colour"):
+    with pytest.raises(SettingsError, match=r"^colour: unknown setting$"):
         Settings(colour="blue")  # type: ignore[call-arg]
+    with pytest.raises(SettingsError, match=r"^database_url: a PostgreSQL URL needs a host"):
+        Settings(database_url="postgres://hostonly")
 
 
 def test_a_bad_setting_stops_nic_at_start_up_naming_it(

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pydantic
 import pytest
+from pydantic import BaseModel
 
 from core.app import create_app
 from core.cli import main
+from core.hookspecs import hookimpl
 from core.plugins import PluginHost
 from core.settings import DEFAULT_DATABASE_URL, Settings, SettingsError, load_settings
 
@@ -189,3 +191,43 @@ def test_missing_secret_key_stops_the_app_unless_debug() -> None:
     with pytest.raises(SettingsError, match="NIC_SECRET_KEY is not set"):
         create_app(Settings(database_url="sqlite://:memory:"), autoload=False)
     assert create_app(Settings(database_url="sqlite://:memory:", debug=True), autoload=False)
+
+
+class Tuned:
+    """A plugin with settings, to show they are read and worded as the kernel's are."""
+
+    @hookimpl
+    def nic_plugin_config(self) -> type[BaseModel]:
+        class Config(BaseModel):
+            loud: bool = False
+            levels: list[int] = []
+
+        return Config
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"NIC_PLUGIN_TUNED_LOUD": "very-loud"},
+            "plugin Tuned: loud: expected true or false (1/0, yes/no, on/off) "
+            "(from NIC_PLUGIN_TUNED_LOUD)",
+        ),
+        (
+            {"NIC_PLUGIN_TUNED_LEVELS": "1,2"},
+            "plugin Tuned: NIC_PLUGIN_TUNED_LEVELS: expected JSON",
+        ),
+    ],
+)
+def test_plugin_settings_come_through_the_same_sources_and_words(
+    tmp_path: Path, environ: dict[str, str], message: str
+) -> None:
+    path = tmp_path / "nic.toml"
+    path.write_text("[plugin.Tuned]\nloud = true\nlevels = [1]\n")
+    good = load_settings({"NIC_PLUGIN_TUNED_LEVELS": "[2, 3]", "NIC_PLUGIN_TUNED_LOUD": ""}, path)
+    config = PluginHost.from_settings(good, [Tuned()], autoload=False).config("Tuned")
+    assert config is not None and config.model_dump() == {"loud": True, "levels": [2, 3]}
+    with pytest.raises(SettingsError) as raised:
+        PluginHost.from_settings(load_settings(environ, path), [Tuned()], autoload=False)
+    assert str(raised.value).startswith(message)
+    assert "very-loud" not in str(raised.value) and "1,2" not in str(raised.value)

@@ -2,15 +2,16 @@
 
 A plugin declares its settings as a pydantic model through ``nic_plugin_config``.
 The site's values come from the ``[plugin.<name>]`` table of ``nic.toml``; an
-environment variable ``NIC_PLUGIN_<NAME>_<FIELD>`` (name and field upper-cased,
-every other character than a letter or digit made ``_``) overrides one field, which
-is where secrets belong. Whenever config is shown (``nic plugins``, the admin
+environment variable ``NIC_PLUGIN_<NAME>_<FIELD>`` (the name upper-cased, every other
+character than a letter or digit made ``_``; the field's alias if it has one) overrides
+one field, which is where secrets belong. File and environment are read by the same
+pydantic-settings sources as the kernel's settings (:mod:`core.settings`), and problems
+are worded the same way. Whenever config is shown (``nic plugins``, the admin
 page), secret fields are replaced by :data:`REDACTED`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import typing
 from collections.abc import Mapping
@@ -19,20 +20,15 @@ from typing import Any
 from pydantic import BaseModel, Secret, SecretBytes, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 
-from core.settings import PLUGIN_ENV_PREFIX, SettingsError
+from core.settings import PLUGIN_ENV_PREFIX, EnvironSource, SettingsError, problem
 
 REDACTED = "********"
 SECRET_WORDS = ("password", "passwd", "secret", "token", "key")
-_CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
-def env_name(plugin: str, field: str) -> str:
-    """The environment variable that overrides ``field`` of ``plugin``'s config."""
-    return f"{PLUGIN_ENV_PREFIX}{_upper(plugin)}_{_upper(field)}"
-
-
-def _upper(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]", "_", text).upper()
+def env_prefix(plugin: str) -> str:
+    """``NIC_PLUGIN_<NAME>_``: what the variables overriding ``plugin``'s config start with."""
+    return PLUGIN_ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", plugin).upper() + "_"
 
 
 def _types_in(annotation: Any) -> list[Any]:
@@ -55,16 +51,6 @@ def is_secret(name: str, field: FieldInfo | None = None) -> bool:
     return False
 
 
-def _wants_json(field: FieldInfo) -> bool:
-    for kind in _types_in(field.annotation):
-        origin = typing.get_origin(kind) or kind
-        if isinstance(origin, type) and (
-            issubclass(origin, _CONTAINERS) or issubclass(origin, BaseModel)
-        ):
-            return True
-    return False
-
-
 def validate_config(
     plugin: str,
     model: type[BaseModel],
@@ -73,9 +59,11 @@ def validate_config(
 ) -> BaseModel:
     """The plugin's validated settings; a :class:`SettingsError` names plugin and field.
 
-    Values in the environment override the file. Text from the environment is parsed
-    by the model (numbers, booleans); fields that hold lists, tables or models take
-    JSON. Input values are never quoted in errors: they may be secrets.
+    Values in the environment override the file; they are read by the kernel's own
+    :class:`~core.settings.EnvironSource` with the prefix ``NIC_PLUGIN_<NAME>_``: text
+    is parsed by the model (numbers, booleans), fields that hold lists, tables or models
+    take JSON, an empty variable counts as unset. Problems are worded as the kernel's
+    settings' (:func:`~core.settings.problem`); input values are never quoted.
     """
     data = dict(values)
     fields = model.model_fields
@@ -84,27 +72,22 @@ def validate_config(
         for key in data:
             if key not in accepted:
                 raise SettingsError(f"plugin {plugin}: {key}: unknown setting ([plugin.{plugin}])")
-    origin: dict[str, str] = {}
-    for name, field in fields.items():
-        key = field.alias or name
-        variable = env_name(plugin, name)
-        if variable not in environ:
-            continue
-        text = environ[variable]
-        try:
-            data[key] = json.loads(text) if _wants_json(field) else text
-        except json.JSONDecodeError as exc:
-            raise SettingsError(f"plugin {plugin}: {name}: {variable} is not JSON ({exc})") from exc
-        origin[key] = variable
+    environment = EnvironSource(model, environ, env_prefix(plugin))
+    try:
+        from_env = environment()
+    except SettingsError as exc:
+        raise SettingsError(f"plugin {plugin}: {exc}") from None
+    data.update(from_env)
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):
             location = ".".join(str(part) for part in error["loc"]) or "(all)"
-            where = origin.get(str(error["loc"][0])) if error["loc"] else None
-            source = where or f"[plugin.{plugin}]"
-            problems.append(f"{location}: {error['msg']} (from {source})")
+            key = str(error["loc"][0]) if error["loc"] else ""
+            source = environment.variable(key) if key in from_env else f"[plugin.{plugin}]"
+            problems.append(f"{location}: {problem(error)} (from {source})")
         raise SettingsError(f"plugin {plugin}: " + "; ".join(problems)) from None
 
 

@@ -6,8 +6,9 @@ the ``nic`` entry-point group, loaded one by one so that one that fails to
 import is reported (:attr:`PluginHost.failures`) and the others still load.
 
 Settings that shape loading (see ``docs/plugins.md``): ``NIC_PLUGINS_AUTOLOAD=0``
-loads no outside plugin; ``NIC_PLUGINS_BLOCKED=a,b`` (and ``NIC_PLUGINS_DISABLED``)
-keep named plugins, outside or built-in, from loading, except the essential ones.
+loads no outside plugin; ``NIC_PLUGINS_BLOCKED=a,b`` keeps named plugins, outside or
+built-in, from loading, except the essential ones (``NIC_PLUGINS_DISABLED``, deprecated,
+is read as ``NIC_PLUGINS_BLOCKED`` by :mod:`core.settings`).
 
 Per-community scoping: :meth:`PluginHost.call` and its siblings take a
 ``community_id`` keyword; given one, plugins switched off in that community are
@@ -79,7 +80,7 @@ class PluginFailure:
 
 @dataclass(frozen=True)
 class SkippedPlugin:
-    """A plugin the settings kept from loading: ``blocked``, ``disabled`` or ``autoload off``."""
+    """A plugin the settings kept from loading: ``blocked`` or ``autoload off``."""
 
     name: str
     state: str
@@ -170,24 +171,18 @@ class PluginHost:
         pm.add_hookspecs(hookspecs)
         host = cls(pm, settings)
         blocked = {_key(name) for name in settings.plugins_blocked}
-        disabled = {_key(name) for name in settings.plugins_disabled}
         for module_name in BUILTIN_PLUGINS:
             short = builtin_name(module_name)
-            if module_name in ESSENTIAL_PLUGINS:
-                if _key(short) in blocked:
+            if _key(short) in blocked:
+                if module_name in ESSENTIAL_PLUGINS:
                     raise SettingsError(
                         f"NIC_PLUGINS_BLOCKED: {short!r} is essential and cannot be blocked"
                     )
-                if _key(short) in disabled:
-                    logger.warning("plugin %s is essential and stays enabled", short)
-            elif _key(short) in blocked | disabled:
-                state = "blocked" if _key(short) in blocked else "disabled"
-                host.skipped.append(SkippedPlugin(short, state, BUILT_IN))
+                host.skipped.append(SkippedPlugin(short, "blocked", BUILT_IN))
                 continue
             host._register(importlib.import_module(module_name), short, BUILT_IN, isolate=False)
         host._load_entry_points(
             blocked,
-            disabled,
             autoload and settings.plugins_autoload,
             {_key(name) for name in settings.plugins_enabled} if autoload else set(),
         )
@@ -202,20 +197,17 @@ class PluginHost:
 
     # --- loading ------------------------------------------------------------------
 
-    def _load_entry_points(
-        self, blocked: set[str], disabled: set[str], autoload: bool, enabled: set[str]
-    ) -> None:
+    def _load_entry_points(self, blocked: set[str], autoload: bool, enabled: set[str]) -> None:
         """Load the outside plugins: all of them with ``autoload``, else only those the site
-        ``enabled`` by name; blocked and disabled ones never."""
+        ``enabled`` by name; blocked ones never."""
         for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
             name, version = entry_point.name, _version(entry_point)
             if not autoload and _key(name) not in enabled:
                 self.skipped.append(SkippedPlugin(name, "autoload off", version))
                 continue
-            if _key(name) in blocked | disabled:
-                state = "blocked" if _key(name) in blocked else "disabled"
+            if _key(name) in blocked:
                 self.pm.set_blocked(name)
-                self.skipped.append(SkippedPlugin(name, state, version))
+                self.skipped.append(SkippedPlugin(name, "blocked", version))
                 continue
             if self.pm.has_plugin(name) or self.pm.is_blocked(name):
                 self._fail(name, version, "another plugin of this name is already loaded")

@@ -1,62 +1,189 @@
-"""Settings from environment variables and an optional ``nic.toml``.
+"""Settings: one pydantic-settings model, read from ``NIC_*`` variables and ``nic.toml``.
 
-Environment variables win over the file. Every problem is reported as a
-:class:`SettingsError` that names the setting, so a bad deployment fails at
-start-up with a message an operator can act on.
+:class:`Settings` takes exactly the values it is given (tests and ``core.testing``
+build it by keyword); :func:`load_settings` reads the file named by
+``NIC_SETTINGS_FILE`` (default ``nic.toml``) and the environment, which wins over
+the file. Plugin settings use the same sources and error style
+(:mod:`core.plugin_config`). Every problem is a :class:`SettingsError` naming the
+variable or the ``nic.toml`` key, so a bad deployment fails at start-up with a
+message an operator can act on; input values are never quoted (they may be secrets).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from pydantic_settings import SettingsError as SourceError
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite://nic.sqlite3"
 SETTINGS_FILE = "nic.toml"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-_PLUGIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ENV_PREFIX = "NIC_"
 PLUGIN_ENV_PREFIX = "NIC_PLUGIN_"
 """``NIC_PLUGIN_<NAME>_<FIELD>`` overrides one field of a plugin's config (see
 :mod:`core.plugin_config`)."""
+MAIL_SCHEMES = ("log", "memory", "smtp", "smtps")
+_PLUGIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "asyncpg"}
 
 
 class SettingsError(ValueError):
     """A setting is missing or invalid; the message names it."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    secret_key: str | None = None
+# --- value types: each check raises ValueError with what is expected ----------------------
+
+
+def _split_names(value: Any) -> Any:
+    """``a, b`` from the environment is a list; a TOML list or a tuple passes through."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list | tuple):
+        return tuple(str(part).strip() for part in value if str(part).strip())
+    raise ValueError("expected a list of plugin names")
+
+
+def _check_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    for name in names:
+        if not _PLUGIN_NAME.match(name):
+            raise ValueError(f"{name!r} is not a plugin name (letters, digits, '_', '-' and '.')")
+    return names
+
+
+PluginNames = Annotated[
+    tuple[str, ...], NoDecode, BeforeValidator(_split_names), AfterValidator(_check_names)
+]
+"""Plugin names: a TOML list, or comma-separated in an environment variable."""
+
+
+def _database_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return url
+    if parts.scheme in _POSTGRES_SCHEMES:
+        if not parts.hostname or not parts.path.strip("/"):
+            raise ValueError("a PostgreSQL URL needs a host and a database name")
+        return "postgres" + url[len(parts.scheme) :]
+    raise ValueError("unsupported database URL; use sqlite://PATH or postgres://USER@HOST/DB")
+
+
+def _mail_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in MAIL_SCHEMES:
+        raise ValueError("expected log:, memory:, smtp://host:port or smtps://host:port")
+    if parts.scheme in ("smtp", "smtps") and not parts.hostname:
+        raise ValueError("an SMTP URL needs a host, e.g. smtp://mail.example.org:587")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return url
+
+
+def _mail_from(address: str) -> str:
+    if "\n" in address or "@" not in address:
+        raise ValueError("expected an address such as NIC <nic@example.org>")
+    return address
+
+
+def _secret_key(key: str | None) -> str | None:
+    if key and len(key) < 16:
+        raise ValueError("must be a string of at least 16 characters")
+    return key or None
+
+
+class Settings(BaseSettings):
+    """The site's settings. Built by keyword it reads nothing else (see :func:`load_settings`);
+    a bad value raises :class:`SettingsError` naming the field."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix=ENV_PREFIX)
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = DEFAULT_DATABASE_URL
+    secret_key: Annotated[str | None, AfterValidator(_secret_key)] = Field(None, repr=False)
     debug: bool = False
     secure_cookies: bool = False
-    mail_url: str = "log:"
+    mail_url: Annotated[str, AfterValidator(_mail_url)] = "log:"
     """Where mail goes: ``log:``, ``memory:``, ``smtp://…`` or ``smtps://…`` (``NIC_MAIL_URL``)."""
-    mail_from: str = "NIC Platform <nic@localhost>"
+    mail_from: Annotated[str, AfterValidator(_mail_from)] = "NIC Platform <nic@localhost>"
     """The From address of mail the site sends (``NIC_MAIL_FROM``)."""
-    plugins_enabled: tuple[str, ...] = ()
+    plugins_enabled: PluginNames = ()
     """Outside plugins loaded even with autoload off (``NIC_PLUGINS_ENABLED``): an allowlist."""
-    plugins_disabled: tuple[str, ...] = ()
-    plugins_blocked: tuple[str, ...] = ()
+    plugins_disabled: PluginNames = ()
+    """Deprecated alias of ``plugins_blocked`` (``NIC_PLUGINS_DISABLED``): its names are
+    added to ``plugins_blocked``, with a warning. Declared before it, so its validator sees it."""
+    plugins_blocked: PluginNames = ()
     """Plugins never loaded: outside ones and non-essential built-ins (``NIC_PLUGINS_BLOCKED``)."""
     plugins_autoload: bool = True
     """Load outside plugins from the ``nic`` entry-point group (``NIC_PLUGINS_AUTOLOAD``)."""
-    plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    plugin_config: Mapping[str, Mapping[str, Any]] = Field(default_factory=dict, repr=False)
     """``[plugin.<name>]`` tables of nic.toml, validated by the plugin host."""
-    plugin_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    plugin_env: Mapping[str, str] = Field(default_factory=dict, repr=False)
     """``NIC_PLUGIN_*`` environment variables, read when settings were loaded."""
+
+    if not TYPE_CHECKING:  # the pydantic mypy plugin keeps checking keyword arguments
+
+        def __init__(self, **values: Any) -> None:
+            """Validate ``values``; a problem is a :class:`SettingsError` naming the field."""
+            try:
+                super().__init__(**values)
+            except ValidationError as exc:
+                raise settings_error(exc, _dotted) from exc
+
+    @field_validator("plugins_blocked")
+    @classmethod
+    def _disabled_means_blocked(cls, blocked: tuple[str, ...], info: ValidationInfo) -> Any:
+        disabled = info.data.get("plugins_disabled", ())
+        if not disabled:
+            return blocked
+        logger.warning(
+            "NIC_PLUGINS_DISABLED ([plugins] disabled) is deprecated and will be removed in the "
+            "next release: use NIC_PLUGINS_BLOCKED ([plugins] blocked), which means the same"
+        )
+        return tuple(dict.fromkeys((*blocked, *disabled)))
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Settings(...) is exactly its arguments: tests and core.testing build it so, and must
+        # not pick up the NIC_* variables of the shell they run in. load_settings reads those.
+        return (init_settings,)
 
     @property
     def database_kind(self) -> str:
         """``sqlite`` or ``postgres``."""
-        scheme = urlsplit(self.database_url).scheme
-        return "postgres" if scheme in {"postgres", "postgresql", "asyncpg"} else "sqlite"
+        return "postgres" if urlsplit(self.database_url).scheme in _POSTGRES_SCHEMES else "sqlite"
 
     def database_label(self) -> str:
         """The database URL without its user and password, for messages."""
@@ -78,64 +205,115 @@ class Settings:
         )
 
 
-def _parse_bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise SettingsError(f"{name}: expected true or false, got {value!r}")
+# --- sources: the same two for the kernel and for plugins ---------------------------------
 
 
-def _parse_list(name: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        items = [part.strip() for part in value.split(",")]
-    elif isinstance(value, list | tuple):
-        items = [str(part).strip() for part in value]
-    else:
-        raise SettingsError(f"{name}: expected a list of plugin names, got {value!r}")
-    names = tuple(item for item in items if item)
-    for item in names:
-        if not _PLUGIN_NAME.match(item):
-            raise SettingsError(
-                f"{name}: {item!r} is not a plugin name (letters, digits, '_', '-' and '.')"
-            )
-    return names
+class EnvironSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping, not only ``os.environ``.
+
+    Names are ``prefix`` + field name (or alias), compared without regard to case. A field
+    holding a list, a table or a model takes JSON, except plugin-name lists (comma-separated).
+    An empty variable counts as unset, except for a plugin-name list, where it means none.
+    """
+
+    def __init__(
+        self,
+        model: type[Any],
+        environ: Mapping[str, str],
+        prefix: str,
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
+        self._environ = environ
+        self._skip = skip
+        super().__init__(model, env_prefix=prefix, env_prefix_target="all", case_sensitive=False)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._environ.items()}
+
+    def variable(self, key: str) -> str:
+        """The environment variable that sets the field (or alias) ``key``."""
+        return (self.env_prefix + key).upper()
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name in self._skip:
+            return None, field_name, False
+        value, key, is_complex = super().get_field_value(field, field_name)
+        if value == "" and NoDecode not in field.metadata:
+            return None, key, is_complex
+        return value, key, is_complex
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo, value: Any) -> Any:
+        try:
+            return super().decode_complex_value(field_name, field, value)
+        except ValueError as exc:
+            variable = self.variable(field.alias or field_name)
+            raise SettingsError(f"{variable}: expected JSON ({exc})") from None
+
+    def __call__(self) -> dict[str, Any]:
+        try:
+            return super().__call__()
+        except SourceError as exc:  # it wraps our SettingsError from decode_complex_value
+            cause = exc.__cause__
+            raise (cause if isinstance(cause, SettingsError) else SettingsError(str(exc))) from None
 
 
-def _check_database_url(name: str, url: str) -> str:
-    scheme = urlsplit(url).scheme
-    if scheme == "sqlite":
-        return url
-    if scheme in {"postgres", "postgresql", "asyncpg"}:
-        parts = urlsplit(url)
-        if not parts.hostname or not parts.path.strip("/"):
-            raise SettingsError(f"{name}: a PostgreSQL URL needs a host and a database name")
-        return "postgres" + url[len(scheme) :]
-    raise SettingsError(
-        f"{name}: unsupported database URL {url!r}; use sqlite://PATH or postgres://USER@HOST/DB"
-    )
+def toml_key(field: str) -> str:
+    """Where a field lives in nic.toml: ``plugins_blocked`` is ``plugins.blocked``, the
+    ``[plugin.<name>]`` tables are ``plugin_config``; the others are top-level keys."""
+    if field == "plugin_config":
+        return "plugin"
+    if field.startswith("plugins_"):
+        return "plugins." + field.removeprefix("plugins_")
+    return field
 
 
-MAIL_SCHEMES = ("log", "memory", "smtp", "smtps")
+_FROM_FILE = {toml_key(name): name for name in Settings.model_fields if name != "plugin_env"}
 
 
-def check_mail_url(name: str, url: str) -> str:
-    """Raise :class:`SettingsError` naming the setting unless ``url`` is a mail URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in MAIL_SCHEMES:
-        raise SettingsError(
-            f"{name}: expected log:, memory:, smtp://host:port or smtps://host:port"
-        )
-    if parts.scheme in ("smtp", "smtps") and not parts.hostname:
-        raise SettingsError(f"{name}: an SMTP URL needs a host, e.g. smtp://mail.example.org:587")
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise SettingsError(f"{name}: {exc}") from exc
-    return url
+class NicTomlSource(TomlConfigSettingsSource):
+    """pydantic-settings' TOML source, with nic.toml's layout mapped onto the fields; a
+    key that is no setting, and a file that is not TOML, are refused naming the file."""
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        try:
+            data = super()._read_file(file_path)
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{file_path}: not valid TOML ({exc})") from None
+        plugins = data.pop("plugins", {})
+        if not isinstance(plugins, dict):
+            raise SettingsError("plugins: expected a table, e.g. [plugins] blocked = [...]")
+        flat = {**data, **{f"plugins.{key}": value for key, value in plugins.items()}}
+        for key in flat:
+            if key not in _FROM_FILE:
+                raise SettingsError(f"{file_path}: unknown setting {key!r}")
+        return {_FROM_FILE[key]: value for key, value in flat.items()}
+
+
+# --- errors: one style for the kernel and for plugins -------------------------------------
+
+
+def problem(error: ErrorDetails) -> str:
+    """What is wrong, in words an operator can act on, without the value."""
+    if error["type"] in ("bool_parsing", "bool_type"):
+        return "expected true or false (1/0, yes/no, on/off)"
+    if error["type"] == "extra_forbidden":
+        return "unknown setting"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def settings_error(
+    exc: ValidationError, name_of: Callable[[tuple[int | str, ...]], str], prefix: str = ""
+) -> SettingsError:
+    """A :class:`SettingsError` listing each problem after ``name_of(its location)``."""
+    problems = [
+        f"{name_of(error['loc'])}: {problem(error)}"
+        for error in exc.errors(include_input=False, include_url=False)
+    ]
+    return SettingsError(prefix + "; ".join(problems))
 
 
 def load_settings(
@@ -144,80 +322,22 @@ def load_settings(
     """Read settings from ``nic.toml`` (if present) and ``NIC_*`` environment variables."""
     env = os.environ if environ is None else environ
     file_path = Path(path or env.get("NIC_SETTINGS_FILE") or SETTINGS_FILE)
-    data: dict[str, Any] = {}
-    if file_path.exists():
-        try:
-            data = tomllib.loads(file_path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{file_path}: not valid TOML ({exc})") from exc
-    known = {
-        "database_url", "secret_key", "debug", "secure_cookies", "mail_url", "mail_from",
-        "plugins", "plugin",
-    }  # fmt: skip
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise SettingsError(f"{file_path}: unknown setting {unknown[0]!r}")
+    from_file = NicTomlSource(Settings, file_path)()
+    environment = EnvironSource(
+        Settings, env, ENV_PREFIX, skip=frozenset({"plugin_config", "plugin_env"})
+    )
+    from_env = environment()
+    names = {field: toml_key(field) for field in from_file}
+    names.update({field: environment.variable(field) for field in from_env})
 
-    database_url = env.get("NIC_DATABASE_URL") or data.get("database_url") or DEFAULT_DATABASE_URL
-    if not isinstance(database_url, str):
-        raise SettingsError("database_url: expected a string")
-    database_url = _check_database_url(
-        "NIC_DATABASE_URL" if env.get("NIC_DATABASE_URL") else "database_url", database_url
-    )
+    def name_of(loc: tuple[int | str, ...]) -> str:
+        head = str(loc[0]) if loc else ""
+        return ".".join([names.get(head, head), *(str(part) for part in loc[1:])])
 
-    secret_key = env.get("NIC_SECRET_KEY") or data.get("secret_key") or None
-    if secret_key is not None and (not isinstance(secret_key, str) or len(secret_key) < 16):
-        raise SettingsError("NIC_SECRET_KEY: must be a string of at least 16 characters")
-
-    debug = _parse_bool("NIC_DEBUG", env.get("NIC_DEBUG", data.get("debug", False)))
-
-    secure_cookies = _parse_bool(
-        "NIC_SECURE_COOKIES", env.get("NIC_SECURE_COOKIES", data.get("secure_cookies", False))
-    )
-
-    mail_url = check_mail_url(
-        "NIC_MAIL_URL" if env.get("NIC_MAIL_URL") else "mail_url",
-        str(env.get("NIC_MAIL_URL") or data.get("mail_url") or "log:"),
-    )
-    mail_from = str(env.get("NIC_MAIL_FROM") or data.get("mail_from") or Settings.mail_from)
-    if "\n" in mail_from or "@" not in mail_from:
-        raise SettingsError("NIC_MAIL_FROM: expected an address such as NIC <nic@example.org>")
-
-    plugins = data.get("plugins", {})
-    if not isinstance(plugins, dict):
-        raise SettingsError("plugins: expected a table with `enabled` and `disabled` lists")
-    unknown = sorted(set(plugins) - {"enabled", "disabled", "blocked", "autoload"})
-    if unknown:
-        raise SettingsError(f"{file_path}: unknown setting 'plugins.{unknown[0]}'")
-    enabled = _parse_list(
-        "NIC_PLUGINS_ENABLED", env.get("NIC_PLUGINS_ENABLED", plugins.get("enabled", ()))
-    )
-    disabled = _parse_list(
-        "NIC_PLUGINS_DISABLED", env.get("NIC_PLUGINS_DISABLED", plugins.get("disabled", ()))
-    )
-    blocked = _parse_list(
-        "NIC_PLUGINS_BLOCKED", env.get("NIC_PLUGINS_BLOCKED", plugins.get("blocked", ()))
-    )
-    autoload = _parse_bool(
-        "NIC_PLUGINS_AUTOLOAD", env.get("NIC_PLUGINS_AUTOLOAD") or plugins.get("autoload", True)
-    )
-    plugin_config = data.get("plugin", {})
-    if not isinstance(plugin_config, dict) or not all(
-        isinstance(v, dict) for v in plugin_config.values()
-    ):
-        raise SettingsError("plugin: expected one table per plugin, e.g. [plugin.rubrics]")
-
-    return Settings(
-        database_url=database_url,
-        secret_key=secret_key,
-        debug=debug,
-        secure_cookies=secure_cookies,
-        mail_url=mail_url,
-        mail_from=mail_from,
-        plugins_enabled=enabled,
-        plugins_disabled=disabled,
-        plugins_blocked=blocked,
-        plugins_autoload=autoload,
-        plugin_config=plugin_config,
-        plugin_env={k: v for k, v in env.items() if k.startswith(PLUGIN_ENV_PREFIX)},
-    )
+    plugin_env = {k: v for k, v in env.items() if k.upper().startswith(PLUGIN_ENV_PREFIX)}
+    try:
+        return Settings(**{**from_file, **from_env, "plugin_env": plugin_env})
+    except SettingsError as exc:  # named after the fields: say where each value came from
+        if isinstance(exc.__cause__, ValidationError):
+            raise settings_error(exc.__cause__, name_of) from None
+        raise

@@ -9,7 +9,7 @@ import pytest
 
 from core.hookspecs import hookimpl
 from core.plugins import PluginHost
-from core.settings import Settings
+from core.settings import Settings, SettingsError
 
 
 class Raising:
@@ -28,11 +28,14 @@ class Async:
         return {"sessions": 7}
 
 
-def test_builtins_are_registered_and_essential_ones_cannot_be_disabled() -> None:
-    host = PluginHost.from_settings(Settings(plugins_disabled=("communities",)), autoload=False)
+def test_builtins_are_registered_and_essential_ones_cannot_be_switched_off() -> None:
+    host = PluginHost.from_settings(Settings(), autoload=False)
     assert "communities" in host.plugin_names()
     apps = host.collect("nic_models")
     assert {"communities"} <= {label for contribution in apps for label in contribution}
+    # NIC_PLUGINS_DISABLED is a deprecated alias of NIC_PLUGINS_BLOCKED: the same refusal.
+    with pytest.raises(SettingsError, match="'communities' is essential and cannot be blocked"):
+        PluginHost.from_settings(Settings(plugins_disabled=("communities",)), autoload=False)
 
 
 async def test_awaitable_results_are_resolved() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import httpx
 from starlette.requests import Request
 from starlette.routing import Route
@@ -53,7 +51,7 @@ class Broken:
 
 
 async def test_a_server_error_and_hsts_behind_tls(settings) -> None:
-    secure = dataclasses.replace(settings, secure_cookies=True)
+    secure = settings.model_copy(update={"secure_cookies": True})
     app = create_app(secure, extra_plugins=[Broken()], autoload=False)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:

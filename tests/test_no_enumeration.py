@@ -258,6 +258,10 @@ def _body(method: str, path: str, operation: dict[str, Any], doc: dict[str, Any]
 # --- the tests ------------------------------------------------------------------------
 
 
+REQUIRED_QUERY = {"node": "cycle:1"}
+"""A well-formed value for each required query parameter (a new one must be added here)."""
+
+
 async def test_every_api_operation_answers_another_communitys_record_as_missing(
     app: Any, client: httpx.AsyncClient, make_user: UserFactory
 ) -> None:
@@ -273,7 +277,14 @@ async def test_every_api_operation_answers_another_communitys_record_as_missing(
             there, nowhere, named = _variants(
                 path.removeprefix("/api/v1"), world, slug_from_a=False
             )
-            kwargs = {"json": body} if body is not None else {}
+            kwargs: dict[str, Any] = {"json": body} if body is not None else {}
+            required = [
+                p["name"]
+                for p in operation.get("parameters", [])
+                if p["in"] == "query" and p.get("required")
+            ]
+            if required:  # a value for each, or the 422 for a missing one comes first
+                kwargs["params"] = {name: REQUIRED_QUERY[name] for name in required}
             got = await world.outsider.call(method, there, **kwargs)
             want = await world.outsider.call(method, nowhere, **kwargs)
             asked += 1

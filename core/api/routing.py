@@ -114,20 +114,34 @@ async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
         raise InvalidInput(f"{first[0]}: {first[1]}", fields) from None
 
 
+def _parse_query(op: Operation, request: Request) -> dict[str, Any]:
+    """The operation's query parameters, parsed; every problem named at once."""
+    query: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for param in op.query:
+        raw = request.query_params.get(param.name)
+        if raw is not None and raw != "":
+            try:
+                query[param.name] = _parse_query_value(param, raw)
+            except InvalidInput as exc:
+                problems.update(exc.fields or {param.name: exc.message})
+        elif param.required:
+            problems[param.name] = (
+                f"required: {param.description}" if param.description else "required"
+            )
+    if problems:
+        name, problem = next(iter(problems.items()))
+        raise InvalidInput(f"{name}: {problem}", problems)
+    return query
+
+
 def _endpoint(op: Operation, plugins: PluginHost) -> Callable[[Request], Awaitable[Response]]:
     known = {p.name for p in op.query} | ({"page", "per_page"} if op.paginated else set())
 
     async def endpoint(request: Request) -> Response:
         try:
             actor = Actor(None, "anonymous") if op.public else await _authenticate(request)
-            query: dict[str, Any] = {}
-            for param in op.query:
-                raw = request.query_params.get(param.name)
-                if raw is not None and raw != "":
-                    query[param.name] = _parse_query_value(param, raw)
-                elif param.required:
-                    need = f"required: {param.description}" if param.description else "required"
-                    raise InvalidInput.field(param.name, need)
+            query = _parse_query(op, request)
             unknown = sorted(set(request.query_params) - known)
             if unknown:
                 raise InvalidInput.field(unknown[0], "unknown query parameter")

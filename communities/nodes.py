@@ -23,9 +23,13 @@ async def resolve_cycles(ids: list[int]) -> dict[int, NodeInfo]:
 
 async def resolve_artifact_versions(ids: list[int]) -> dict[int, NodeInfo]:
     rows = await ArtifactVersion.filter(id__in=ids).values(
-        "id", "number", "created_on", "artifact__community_id", "artifact__team_id",
+        "id",
+        "number",
+        "created_on",
+        "artifact__community_id",
+        "artifact__team_id",
         "artifact__title",
-    )  # fmt: skip
+    )
     return {
         r["id"]: NodeInfo(
             community_id=r["artifact__community_id"],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -127,7 +127,30 @@ def create_app(
     openapi: dict[str, Any] = {}
     operations = _kernel_operations(openapi) + operations
     openapi.update(build_openapi(operations))
+    page_fragments = StampedCache()
+    handlers = {
+        ServiceError: page_error,
+        HTTPException: page_error,
+        ClientDisconnect: page_error,  # here, not under Exception: that one re-raises
+        Exception: page_error,
+    }
+    app = NicApp(
+        debug=settings.debug,
+        routes=_routes(plugins, operations),
+        middleware=_middleware(settings, page_fragments),
+        exception_handlers=handlers,
+        lifespan=_lifespan(plugins, settings, config, freeze_startup_objects),
+    )
+    app.state.hsts = settings.secure_cookies
+    app.state.settings = settings
+    app.state.plugins = plugins
+    app.state.tortoise_config = config
+    app.state.templates = templates
+    app.state.page_fragments = page_fragments
+    return app
 
+
+def _home_page(plugins: PluginHost) -> Callable[[Request], Awaitable[Response]]:
     async def index(request: Request) -> Response:
         user = await session_user(request)
         home_panels = []
@@ -142,12 +165,19 @@ def create_app(
             request, "index.html", {"community_count": community_count, "panels": home_panels}
         )
 
-    async def health(request: Request) -> Response:
-        return json_response({"status": "ok"})
+    return index
 
-    routes: list[BaseRoute] = [
-        Route("/", index),
-        Route("/healthz", health),
+
+async def _health(request: Request) -> Response:
+    return json_response({"status": "ok"})
+
+
+def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]:
+    """The kernel's pages, the static files, the API, then the plugins' pages; an API
+    path that matches no operation answers a JSON 404, not a page."""
+    return [
+        Route("/", _home_page(plugins)),
+        Route("/healthz", _health),
         *auth_pages.ROUTES,
         *admin_pages.ROUTES,
         *notification_pages.ROUTES,
@@ -162,17 +192,9 @@ def create_app(
         ),
     ]
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=config):
-            await plugins.call("nic_startup", app=app, settings=settings)
-            if freeze_startup_objects:
-                gc.collect()
-                gc.freeze()
-            yield
 
-    page_fragments = StampedCache()
-    middleware = [
+def _middleware(settings: Settings, page_fragments: StampedCache) -> list[Middleware]:
+    return [
         Middleware(RequestMemory, cache=page_fragments),
         Middleware(
             SessionMiddleware,
@@ -183,23 +205,21 @@ def create_app(
             https_only=settings.secure_cookies,
         ),
     ]
-    handlers = {
-        ServiceError: page_error,
-        HTTPException: page_error,
-        ClientDisconnect: page_error,  # here, not under Exception: that one re-raises
-        Exception: page_error,
-    }
-    app = NicApp(
-        debug=settings.debug,
-        routes=routes,
-        middleware=middleware,
-        exception_handlers=handlers,
-        lifespan=lifespan,
-    )
-    app.state.hsts = settings.secure_cookies
-    app.state.settings = settings
-    app.state.plugins = plugins
-    app.state.tortoise_config = config
-    app.state.templates = templates
-    app.state.page_fragments = page_fragments
-    return app
+
+
+def _lifespan(
+    plugins: PluginHost, settings: Settings, config: dict[str, Any], freeze: bool
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Open the database, let the plugins start, and (for a server process) freeze the
+    start's objects out of the garbage collector's sight (see :func:`create_app`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=config):
+            await plugins.call("nic_startup", app=app, settings=settings)
+            if freeze:
+                gc.collect()
+                gc.freeze()
+            yield
+
+    return lifespan

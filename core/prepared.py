@@ -103,7 +103,8 @@ class PreparedValues:
             (alias, convert)
             for alias, name in query._fields_for_select.items()
             # the ORM leaves plain functions (identity lambdas) out, and so do we
-            if not isinstance(convert := query.resolve_to_python_value(query.model, name),
-                              types.LambdaType)
-        )  # fmt: skip
+            if not isinstance(
+                convert := query.resolve_to_python_value(query.model, name), types.LambdaType
+            )
+        )
         return _Plan(sql, kinds, tuple(binds), columns)

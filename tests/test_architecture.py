@@ -82,3 +82,65 @@ def test_templates_import_the_csrf_macro_with_the_pages_context() -> None:
         if "import" in line and "csrf" in line and "with context" not in line
     ]
     assert offenders == []
+
+
+# --- Size (issue 19: small functions, small modules, no dead code) --------------------------
+
+MAX_FUNCTION_LINES = 80
+MAX_MODULE_LINES = 600
+# Each exception says why; a function or module may only leave this list.
+LONG_FUNCTIONS_ALLOWED = {
+    "communities/api/operations.py:resource_ops",  # a declarative table of resources
+}
+LONG_MODULES_ALLOWED = {
+    "communities/examples/demo.py",  # demo data
+    "core/plugins.py",  # until it is split by job (issue 19, item 4)
+}
+
+
+def _kernel_and_domain() -> list[Path]:
+    return sorted(
+        path for folder in ("core", "communities") for path in (ROOT / folder).rglob("*.py")
+    )
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_no_function_is_longer_than_80_lines() -> None:
+    long = {
+        f"{_relative(path)}:{node.name}": node.end_lineno - node.lineno + 1
+        for path in _kernel_and_domain()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    }
+    assert {name: lines for name, lines in long.items() if name not in LONG_FUNCTIONS_ALLOWED} == {}
+    assert set(long) >= LONG_FUNCTIONS_ALLOWED, "an allowed function is short now: drop it"
+
+
+def test_no_module_is_longer_than_600_lines() -> None:
+    long = {
+        _relative(path): lines
+        for path in _kernel_and_domain()
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert {name: lines for name, lines in long.items() if name not in LONG_MODULES_ALLOWED} == {}
+    assert set(long) >= LONG_MODULES_ALLOWED, "an allowed module is short now: drop it"
+
+
+def test_no_statement_follows_a_return_raise_break_or_continue() -> None:
+    ends = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+    unreachable = [
+        f"{_relative(path)}:{block[index + 1].lineno}"
+        for path in _kernel_and_domain()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        for field in ("body", "orelse", "finalbody")
+        if isinstance(block := getattr(node, field, None), list)
+        for index, statement in enumerate(block[:-1])
+        if isinstance(statement, ends)
+    ]
+    assert unreachable == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -34,6 +34,20 @@ def _query_params(listing: Listing, choices: dict[str, tuple[str, ...]]) -> tupl
     return tuple(params)
 
 
+class _Resource(NamedTuple):
+    """How one resource's operations are named and where they live."""
+
+    singular: str
+    path: str  # the collection; one record is at ``item``
+    tag: str
+    name: str  # "ChangeIdea", in operation ids
+    out: type[BaseModel]
+
+    @property
+    def item(self) -> str:
+        return self.path + "/{id:int}"
+
+
 def resource_operations(
     *,
     singular: str,
@@ -50,8 +64,28 @@ def resource_operations(
 ) -> list[Operation]:
     """Operations for ``path`` (a collection) and ``path/{id}`` (one record)."""
     tag = plural.lower().replace(" ", "-")
-    name = singular.title().replace(" ", "")
+    resource = _Resource(singular, path, tag, singular.title().replace(" ", ""), out)
+    ops = _read_operations(resource, plural, listing, lister, getter, choices or {})
+    if create is not None:
+        ops.append(_create_operation(resource, *create))
+    if update is not None:
+        ops.append(_update_operation(resource, *update))
+    if delete is not None:
+        ops.append(_delete_operation(resource, delete))
+    return ops
+
+
+def _read_operations(
+    resource: _Resource,
+    plural: str,
+    listing: Listing,
+    lister: Lister | None,
+    getter: Getter | None,
+    choices: dict[str, tuple[str, ...]],
+) -> list[Operation]:
+    """List (paginated, filtered) and get one, through ``lister``/``getter`` if given."""
     names = plural.title().replace(" ", "")
+    singular, tag, name, out = resource.singular, resource.tag, resource.name, resource.out
 
     async def list_handler(call: ApiCall) -> dict[str, Any]:
         if lister is not None:
@@ -65,66 +99,65 @@ def resource_operations(
             return await getter(call.ctx, call.path["id"])
         return await get_row(call.ctx, listing, call.path["id"])
 
-    item = path + "/{id:int}"
-    ops = [
+    return [
         Operation(
-            "GET", path, f"list{names}", f"List {plural} you may read", tag, list_handler,
-            response=out, paginated=True, query=_query_params(listing, choices or {}),
+            "GET", resource.path, f"list{names}", f"List {plural} you may read", tag, list_handler,
+            response=out, paginated=True, query=_query_params(listing, choices),
         ),
-        Operation("GET", item, f"get{name}", f"Get one {singular}", tag, get_handler, response=out),
+        Operation(
+            "GET", resource.item, f"get{name}", f"Get one {singular}", tag, get_handler,
+            response=out,
+        ),
     ]  # fmt: skip
-    if create is not None:
-        body, create_fn = create
 
-        async def create_handler(call: ApiCall) -> Any:
-            return await create_fn(call.ctx, call.body)
 
-        ops.append(
-            Operation(
-                "POST",
-                path,
-                f"create{name}",
-                f"Create a {singular}",
-                tag,
-                create_handler,
-                body=body,
-                response=out,
-                status=201,
-            )
-        )
-    if update is not None:
-        body, update_fn = update
+def _create_operation(
+    resource: _Resource, body: type[BaseModel], create_fn: Callable[..., Awaitable[Any]]
+) -> Operation:
+    async def create_handler(call: ApiCall) -> Any:
+        return await create_fn(call.ctx, call.body)
 
-        async def update_handler(call: ApiCall) -> Any:
-            return await update_fn(call.ctx, call.path["id"], call.body)
+    return Operation(
+        "POST",
+        resource.path,
+        f"create{resource.name}",
+        f"Create a {resource.singular}",
+        resource.tag,
+        create_handler,
+        body=body,
+        response=resource.out,
+        status=201,
+    )
 
-        ops.append(
-            Operation(
-                "PATCH",
-                item,
-                f"update{name}",
-                f"Change a {singular} (fields you send only)",
-                tag,
-                update_handler,
-                body=body,
-                response=out,
-            )
-        )
-    if delete is not None:
-        delete_fn = delete
 
-        async def delete_handler(call: ApiCall) -> None:
-            await delete_fn(call.ctx, call.path["id"])
+def _update_operation(
+    resource: _Resource, body: type[BaseModel], update_fn: Callable[..., Awaitable[Any]]
+) -> Operation:
+    async def update_handler(call: ApiCall) -> Any:
+        return await update_fn(call.ctx, call.path["id"], call.body)
 
-        ops.append(
-            Operation(
-                "DELETE",
-                item,
-                f"delete{name}",
-                f"Delete a {singular}",
-                tag,
-                delete_handler,
-                status=204,
-            )
-        )
-    return ops
+    return Operation(
+        "PATCH",
+        resource.item,
+        f"update{resource.name}",
+        f"Change a {resource.singular} (fields you send only)",
+        resource.tag,
+        update_handler,
+        body=body,
+        response=resource.out,
+    )
+
+
+def _delete_operation(resource: _Resource, delete_fn: Callable[..., Awaitable[None]]) -> Operation:
+    async def delete_handler(call: ApiCall) -> None:
+        await delete_fn(call.ctx, call.path["id"])
+
+    return Operation(
+        "DELETE",
+        resource.item,
+        f"delete{resource.name}",
+        f"Delete a {resource.singular}",
+        resource.tag,
+        delete_handler,
+        status=204,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from communities.exchange.files import FORMAT
@@ -29,9 +30,23 @@ from core.context import ServiceContext
 
 PLAN_PARTS = ("objective", "questions", "predictions", "who", "what", "when", "where", "measures")
 
+Row = dict[str, Any]
 
-def _keys(rows: list[dict[str, Any]], prefix: str) -> dict[int, str]:
+
+def _keys(rows: list[Row], prefix: str) -> dict[int, str]:
     return {row["id"]: f"{prefix}-{n}" for n, row in enumerate(rows, 1)}
+
+
+@dataclass
+class _Names:
+    """How the document names the rows of one table that others refer to, by database id."""
+
+    organizations: dict[int, str] = field(default_factory=dict)
+    teams: dict[int, str] = field(default_factory=dict)
+    people: dict[int, str] = field(default_factory=dict)
+    ideas: dict[int, str] = field(default_factory=dict)
+    measures: dict[int, str] = field(default_factory=dict)
+    cycles: dict[int, str] = field(default_factory=dict)
 
 
 async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
@@ -41,21 +56,63 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     community = (
         await Community.filter(id=cid).values("slug", "name", "description", "method", "time_zone")
     )[0]
+    names = _Names()
+    organizations = await _organizations(cid, names)
+    teams = await _teams(cid, names)
+    people = await _people(cid, names)
+    innovations = await _innovations(cid)
+    aims = await _aims(cid, names)
+    measures, cycles = await _measures_and_cycles(cid, names)
+    artifacts, version_refs = await _artifacts(cid, names)
+    links = await _links(cid, names, version_refs)
+    return {
+        "format": FORMAT,
+        "community": community,
+        "organizations": organizations,
+        "teams": teams,
+        "people": people,
+        "innovations": innovations,
+        "aims": aims,
+        "measures": measures,
+        "cycles": cycles,
+        "artifacts": artifacts,
+        "links": links,
+    }
+
+
+async def _organizations(cid: int, names: _Names) -> list[Row]:
     orgs = await Organization.filter(community_id=cid).order_by("id").values("id", "name", "kind")
-    org_names = {o["id"]: o["name"] for o in orgs}
+    names.organizations = {o["id"]: o["name"] for o in orgs}
+    return [{"name": o["name"], "kind": o["kind"]} for o in orgs]
+
+
+async def _teams(cid: int, names: _Names) -> list[Row]:
     teams = (
         await Team.filter(community_id=cid)
         .order_by("id")
         .values("id", "name", "kind", "organization_id", "parent_id", "description")
     )
-    team_names = {t["id"]: t["name"] for t in teams}
+    names.teams = {t["id"]: t["name"] for t in teams}
+    return [
+        {
+            "name": t["name"],
+            "kind": t["kind"],
+            "organization": names.organizations.get(t["organization_id"]),
+            "parent": names.teams.get(t["parent_id"]),
+            "description": t["description"],
+        }
+        for t in teams
+    ]
+
+
+async def _people(cid: int, names: _Names) -> list[Row]:
     people = (
         await Person.filter(community_id=cid)
         .order_by("id")
         .values("id", "name", "email", "title", "organization_id")
     )
-    person_keys = _keys(people, "person")
-    spells: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    names.people = _keys(people, "person")
+    spells: dict[int, list[Row]] = defaultdict(list)
     for m in (
         await Membership.filter(person__community_id=cid)
         .order_by("id")
@@ -63,23 +120,44 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     ):
         spells[m["person_id"]].append(
             {
-                "team": team_names[m["team_id"]],
+                "team": names.teams[m["team_id"]],
                 "role": m["role"],
                 "start": m["start_date"],
                 "end": m["end_date"],
             }
         )
+    return [
+        {
+            "key": names.people[p["id"]],
+            "name": p["name"],
+            "email": p["email"],
+            "title": p["title"],
+            "organization": names.organizations.get(p["organization_id"]),
+            "memberships": spells[p["id"]],
+        }
+        for p in people
+    ]
+
+
+async def _innovations(cid: int) -> list[Row]:
     innovations = (
         await Innovation.filter(community_id=cid).order_by("id").values("id", "name", "description")
     )
-    inn_versions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    versions: dict[int, list[Row]] = defaultdict(list)
     for v in (
         await InnovationVersion.filter(innovation__community_id=cid)
         .order_by("innovation_id", "number")
         .values("innovation_id", "number", "released_on", "summary")
     ):
-        inn_versions[v.pop("innovation_id")].append(v)
+        versions[v.pop("innovation_id")].append(v)
+    return [
+        {"name": i["name"], "description": i["description"], "versions": versions[i["id"]]}
+        for i in innovations
+    ]
 
+
+async def _aims(cid: int, names: _Names) -> list[Row]:
+    """The aims with their driver trees (primary drivers holding secondary ones) and ideas."""
     aims = (
         await Aim.filter(community_id=cid)
         .order_by("id")
@@ -90,26 +168,10 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
         .order_by("id")
         .values("id", "aim_id", "parent_id", "title", "description")
     )
-    ideas = (
-        await ChangeIdea.filter(driver__aim__community_id=cid)
-        .order_by("id")
-        .values("id", "driver_id", "title", "description", "stage", "team_id")
-    )
-    idea_keys = _keys(ideas, "idea")
-    ideas_by_driver: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for idea in ideas:
-        ideas_by_driver[idea["driver_id"]].append(
-            {
-                "key": idea_keys[idea["id"]],
-                "title": idea["title"],
-                "description": idea["description"],
-                "stage": idea["stage"],
-                "team": team_names.get(idea["team_id"]),
-            }
-        )
+    ideas_by_driver = await _ideas_by_driver(cid, names)
 
-    def driver_doc(d: dict[str, Any]) -> dict[str, Any]:
-        doc: dict[str, Any] = {
+    def driver_doc(d: Row) -> Row:
+        doc: Row = {
             "title": d["title"],
             "description": d["description"],
             "change_ideas": ideas_by_driver[d["id"]],
@@ -118,18 +180,70 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
             doc["secondary"] = [driver_doc(s) for s in drivers if s["parent_id"] == d["id"]]
         return doc
 
+    return [
+        {
+            "title": a["title"],
+            "statement": a["statement"],
+            "team": names.teams.get(a["team_id"]),
+            "target_date": a["target_date"],
+            "drivers": [
+                driver_doc(d) for d in drivers if d["aim_id"] == a["id"] and not d["parent_id"]
+            ],
+        }
+        for a in aims
+    ]
+
+
+async def _ideas_by_driver(cid: int, names: _Names) -> dict[int, list[Row]]:
+    ideas = (
+        await ChangeIdea.filter(driver__aim__community_id=cid)
+        .order_by("id")
+        .values("id", "driver_id", "title", "description", "stage", "team_id")
+    )
+    names.ideas = _keys(ideas, "idea")
+    by_driver: dict[int, list[Row]] = defaultdict(list)
+    for idea in ideas:
+        by_driver[idea["driver_id"]].append(
+            {
+                "key": names.ideas[idea["id"]],
+                "title": idea["title"],
+                "description": idea["description"],
+                "stage": idea["stage"],
+                "team": names.teams.get(idea["team_id"]),
+            }
+        )
+    return by_driver
+
+
+async def _measures_and_cycles(cid: int, names: _Names) -> tuple[list[Row], list[Row]]:
+    """Measures and cycles together: data points name their cycle, cycles their measures."""
     measures = (
         await Measure.filter(community_id=cid)
         .order_by("id")
         .values("id", "name", "kind", "unit", "team_id", "description")
     )
-    measure_keys = _keys(measures, "measure")
+    names.measures = _keys(measures, "measure")
     cycles = await Cycle.filter(community_id=cid).order_by("id").values()
-    cycle_keys = _keys(cycles, "cycle")
-    cycle_ids = [c["id"] for c in cycles]
-    authors = await related_ids(Cycle, cycle_ids, "authors__id")
-    cycle_measures = await related_ids(Cycle, cycle_ids, "measures__id")
-    points: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    names.cycles = _keys(cycles, "cycle")
+    cycle_docs = await _cycles(cycles, names)
+    points = await _data_points(cid, names)
+    measure_docs = [
+        {
+            "key": names.measures[m["id"]],
+            "name": m["name"],
+            "kind": m["kind"],
+            "unit": m["unit"],
+            "team": names.teams.get(m["team_id"]),
+            "description": m["description"],
+            "data": points[m["id"]],
+        }
+        for m in measures
+    ]
+    return measure_docs, cycle_docs
+
+
+async def _data_points(cid: int, names: _Names) -> dict[int, list[Row]]:
+    points: dict[int, list[Row]] = defaultdict(list)
     for p in (
         await DataPoint.filter(measure__community_id=cid)
         .order_by("measure_id", "date", "id")
@@ -140,10 +254,45 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
                 "date": p["date"],
                 "value": p["value"],
                 "note": p["note"],
-                "cycle": cycle_keys.get(p["cycle_id"]),
+                "cycle": names.cycles.get(p["cycle_id"]),
             }
         )
+    return points
 
+
+async def _cycles(cycles: list[Row], names: _Names) -> list[Row]:
+    cycle_ids = [c["id"] for c in cycles]
+    authors = await related_ids(Cycle, cycle_ids, "authors__id")
+    cycle_measures = await related_ids(Cycle, cycle_ids, "measures__id")
+    return [
+        {
+            "key": names.cycles[c["id"]],
+            "title": c["title"],
+            "team": names.teams[c["team_id"]],
+            "change_idea": names.ideas.get(c["change_idea_id"]),
+            "builds_on": names.cycles.get(c["builds_on_id"]),
+            "status": c["status"],
+            "plan": {part: c[f"plan_{part}"] for part in PLAN_PARTS},
+            "do": {"what_happened": c["do_what_happened"], "observations": c["do_observations"]},
+            "study": {"results": c["study_results"], "learning": c["study_learning"]},
+            "act": {
+                "decision": c["act_decision"],
+                "rationale": c["act_rationale"],
+                "next_steps": c["act_next_steps"],
+            },
+            "planned_start": c["planned_start"],
+            "planned_end": c["planned_end"],
+            "actual_start": c["actual_start"],
+            "actual_end": c["actual_end"],
+            "authors": [names.people[a] for a in authors.get(c["id"], [])],
+            "measures": [names.measures[m] for m in cycle_measures.get(c["id"], [])],
+        }
+        for c in cycles
+    ]
+
+
+async def _artifacts(cid: int, names: _Names) -> tuple[list[Row], dict[int, str]]:
+    """The artifacts with their versions, and each version's reference for the links."""
     artifacts = (
         await Artifact.filter(community_id=cid)
         .order_by("id")
@@ -162,7 +311,7 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
         v["id"]: f"artifact_version:{artifact_keys[v['artifact_id']]}#{v['number']}"
         for v in versions
     }
-    versions_by_artifact: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    versions_by_artifact: dict[int, list[Row]] = defaultdict(list)
     for v in versions:
         versions_by_artifact[v["artifact_id"]].append(
             {
@@ -171,9 +320,27 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
                 "summary": v["summary"],
                 "content": v["content"],
                 "url": v["url"],
-                "author": person_keys.get(v["author_id"]),
+                "author": names.people.get(v["author_id"]),
             }
         )
+    docs = [
+        {
+            "key": artifact_keys[a["id"]],
+            "title": a["title"],
+            "kind": a["kind"],
+            "team": names.teams.get(a["team_id"]),
+            "description": a["description"],
+            "vetting": a["vetting"],
+            "derived_from": artifact_keys.get(a["derived_from_id"]),
+            "shared_with": [names.teams[t] for t in shares.get(a["id"], [])],
+            "versions": versions_by_artifact[a["id"]],
+        }
+        for a in artifacts
+    ]
+    return docs, version_refs
+
+
+async def _links(cid: int, names: _Names, version_refs: dict[int, str]) -> list[Row]:
     links = (
         await LearningLink.filter(community_id=cid)
         .order_by("id")
@@ -183,118 +350,18 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     def node(ref: str) -> str:
         kind, _, ident = ref.partition(":")
         if kind == "cycle":
-            return f"cycle:{cycle_keys[int(ident)]}"
+            return f"cycle:{names.cycles[int(ident)]}"
         if kind == "artifact_version":
             return version_refs[int(ident)]
         return ref
 
-    return {
-        "format": FORMAT,
-        "community": community,
-        "organizations": [{"name": o["name"], "kind": o["kind"]} for o in orgs],
-        "teams": [
-            {
-                "name": t["name"],
-                "kind": t["kind"],
-                "organization": org_names.get(t["organization_id"]),
-                "parent": team_names.get(t["parent_id"]),
-                "description": t["description"],
-            }
-            for t in teams
-        ],
-        "people": [
-            {
-                "key": person_keys[p["id"]],
-                "name": p["name"],
-                "email": p["email"],
-                "title": p["title"],
-                "organization": org_names.get(p["organization_id"]),
-                "memberships": spells[p["id"]],
-            }
-            for p in people
-        ],
-        "innovations": [
-            {
-                "name": i["name"],
-                "description": i["description"],
-                "versions": inn_versions[i["id"]],
-            }
-            for i in innovations
-        ],
-        "aims": [
-            {
-                "title": a["title"],
-                "statement": a["statement"],
-                "team": team_names.get(a["team_id"]),
-                "target_date": a["target_date"],
-                "drivers": [
-                    driver_doc(d) for d in drivers if d["aim_id"] == a["id"] and not d["parent_id"]
-                ],
-            }
-            for a in aims
-        ],
-        "measures": [
-            {
-                "key": measure_keys[m["id"]],
-                "name": m["name"],
-                "kind": m["kind"],
-                "unit": m["unit"],
-                "team": team_names.get(m["team_id"]),
-                "description": m["description"],
-                "data": points[m["id"]],
-            }
-            for m in measures
-        ],
-        "cycles": [
-            {
-                "key": cycle_keys[c["id"]],
-                "title": c["title"],
-                "team": team_names[c["team_id"]],
-                "change_idea": idea_keys.get(c["change_idea_id"]),
-                "builds_on": cycle_keys.get(c["builds_on_id"]),
-                "status": c["status"],
-                "plan": {part: c[f"plan_{part}"] for part in PLAN_PARTS},
-                "do": {
-                    "what_happened": c["do_what_happened"],
-                    "observations": c["do_observations"],
-                },
-                "study": {"results": c["study_results"], "learning": c["study_learning"]},
-                "act": {
-                    "decision": c["act_decision"],
-                    "rationale": c["act_rationale"],
-                    "next_steps": c["act_next_steps"],
-                },
-                "planned_start": c["planned_start"],
-                "planned_end": c["planned_end"],
-                "actual_start": c["actual_start"],
-                "actual_end": c["actual_end"],
-                "authors": [person_keys[a] for a in authors.get(c["id"], [])],
-                "measures": [measure_keys[m] for m in cycle_measures.get(c["id"], [])],
-            }
-            for c in cycles
-        ],
-        "artifacts": [
-            {
-                "key": artifact_keys[a["id"]],
-                "title": a["title"],
-                "kind": a["kind"],
-                "team": team_names.get(a["team_id"]),
-                "description": a["description"],
-                "vetting": a["vetting"],
-                "derived_from": artifact_keys.get(a["derived_from_id"]),
-                "shared_with": [team_names[t] for t in shares.get(a["id"], [])],
-                "versions": versions_by_artifact[a["id"]],
-            }
-            for a in artifacts
-        ],
-        "links": [
-            {
-                "source": node(link["source"]),
-                "target": node(link["target"]),
-                "kind": link["kind"],
-                "date": link["date"],
-                "note": link["note"],
-            }
-            for link in links
-        ],
-    }
+    return [
+        {
+            "source": node(link["source"]),
+            "target": node(link["target"]),
+            "kind": link["kind"],
+            "date": link["date"],
+            "note": link["note"],
+        }
+        for link in links
+    ]

@@ -155,10 +155,36 @@ class _Loader:
     # --- sections ---------------------------------------------------------------
 
     async def run(self, progress: Progress) -> dict[str, int]:
-        ctx, doc = self.ctx, self.doc
+        doc = self.doc
         with self.entry("community", None):
-            community = await communities.create_community(ctx, doc.community)
-        self.community_id = cid = community["id"]
+            community = await communities.create_community(self.ctx, doc.community)
+        self.community_id = community["id"]
+        await self.load_organizations_and_teams()
+        progress(f"  {len(doc.organizations)} organizations, {len(doc.teams)} teams")
+        await self.load_people()
+        progress(f"  {len(doc.people)} people")
+        await self.load_innovations_and_aims()
+        await self.load_measures()
+        await self.load_cycles(progress)
+        points = await self.load_data_points()
+        progress(f"  {len(doc.measures)} measures with {points} data points")
+        await self.load_artifacts()
+        progress(f"  {len(doc.artifacts)} artifacts, {len(self.versions)} versions")
+        await self.load_links()
+        progress(f"  {len(doc.links)} learning links")
+        return {
+            "community_id": self.community_id,
+            "teams": len(self.teams),
+            "people": len(self.people),
+            "cycles": len(self.cycles),
+            "artifacts": len(self.artifacts),
+            "links": len(doc.links),
+            "data_points": points,
+        }
+
+    async def load_organizations_and_teams(self) -> None:
+        """Organizations, then teams, then team parents (a parent may come later in the file)."""
+        ctx, cid, doc = self.ctx, self.community_id, self.doc
         for i, org in enumerate(doc.organizations):
             with self.entry("organizations", i):
                 row = await teams.create_organization(
@@ -188,17 +214,16 @@ class _Loader:
                     await teams.update_team(
                         ctx, self.teams[team.name], s.TeamUpdate(parent_id=parent)
                     )
-        progress(f"  {len(doc.organizations)} organizations, {len(doc.teams)} teams")
-        await self.load_people()
-        progress(f"  {len(doc.people)} people")
-        await self.load_innovations_and_aims()
-        for i, m in enumerate(doc.measures):
+
+    async def load_measures(self) -> None:
+        """The measures without their data, which may name cycles not loaded yet."""
+        for i, m in enumerate(self.doc.measures):
             self.unique(self.measures, m.key, "measures", i)
             with self.entry("measures", i):
                 row = await measures.create_measure(
-                    ctx,
+                    self.ctx,
                     s.MeasureCreate(
-                        community_id=cid,
+                        community_id=self.community_id,
                         name=m.name,
                         kind=m.kind,
                         unit=m.unit,
@@ -207,16 +232,18 @@ class _Loader:
                     ),
                 )
             self.measures[m.key] = row["id"]
-        await self.load_cycles(progress)
+
+    async def load_data_points(self) -> int:
+        """Every measure's data points (after the cycles they name); how many there were."""
         points = 0
-        for i, m in enumerate(doc.measures):
+        for i, m in enumerate(self.doc.measures):
             for j, point in enumerate(m.data):
                 cycle_id = self.ref(
                     self.cycles, point.cycle, "cycle", "measures", i, f"data[{j}].cycle"
                 )
                 with self.entry("measures", i, f"data[{j}]."):
                     await measures.record_data(
-                        ctx,
+                        self.ctx,
                         s.DataPointCreate(
                             measure_id=self.measures[m.key],
                             date=point.date,
@@ -226,13 +253,13 @@ class _Loader:
                         ),
                     )
                 points += 1
-        progress(f"  {len(doc.measures)} measures with {points} data points")
-        await self.load_artifacts()
-        progress(f"  {len(doc.artifacts)} artifacts, {len(self.versions)} versions")
-        for i, link in enumerate(doc.links):
+        return points
+
+    async def load_links(self) -> None:
+        for i, link in enumerate(self.doc.links):
             with self.entry("links", i):
                 await links.record_link(
-                    ctx,
+                    self.ctx,
                     s.LinkCreate(
                         source=self.node(link.source, "links", i, "source"),
                         target=self.node(link.target, "links", i, "target"),
@@ -241,16 +268,6 @@ class _Loader:
                         note=link.note,
                     ),
                 )
-        progress(f"  {len(doc.links)} learning links")
-        return {
-            "community_id": cid,
-            "teams": len(self.teams),
-            "people": len(self.people),
-            "cycles": len(self.cycles),
-            "artifacts": len(self.artifacts),
-            "links": len(doc.links),
-            "data_points": points,
-        }
 
     def unique(self, table: dict[str, Any], key: str, section: str, index: int) -> None:
         if key in table:

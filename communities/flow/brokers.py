@@ -301,26 +301,11 @@ def brokers(
     team_count = members.number_of_nodes() - len(people)
 
     betweenness = _two_mode_betweenness(members, len(people), team_count, sample)
-
-    ties: dict[str, dict[str, float]] = {person: {} for person in people}
-    team_levels: dict[str, set[str]] = {person: set() for person in people}
-    for team, kind in members.nodes(data="kind"):
-        if kind != TEAM:
-            continue
-        level = members.nodes[team]["level"]
-        roster = list(members.adj[team])
-        for index, a in enumerate(roster):
-            team_levels[a].add(level)
-            row = ties[a]
-            for b in roster[index + 1 :]:
-                row[b] = row.get(b, 0.0) + 1.0
-                ties[b][a] = ties[b].get(a, 0.0) + 1.0
+    ties, team_levels = _shared_teams(members, people)
     burt = burt_measures(ties)
-
     group = {person: level_group(levels) for person, levels in team_levels.items()}
     roles = brokerage_roles(learning_network(graph), group)
     empty = BrokerageRoles()
-
     scores = [
         BrokerScore(
             person=person,
@@ -337,6 +322,26 @@ def brokers(
     ]
     scores.sort(key=lambda s: (-len(s.levels), -s.betweenness, -s.teams, s.label, s.person))
     return scores
+
+
+def _shared_teams(
+    members: nx.Graph, people: list[str]
+) -> tuple[dict[str, dict[str, float]], dict[str, set[str]]]:
+    """Each person's ties (weighted by the number of teams two people share) and levels."""
+    ties: dict[str, dict[str, float]] = {person: {} for person in people}
+    team_levels: dict[str, set[str]] = {person: set() for person in people}
+    for team, kind in members.nodes(data="kind"):
+        if kind != TEAM:
+            continue
+        level = members.nodes[team]["level"]
+        roster = list(members.adj[team])
+        for index, a in enumerate(roster):
+            team_levels[a].add(level)
+            row = ties[a]
+            for b in roster[index + 1 :]:
+                row[b] = row.get(b, 0.0) + 1.0
+                ties[b][a] = ties[b].get(a, 0.0) + 1.0
+    return ties, team_levels
 
 
 def _two_mode_betweenness(

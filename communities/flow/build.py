@@ -178,6 +178,34 @@ def assemble(
     graph.add_nodes_from(_team_nodes(rows["teams"]))
     levels = {n: d["level"] for n, d in graph.nodes(data=True)}
 
+    _add_people(graph, rows, as_of)
+    _add_cycles(graph, rows, levels, as_of)
+    _add_versions(graph, rows["versions"], levels, as_of)
+    # Every plugin's nodes go in before any edge, so a recorded learning link or another
+    # plugin's edge may end at a plugin's node (a forum thread, a convening).
+    for contribution in contributions:
+        _add_contribution_nodes(graph, contribution, as_of)
+
+    for r in rows["links"]:
+        if not _on_or_before(r["date"], as_of):
+            continue
+        if r["source"] in graph and r["target"] in graph:
+            graph.add_edge(
+                r["source"],
+                r["target"],
+                key=r["kind"],
+                **attributes(kind=r["kind"], date=r["date"], note=r["note"] or None),
+            )
+
+    for contribution in contributions:
+        _add_contribution_edges(graph, contribution, as_of)
+    for contribution in contributions:
+        _add_node_attributes(graph, contribution)
+    return graph
+
+
+def _add_people(graph: nx.MultiDiGraph, rows: dict[str, list[Row]], as_of: date | None) -> None:
+    """The people and their membership spells (a second spell on a team gets its own key)."""
     graph.add_nodes_from(
         (
             node_id(PERSON, r["id"]),
@@ -199,6 +227,11 @@ def assemble(
             **attributes(kind=MEMBER, role=r["role"], start=r["start_date"], end=end),
         )
 
+
+def _add_cycles(
+    graph: nx.MultiDiGraph, rows: dict[str, list[Row]], levels: dict[str, str], as_of: date | None
+) -> None:
+    """The cycles started by ``as_of``, who ran and wrote them, and what each built on."""
     cycles = [r for r in rows["cycles"] if _on_or_before(_cycle_start(r), as_of)]
     for r in cycles:
         team = node_id(TEAM, r["team_id"])
@@ -228,29 +261,6 @@ def assemble(
         work = node_id(CYCLE, r["id"])
         if work in graph:
             graph.add_edge(node_id(PERSON, r["authors__id"]), work, key=AUTHORED, kind=AUTHORED)
-
-    _add_versions(graph, rows["versions"], levels, as_of)
-    # Every plugin's nodes go in before any edge, so a recorded learning link or another
-    # plugin's edge may end at a plugin's node (a forum thread, a convening).
-    for contribution in contributions:
-        _add_contribution_nodes(graph, contribution, as_of)
-
-    for r in rows["links"]:
-        if not _on_or_before(r["date"], as_of):
-            continue
-        if r["source"] in graph and r["target"] in graph:
-            graph.add_edge(
-                r["source"],
-                r["target"],
-                key=r["kind"],
-                **attributes(kind=r["kind"], date=r["date"], note=r["note"] or None),
-            )
-
-    for contribution in contributions:
-        _add_contribution_edges(graph, contribution, as_of)
-    for contribution in contributions:
-        _add_node_attributes(graph, contribution)
-    return graph
 
 
 def _add_versions(

@@ -52,17 +52,27 @@ class Trace:
             "origin": self.origin,
             "direction": self.direction,
             "work": [
-                {"id": node, "label": label(node), "kind": graph.nodes[node].get("kind"),
-                 "team": graph.nodes[node].get("team"), "date": day.isoformat()}
+                {
+                    "id": node,
+                    "label": label(node),
+                    "kind": graph.nodes[node].get("kind"),
+                    "team": graph.nodes[node].get("team"),
+                    "date": day.isoformat(),
+                }
                 for node, day in sorted(self.work.items(), key=lambda item: (item[1], item[0]))
             ],
             "teams": [
-                {"id": team, "label": label(team), "level": graph.nodes[team].get("level"),
-                 "date": reach.date.isoformat(), "carrier": reach.carrier,
-                 "carrier_label": label(reach.carrier)}
+                {
+                    "id": team,
+                    "label": label(team),
+                    "level": graph.nodes[team].get("level"),
+                    "date": reach.date.isoformat(),
+                    "carrier": reach.carrier,
+                    "carrier_label": label(reach.carrier),
+                }
                 for team, reach in sorted(self.teams.items(), key=lambda i: (i[1].date, i[0]))
             ],
-        }  # fmt: skip
+        }
 
 
 Spell = tuple[str, date, date]  # (team or person, start, end)

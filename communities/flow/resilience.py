@@ -73,6 +73,19 @@ def cut_people(graph: nx.MultiDiGraph, *, as_of: date | None = None) -> list[Cut
     """
     members = membership_graph(graph, as_of=as_of)
     nodes = members.nodes
+    cuts = _school_teams_cut_off(members)
+    result = [
+        Cut(person=person, label=nodes[person]["label"], school_teams=tuple(sorted(teams)))
+        for person, teams in cuts.items()
+    ]
+    result.sort(key=lambda cut: (-len(cut.school_teams), cut.person))
+    return result
+
+
+def _school_teams_cut_off(members: nx.Graph) -> dict[str, set[str]]:
+    """Each cut person and the school teams their leaving cuts off (see :func:`cut_people`):
+    an iterative depth-first search from each component's lowest district team."""
+    nodes = members.nodes
     adjacency = {node: sorted(members.adj[node]) for node in members}
     districts = sorted(
         n for n, data in nodes(data=True) if data["kind"] != PERSON and data["level"] == "district"
@@ -128,13 +141,7 @@ def cut_people(graph: nx.MultiDiGraph, *, as_of: date | None = None) -> list[Cut
                     cut_off = schools[schools_before[node] :]
                     if cut_off:
                         cuts.setdefault(parent, set()).update(cut_off)
-
-    result = [
-        Cut(person=person, label=nodes[person]["label"], school_teams=tuple(sorted(teams)))
-        for person, teams in cuts.items()
-    ]
-    result.sort(key=lambda cut: (-len(cut.school_teams), cut.person))
-    return result
+    return cuts
 
 
 def fragmentation(

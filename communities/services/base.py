@@ -175,9 +175,3 @@ async def related_ids(model: type[Model], ids: Sequence[int], path: str) -> dict
     for values in result.values():
         values.sort()
     return result
-    for owner, other in await model.filter(id__in=list(ids)).values_list("id", path):
-        if other is not None:
-            result.setdefault(owner, []).append(other)
-    for values in result.values():
-        values.sort()
-    return result

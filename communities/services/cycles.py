@@ -102,9 +102,13 @@ def _check_dates(values: dict[str, Any]) -> None:
 
 async def _check_links(community_id: int, values: dict[str, Any], cycle_id: int | None) -> None:
     await check_reference(
-        ChangeIdea, values.get("change_idea_id"), community_id, "change_idea_id",
-        path="driver__aim__community_id", what="change idea",
-    )  # fmt: skip
+        ChangeIdea,
+        values.get("change_idea_id"),
+        community_id,
+        "change_idea_id",
+        path="driver__aim__community_id",
+        what="change idea",
+    )
     builds_on = values.get("builds_on_id")
     if builds_on is not None:
         if builds_on == cycle_id:

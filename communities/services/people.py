@@ -62,9 +62,12 @@ MEMBERSHIPS = Listing(
 
 async def _check_person(community_id: int, values: dict[str, Any]) -> None:
     await check_reference(
-        Organization, values.get("organization_id"), community_id, "organization_id",
+        Organization,
+        values.get("organization_id"),
+        community_id,
+        "organization_id",
         what="organization",
-    )  # fmt: skip
+    )
     user_id = values.get("user_id")
     if user_id is not None and not await User.filter(id=user_id).exists():
         raise InvalidInput.field("user_id", f"no user {user_id}")
@@ -159,9 +162,12 @@ async def update_membership(
     _check_dates(merged["start_date"], merged["end_date"])
     async with community_write(community_id):
         await _check_overlap(
-            current["person_id"], current["team_id"], merged["start_date"], merged["end_date"],
+            current["person_id"],
+            current["team_id"],
+            merged["start_date"],
+            merged["end_date"],
             exclude=membership_id,
-        )  # fmt: skip
+        )
         if changes:
             await Membership.filter(id=membership_id).update(**changes)
     row = await get_row(ctx, MEMBERSHIPS, membership_id)

@@ -87,9 +87,12 @@ async def _check_team(
         if values["kind"] not in kinds:
             raise InvalidInput.field("kind", f"must be one of {', '.join(kinds)}")
     await check_reference(
-        Organization, values.get("organization_id"), community_id, "organization_id",
+        Organization,
+        values.get("organization_id"),
+        community_id,
+        "organization_id",
         what="organization",
-    )  # fmt: skip
+    )
     parent_id = values.get("parent_id")
     await check_reference(Team, parent_id, community_id, "parent_id", what="team")
     # A team may not supervise itself, directly or through its ancestors.

@@ -268,8 +268,12 @@ async def artifact_page(request: Request) -> Response:
     def other_end(ref: str) -> dict[str, Any]:
         if ref in refs:
             number = refs[ref]["number"]
-            return {"label": f"v{number} of this artifact", "url": f"#v{number}", "team": None,
-                    "what": "Artifact version"}  # fmt: skip
+            return {
+                "label": f"v{number} of this artifact",
+                "url": f"#v{number}",
+                "team": None,
+                "what": "Artifact version",
+            }
         return nodes.get(ref) or {"label": ref, "url": None, "team": None, "what": ""}
 
     informed_by = [

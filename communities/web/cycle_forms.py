@@ -28,8 +28,16 @@ from core.web.context import signed_in_context
 from core.web.csrf import read_form
 from core.web.render import render
 
-PLAN = ("plan_objective", "plan_questions", "plan_predictions", "plan_who", "plan_what",
-        "plan_when", "plan_where", "plan_measures")  # fmt: skip
+PLAN = (
+    "plan_objective",
+    "plan_questions",
+    "plan_predictions",
+    "plan_who",
+    "plan_what",
+    "plan_when",
+    "plan_where",
+    "plan_measures",
+)
 DO = ("do_what_happened", "do_observations")
 STUDY = ("study_results", "study_learning")
 ACT = ("act_decision", "act_rationale", "act_next_steps")
@@ -89,8 +97,11 @@ async def new_cycle_page(request: Request) -> Response:
     if request.method == "GET":
         return await render(request, "communities/cycle_new.html", context)
     form = await read_form(request)
-    values = form_values(form, ("title", "change_idea_id", *PLAN, "planned_start", "planned_end"),
-                         ("author_ids", "measure_ids", "informed_by"))  # fmt: skip
+    values = form_values(
+        form,
+        ("title", "change_idea_id", *PLAN, "planned_start", "planned_end"),
+        ("author_ids", "measure_ids", "informed_by"),
+    )
     informed_by = values.pop("informed_by")
     data, errors = validate(CycleCreate, {"team_id": team["id"], **values})
     context["values"] = {**values, "informed_by": informed_by}
@@ -116,12 +127,18 @@ async def edit_cycle_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     cycle = await cycle_service.get_cycle(ctx, request.path_params["cycle_id"])
     await ctx.authorize("write_team", community_id=cycle["community_id"], team_id=cycle["team_id"])
-    team = (await Team.filter(id=cycle["team_id"]).values(
-        "id", "name", "community_id", "community__slug", "community__name"))[0]  # fmt: skip
+    team = (
+        await Team.filter(id=cycle["team_id"]).values(
+            "id", "name", "community_id", "community__slug", "community__name"
+        )
+    )[0]
     context: dict[str, Any] = {
-        "cycle": cycle, "team": team, "values": cycle, "errors": {},
+        "cycle": cycle,
+        "team": team,
+        "values": cycle,
+        "errors": {},
         **await _choices(cycle["community_id"], cycle["team_id"], cycle["id"]),
-    }  # fmt: skip
+    }
     if request.method == "GET":
         return await render(request, "communities/cycle_edit.html", context)
     form = await read_form(request)
@@ -197,12 +214,14 @@ async def add_data_page(request: Request) -> Response:
     cycle_id = request.path_params["cycle_id"]
     await cycle_service.get_cycle(ctx, cycle_id)
     values = form_values(form, ("measure_id", "date", "value", "note"))
-    data, errors = validate(DataPointCreate, {**values, "cycle_id": cycle_id,
-                            "value": _float(values.get("value"))})  # fmt: skip
+    data, errors = validate(
+        DataPointCreate, {**values, "cycle_id": cycle_id, "value": _float(values.get("value"))}
+    )
     try:
         if data is None:
-            raise InvalidInput(next(iter(errors.items()))[0] + ": " + next(iter(errors.values())),
-                               errors)  # fmt: skip
+            raise InvalidInput(
+                next(iter(errors.items()))[0] + ": " + next(iter(errors.values())), errors
+            )
         await record_data(ctx, data)
     except ServiceError as exc:
         if exc.status in (401, 403, 404):

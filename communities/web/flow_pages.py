@@ -196,9 +196,9 @@ def _item(slug: str, graph: nx.MultiDiGraph, node: str) -> WorkItem:
     )
 
 
-def drill_down(graph: nx.MultiDiGraph, slug: str, team: str, filters: Filters) -> Drill:
-    """A team's work in the date range, and the content edges between it and other teams."""
-    nodes = graph.nodes
+def _team_work(graph: nx.MultiDiGraph, team: str, filters: Filters) -> list[str]:
+    """The team's work of the kind and in the date range asked for (a range leaves out
+    undated work)."""
     own = []
     for node, data in graph.nodes(data=True):
         if data.get("team") != team or data.get("kind") in (TEAM, PERSON):
@@ -213,6 +213,13 @@ def drill_down(graph: nx.MultiDiGraph, slug: str, team: str, filters: Filters) -
         ):
             continue
         own.append(node)
+    return own
+
+
+def drill_down(graph: nx.MultiDiGraph, slug: str, team: str, filters: Filters) -> Drill:
+    """A team's work in the date range, and the content edges between it and other teams."""
+    nodes = graph.nodes
+    own = _team_work(graph, team, filters)
     own.sort(key=lambda n: (node_date(nodes[n]) or date.min, n))
     shown = own[-WORK_CAP:]  # the latest, when there are too many
     linked: dict[str, None] = {}

@@ -249,19 +249,7 @@ def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = No
             ),
         ),
     ]
-    previous = None
-    for index, level in enumerate(row_levels):
-        if level != previous:
-            parts.append(
-                tag(
-                    "text",
-                    esc(LEVEL_NAMES.get(level, level)),
-                    class_="flow-row-label",
-                    x=8,
-                    y=_TOP + 22 + index * _ROW,
-                )
-            )
-        previous = level
+    parts.extend(_row_labels(row_levels))
     edges = sorted(teams.edges(data="weight", default=1), key=lambda e: (e[2], e[0], e[1]))
     parts.append(
         tag(
@@ -274,45 +262,10 @@ def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = No
             class_="flow-edges",
         )
     )
-    nodes = []
-    rows = len(row_levels)  # the top row's labels go above the teams, clear of the arrows
-    for node in sorted(places, key=lambda n: (places[n].row, places[n].x)):
-        place, data = places[node], teams.nodes[node]
-        label, level = str(data.get("label", node)), str(data.get("level", "other"))
-        out_w = int(teams.out_degree(node, weight="weight"))
-        in_w = int(teams.in_degree(node, weight="weight"))
-        title = (
-            f"{label} ({LEVEL_NAMES.get(level, level).lower()} team): "
-            f"{out_w} link{'s' if out_w != 1 else ''} out to other teams, {in_w} in"
-        )
-        body = "".join(
-            (
-                tag("title", esc(title)),
-                tag("circle", cx=place.x, cy=place.y, r=round(place.r, 1)),
-                tag(
-                    "text",
-                    esc(short(label)),
-                    class_="flow-label",
-                    x=place.x,
-                    y=place.y - place.r - 7
-                    if place.row == 0 and rows > 1
-                    else place.y + place.r + 15,
-                ),
-            )
-        )
-        attrs: dict[str, object] = {
-            "class_": f"flow-node flow-team level-{level}",
-            "data_id": node,
-            "data_level": level,
-            "data_label": label,
-            "data_weight": out_w + in_w,
-            "data_out": out_w,
-            "data_in": in_w,
-        }
-        if team_url is not None:
-            nodes.append(tag("a", body, href=team_url(node), **attrs))
-        else:
-            nodes.append(tag("g", body, tabindex=0, **attrs))
+    nodes = [
+        _team_node(teams, node, places[node], len(row_levels), team_url)
+        for node in sorted(places, key=lambda n: (places[n].row, places[n].x))
+    ]
     parts.append(tag("g", "".join(nodes), class_="flow-nodes"))
     return tag(
         "svg",
@@ -324,6 +277,69 @@ def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = No
         width=f"{width:.0f}",
         height=f"{height:.0f}",
     )
+
+
+def _row_labels(row_levels: Sequence[str]) -> list[str]:
+    """A level's name at the left of the first row of that level."""
+    labels = []
+    previous = None
+    for index, level in enumerate(row_levels):
+        if level != previous:
+            labels.append(
+                tag(
+                    "text",
+                    esc(LEVEL_NAMES.get(level, level)),
+                    class_="flow-row-label",
+                    x=8,
+                    y=_TOP + 22 + index * _ROW,
+                )
+            )
+        previous = level
+    return labels
+
+
+def _team_node(
+    teams: nx.DiGraph,
+    node: str,
+    place: TeamPlace,
+    rows: int,
+    team_url: Callable[[str], str] | None,
+) -> str:
+    """A team's circle and label; the top row's labels go above the teams, clear of the
+    arrows (when there is more than one row)."""
+    data = teams.nodes[node]
+    label, level = str(data.get("label", node)), str(data.get("level", "other"))
+    out_w = int(teams.out_degree(node, weight="weight"))
+    in_w = int(teams.in_degree(node, weight="weight"))
+    title = (
+        f"{label} ({LEVEL_NAMES.get(level, level).lower()} team): "
+        f"{out_w} link{'s' if out_w != 1 else ''} out to other teams, {in_w} in"
+    )
+    body = "".join(
+        (
+            tag("title", esc(title)),
+            tag("circle", cx=place.x, cy=place.y, r=round(place.r, 1)),
+            tag(
+                "text",
+                esc(short(label)),
+                class_="flow-label",
+                x=place.x,
+                y=place.y - place.r - 7 if place.row == 0 and rows > 1 else place.y + place.r + 15,
+            ),
+        )
+    )
+    attrs: dict[str, object] = {
+        "class_": f"flow-node flow-team level-{level}",
+        "data_id": node,
+        "data_level": level,
+        "data_label": label,
+        "data_weight": out_w + in_w,
+        "data_out": out_w,
+        "data_in": in_w,
+    }
+    if team_url is not None:
+        return tag("a", body, href=team_url(node), **attrs)
+    return tag("g", body, tabindex=0, **attrs)
 
 
 # --- A team's work over time ----------------------------------------------------------
@@ -408,27 +424,37 @@ def _work_shape(kind: str, x: float, y: float) -> str:
     return tag("polygon", points=" ".join(f"{a:.1f},{b:.1f}" for a, b in corners))
 
 
+@dataclass(frozen=True)
+class _TimeScale:
+    """Where a date falls across the drill-down's plot (undated work in the middle)."""
+
+    first: date
+    last: date
+    plot: float
+
+    def x(self, day: date | None) -> float:
+        span = (self.last - self.first).days
+        if day is None or span == 0:
+            return _WORK_LEFT + self.plot / 2
+        return _WORK_LEFT + _PAD + (day - self.first).days / span * (self.plot - 2 * _PAD)
+
+
 def work_svg(rows: Sequence[WorkRow], edges: Sequence[WorkEdge], focus: str) -> str:
     """One row per team, work left to right by date, arrows for the links between rows."""
     items = [item for row in rows for item in row.items]
     days = [item.day for item in items if item.day is not None]
     first, last = (min(days), max(days)) if days else (date.today(), date.today())
     busiest = max((len(row.items) for row in rows), default=1)
-    plot = min(MAX_PLOT, max(MIN_PLOT, math.ceil(busiest / LANES) * _GAP * 2.2))
-    span = (last - first).days
-
-    def x_of(day: date | None) -> float:
-        if day is None or span == 0:
-            return _WORK_LEFT + plot / 2
-        return _WORK_LEFT + _PAD + (day - first).days / span * (plot - 2 * _PAD)
-
-    width = _WORK_LEFT + plot + 20
+    scale = _TimeScale(
+        first, last, min(MAX_PLOT, max(MIN_PLOT, math.ceil(busiest / LANES) * _GAP * 2.2))
+    )
+    width = _WORK_LEFT + scale.plot + 20
     where: dict[str, Point] = {}
     bands, labels, shapes = [], [], []
     y = _WORK_TOP
     for index, row in enumerate(rows):
         ordered = sorted(row.items, key=lambda i: (i.day or first, i.id))
-        xs = [x_of(item.day) for item in ordered]
+        xs = [scale.x(item.day) for item in ordered]
         lanes, count = _lanes(xs)
         height = count * _LANE + 2 * _ROW_PAD
         bands.append(
@@ -454,68 +480,16 @@ def work_svg(rows: Sequence[WorkRow], edges: Sequence[WorkEdge], focus: str) -> 
             )
         )
         for item, x, lane in zip(ordered, xs, lanes, strict=True):
-            cy = y + _ROW_PAD + lane * _LANE + _LANE / 2
-            where[item.id] = (x, cy)
-            kind = KIND_NAMES.get(item.kind, item.kind)
-            details = [kind, row.label]
-            if item.day is not None:
-                details.append(item.day.isoformat())
-            if item.status:
-                details.append(item.status)
-            title = f"{item.label} ({', '.join(details)})"
-            attrs: dict[str, object] = {
-                "class_": f"flow-node flow-work kind-{item.kind}",
-                "data_id": item.id,
-                "data_kind": item.kind,
-                "data_level": row.level,
-                "data_team": item.team,
-                "data_label": item.label,
-                "data_date": item.day.isoformat() if item.day else None,
-                "data_status": item.status,
-            }
-            body = tag("title", esc(title)) + _work_shape(item.kind, x, cy)
-            if item.url:
-                shapes.append(tag("a", body, href=item.url, **attrs))
-            else:
-                shapes.append(tag("g", body, tabindex=0, **attrs))
+            where[item.id] = (x, y + _ROW_PAD + lane * _LANE + _LANE / 2)
+            shapes.append(_work_node(item, row, *where[item.id]))
         y += height
-    axis = []
-    for day, text in _ticks(first, last):
-        x = x_of(day)
-        axis.append(tag("line", class_="flow-tick", x1=x, x2=x, y1=_WORK_TOP - 6, y2=y))
-        if x < width - 48:
-            axis.append(tag("text", esc(text), class_="flow-tick-label", x=x + 3, y=_WORK_TOP - 10))
+    axis = _time_axis(scale, width, y)
     focus_ids = {item.id for row in rows if row.team == focus for item in row.items}
-    lines = []
-    for edge in edges:
-        if edge.source not in where or edge.target not in where:
-            continue
-        (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
-        down = 1.0 if y2 > y1 else -1.0
-        tip = (x2, y2 - down * 6)
-        middle = (y1 + tip[1]) / 2
-        base, points = _arrow(tip, (0.0, down), 6, 3.5)
-        path = (
-            f"M{x1:.1f},{y1:.1f} C{x1:.1f},{middle:.1f} "
-            f"{x2:.1f},{middle:.1f} {base[0]:.1f},{base[1]:.1f}"
-        )
-        direction = "out" if edge.source in focus_ids else "in"
-        title = f"{edge.kind.replace('_', ' ')}" + (f", {edge.day.isoformat()}" if edge.day else "")
-        lines.append(
-            tag(
-                "g",
-                tag("title", esc(title))
-                + tag("path", class_="flow-line", d=path)
-                + tag("polygon", class_="flow-head", points=points),
-                class_=f"flow-edge flow-{direction}",
-                data_id=f"{edge.source}>{edge.target}",
-                data_source=edge.source,
-                data_target=edge.target,
-                data_kind=edge.kind,
-                data_date=edge.day.isoformat() if edge.day else None,
-                data_label=title,
-            )
-        )
+    lines = [
+        _work_edge(edge, where, focus_ids)
+        for edge in edges
+        if edge.source in where and edge.target in where
+    ]
     height = y + 12
     body = "".join(
         (
@@ -536,4 +510,67 @@ def work_svg(rows: Sequence[WorkRow], edges: Sequence[WorkEdge], focus: str) -> 
         viewBox=f"0 0 {width:.0f} {height:.0f}",
         width=f"{width:.0f}",
         height=f"{height:.0f}",
+    )
+
+
+def _work_node(item: WorkItem, row: WorkRow, x: float, y: float) -> str:
+    """A piece of work's shape, linked to its page when it has one."""
+    details = [KIND_NAMES.get(item.kind, item.kind), row.label]
+    if item.day is not None:
+        details.append(item.day.isoformat())
+    if item.status:
+        details.append(item.status)
+    title = f"{item.label} ({', '.join(details)})"
+    attrs: dict[str, object] = {
+        "class_": f"flow-node flow-work kind-{item.kind}",
+        "data_id": item.id,
+        "data_kind": item.kind,
+        "data_level": row.level,
+        "data_team": item.team,
+        "data_label": item.label,
+        "data_date": item.day.isoformat() if item.day else None,
+        "data_status": item.status,
+    }
+    body = tag("title", esc(title)) + _work_shape(item.kind, x, y)
+    if item.url:
+        return tag("a", body, href=item.url, **attrs)
+    return tag("g", body, tabindex=0, **attrs)
+
+
+def _time_axis(scale: _TimeScale, width: float, bottom: float) -> list[str]:
+    """A tick line down the rows at each quarter (or year), labelled where there is room."""
+    axis = []
+    for day, text in _ticks(scale.first, scale.last):
+        x = scale.x(day)
+        axis.append(tag("line", class_="flow-tick", x1=x, x2=x, y1=_WORK_TOP - 6, y2=bottom))
+        if x < width - 48:
+            axis.append(tag("text", esc(text), class_="flow-tick-label", x=x + 3, y=_WORK_TOP - 10))
+    return axis
+
+
+def _work_edge(edge: WorkEdge, where: dict[str, Point], focus_ids: set[str]) -> str:
+    """A curved arrow between two placed pieces of work, "out" when it leaves the focus."""
+    (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
+    down = 1.0 if y2 > y1 else -1.0
+    tip = (x2, y2 - down * 6)
+    middle = (y1 + tip[1]) / 2
+    base, points = _arrow(tip, (0.0, down), 6, 3.5)
+    path = (
+        f"M{x1:.1f},{y1:.1f} C{x1:.1f},{middle:.1f} "
+        f"{x2:.1f},{middle:.1f} {base[0]:.1f},{base[1]:.1f}"
+    )
+    direction = "out" if edge.source in focus_ids else "in"
+    title = f"{edge.kind.replace('_', ' ')}" + (f", {edge.day.isoformat()}" if edge.day else "")
+    return tag(
+        "g",
+        tag("title", esc(title))
+        + tag("path", class_="flow-line", d=path)
+        + tag("polygon", class_="flow-head", points=points),
+        class_=f"flow-edge flow-{direction}",
+        data_id=f"{edge.source}>{edge.target}",
+        data_source=edge.source,
+        data_target=edge.target,
+        data_kind=edge.kind,
+        data_date=edge.day.isoformat() if edge.day else None,
+        data_label=title,
     )

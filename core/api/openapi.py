@@ -96,68 +96,12 @@ def error_statuses(op: Operation) -> dict[int, str]:
 
 
 def build_openapi(operations: Iterable[Operation]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``operations``; their models go to ``components``."""
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         path = _PARAM.sub(lambda m: "{" + m.group(1) + "}", op.path)
-        parameters: list[dict[str, Any]] = [
-            {
-                "name": m.group(1),
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer" if m.group(2) == "int" else "string"},
-            }
-            for m in _PARAM.finditer(op.path)
-        ]
-        for q in op.query:
-            schema: dict[str, Any] = {"type": _TYPES.get(q.type, "string")}
-            if q.type is date:
-                schema["format"] = "date"
-            if q.choices:
-                schema["enum"] = list(q.choices)
-            if q.required and q.type is str:
-                schema["minLength"] = 1  # an empty value counts as missing
-            parameters.append(
-                {
-                    "name": q.name,
-                    "in": "query",
-                    "description": q.description,
-                    "required": q.required,
-                    "schema": schema,
-                }
-            )
-        if op.paginated:
-            parameters += [
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "schema": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_PAGE_SIZE,
-                        "default": DEFAULT_PAGE_SIZE,
-                    },
-                },
-            ]
-        responses: dict[str, Any] = {str(op.status): _success(op, schemas)}
-        for status, description in error_statuses(op).items():
-            responses[str(status)] = _error(description)
-        entry: dict[str, Any] = {
-            "operationId": op.operation_id,
-            "summary": op.summary,
-            "tags": [op.tag],
-            "parameters": parameters,
-            "responses": responses,
-        }
-        if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _ref(op.body, schemas)}},
-            }
-        if op.public:
-            entry["security"] = []
-        paths.setdefault(API_PREFIX + path, {})[op.method.lower()] = entry
+        paths.setdefault(API_PREFIX + path, {})[op.method.lower()] = _operation(op, schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "NIC Platform API", "version": __version__},
@@ -168,3 +112,69 @@ def build_openapi(operations: Iterable[Operation]) -> dict[str, Any]:
         },
         "security": [{"token": []}],
     }
+
+
+def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+    responses: dict[str, Any] = {str(op.status): _success(op, schemas)}
+    for status, description in error_statuses(op).items():
+        responses[str(status)] = _error(description)
+    entry: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": _parameters(op),
+        "responses": responses,
+    }
+    if op.body is not None:
+        entry["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(op.body, schemas)}},
+        }
+    if op.public:
+        entry["security"] = []
+    return entry
+
+
+def _parameters(op: Operation) -> list[dict[str, Any]]:
+    """The path parameters, then the query parameters, then the page ones if paginated."""
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": m.group(1),
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if m.group(2) == "int" else "string"},
+        }
+        for m in _PARAM.finditer(op.path)
+    ]
+    for q in op.query:
+        schema: dict[str, Any] = {"type": _TYPES.get(q.type, "string")}
+        if q.type is date:
+            schema["format"] = "date"
+        if q.choices:
+            schema["enum"] = list(q.choices)
+        if q.required and q.type is str:
+            schema["minLength"] = 1  # an empty value counts as missing
+        parameters.append(
+            {
+                "name": q.name,
+                "in": "query",
+                "description": q.description,
+                "required": q.required,
+                "schema": schema,
+            }
+        )
+    if op.paginated:
+        parameters += [
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "name": "per_page",
+                "in": "query",
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_PAGE_SIZE,
+                    "default": DEFAULT_PAGE_SIZE,
+                },
+            },
+        ]
+    return parameters

@@ -148,9 +148,10 @@ async def active_page(request: Request) -> Response:
     except InvalidInput as exc:
         return await _user_page(request, user, errors=exc.fields, status=exc.status)
     request.session[NOTICE] = (
-        "The account is active again." if user["is_active"] else
-        "The account is deactivated: it cannot sign in or use API tokens."
-    )  # fmt: skip
+        "The account is active again."
+        if user["is_active"]
+        else "The account is deactivated: it cannot sign in or use API tokens."
+    )
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 

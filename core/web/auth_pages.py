@@ -33,9 +33,10 @@ async def sign_in_page(request: Request) -> Response:
     context = {"email": email, "next": target, "errors": {}}
     if not email or not password:
         context["errors"] = {
-            name: "required" for name, value in (("email", email), ("password", password))
+            name: "required"
+            for name, value in (("email", email), ("password", password))
             if not value
-        }  # fmt: skip
+        }
         return await render(request, "core/sign_in.html", context, status=422)
     address = _address(request)
     wait = await lockout(email, address)

@@ -10,17 +10,18 @@ from typing import Any
 import httpx
 import pytest
 
+from communities.agenda import AgendaItem
 from communities.changes import change_counter
 from communities.flow.build import build_graph
 from communities.flow.cache import cache_for
-from core.agenda import AgendaItem, agenda_items
 from core.context import Actor, ServiceContext
 from core.errors import NotFound
 from core.hookspecs import hookimpl
 from core.nodes import GraphContribution
-from core.plugin_api import plugin_enabled
 from core.testing import csrf_of, page_clients
 from core.web.render import NavItem, Panel
+from plugins.api import plugin_enabled
+from plugins.convenings.agenda import agenda_items
 from tests.conftest import UserFactory
 
 PLUGIN = "scoped"

@@ -37,7 +37,8 @@ Who acts, and errors
 Command line (``nic_cli_commands``)
     ``Command`` (name, help, configure, run, needs_database) and ``CommandContext``
     (``settings``, ``plugins``, ``say(text)``). ``system_context(ctx)`` gives the
-    ``ServiceContext`` a command acts with (the operator).
+    ``ServiceContext`` a command acts with (the operator); ``system_context(request)``
+    the same for a request that carries its own credential (a feed's token).
 
 JSON API (``nic_api_operations``)
     ``Operation``, ``QueryParam``, ``ApiCall`` (``call.ctx``, ``call.path``,
@@ -72,10 +73,16 @@ Switched on per community
     Facilitators switch plugins on and off per community. The host already leaves a
     switched-off plugin out of the hooks called for that community (panels, navigation
     inside it, graph contributions, agenda items, domain events); your own pages and API
-    operations check for themselves: ``await plugin_enabled(ctx, "my_plugin",
-    community_id)`` raises ``NotFound`` (404) where the plugin is switched off. Name
-    your plugin as it is registered (its entry-point name) or pass the plugin module or
-    object itself, which works whatever name it was registered under.
+    operations check for themselves through the plugin's handle on itself, made once
+    per module: ``THIS = this_plugin(__name__)`` (a :class:`ThisPlugin`; it finds the
+    plugin the module belongs to, whatever name the site registered it under).
+    ``await THIS.community(ctx, slug)`` is the path's community, once the actor may read
+    it and the plugin is on there (else ``NotFound``, 404); ``await THIS.require_on(ctx,
+    community_id)`` the same check for a community you found yourself; ``await
+    THIS.communities(ctx)`` the communities the actor may read where the plugin is on;
+    ``THIS.on_in``, ``THIS.is_on`` and ``THIS.name(ctx.plugins)`` answer the rest.
+    ``await plugin_enabled(ctx, "my_plugin", community_id)`` (a registered name, or the
+    plugin module or object) still works.
 
 Graph (``nic_node_kinds``, ``nic_graph_contributions``)
     ``NodeKind``, ``NodeInfo``, ``NodeRef`` (``kind:id``), ``GraphContribution``.

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from starlette.requests import HTTPConnection
+
 from communities.exchange import export_community, load_community, read_document, write_document
 from communities.models import Community
 from communities.schemas import RoleAssign
@@ -18,9 +20,11 @@ from core.context import Actor, ServiceContext
 from core.errors import InvalidInput
 
 
-def system_context(ctx: CommandContext) -> ServiceContext:
-    """The CLI acts as the site operator."""
-    return ServiceContext(actor=Actor.system(), plugins=ctx.plugins)
+def system_context(source: CommandContext | HTTPConnection) -> ServiceContext:
+    """The site operator's context: the CLI acts as the operator, and so does a request
+    that carries its own credential (a calendar feed's token)."""
+    plugins = source.app.state.plugins if isinstance(source, HTTPConnection) else source.plugins
+    return ServiceContext(actor=Actor.system(), plugins=plugins)
 
 
 async def load_command(args: argparse.Namespace, ctx: CommandContext) -> int:

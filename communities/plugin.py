@@ -25,6 +25,14 @@ __all__ = [
 
 
 @hookimpl
+def nic_hookspecs() -> list[object]:
+    """The domain's own hooks (teams, events, the graph, demo data), declared by the domain."""
+    from communities import hookspecs
+
+    return [hookspecs]
+
+
+@hookimpl
 def nic_models() -> dict[str, dict[str, Any]]:
     return {
         "communities": {"models": ["communities.models"], "migrations": "migrations.communities"}

@@ -1,4 +1,10 @@
-"""Every hook of NIC Platform, grouped by lifecycle phase.
+"""The kernel's hooks, grouped by lifecycle phase.
+
+The kernel declares only hooks about itself: start-up, the web, permissions, mail and
+the command line. The domain declares its own (``communities/hookspecs.py``: teams,
+domain events, the knowledge-flow graph, demo data) and a plugin may declare hooks
+for others to implement (the convenings plugin's ``nic_agenda_items``), each through
+:func:`nic_hookspecs`.
 
 A hook may return a value or an awaitable; the host resolves both (see
 :meth:`core.plugins.PluginHost.call`). Implementations may accept fewer
@@ -22,18 +28,14 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from pydantic import BaseModel
     from starlette.applications import Starlette
     from starlette.routing import BaseRoute
 
-    from core.agenda import AgendaItem
     from core.api.operations import Operation
     from core.cli_commands import Command
-    from core.context import Actor, ServiceContext
+    from core.context import Actor
     from core.mail import MailSender
-    from core.nodes import GraphContribution, NodeKind
     from core.settings import Settings
     from core.web.render import NavItem, Panel
 
@@ -42,6 +44,18 @@ hookimpl = pluggy.HookimplMarker("nic")
 
 
 # --- start-up -----------------------------------------------------------------
+
+
+@hookspec
+def nic_hookspecs() -> list[object]:  # type: ignore[empty-body]
+    """Modules or classes of hook specifications this plugin declares (build-time).
+
+    Each is added to the plugin manager (pluggy's ``add_hookspecs``) as soon as the
+    plugin registers, so the plugins registered after it implement those hooks as they
+    do the kernel's, and a misspelt hook still stops start-up. The domain declares its
+    hooks this way; a plugin that implements a hook of a plugin a site may block marks
+    the implementation ``@hookimpl(optionalhook=True)``.
+    """
 
 
 @hookspec
@@ -75,11 +89,6 @@ def nic_models() -> dict[str, dict[str, Any]]:  # type: ignore[empty-body]
     plugin with models is its own Tortoise app with its own migrations package;
     ``nic migrate`` applies every app's migrations in dependency order.
     """
-
-
-@hookspec
-def nic_team_kinds() -> list[tuple[str, str]]:  # type: ignore[empty-body]
-    """Team kinds this plugin adds, as ``(slug, label)`` pairs."""
 
 
 # --- per-community scoping -------------------------------------------------------
@@ -167,71 +176,6 @@ def nic_site_stats() -> dict[str, int]:  # type: ignore[empty-body]
     """Counts this plugin reports for the site's front page, e.g. ``{"communities": 2}``."""
 
 
-# --- domain events --------------------------------------------------------------
-
-
-@hookspec
-def nic_cycle_posted(cycle: dict[str, Any]) -> None:
-    """A PDSA cycle was created (called after the transaction committed)."""
-
-
-@hookspec
-def nic_cycle_completed(cycle: dict[str, Any]) -> None:
-    """A cycle reached the ``completed`` status."""
-
-
-@hookspec
-def nic_artifact_shared(artifact: dict[str, Any], team_ids: list[int]) -> None:
-    """An artifact was shared with teams (or its vetting status rose to shared)."""
-
-
-@hookspec
-def nic_link_recorded(link: dict[str, Any]) -> None:
-    """A learning link ``source -> target`` was recorded."""
-
-
-@hookspec
-def nic_membership_changed(membership: dict[str, Any], change: str) -> None:
-    """A membership was ``added``, ``updated``, ``ended`` or ``deleted``."""
-
-
-# --- graph ----------------------------------------------------------------------
-
-
-@hookspec
-def nic_node_kinds() -> list[NodeKind]:  # type: ignore[empty-body]
-    """Kinds of node that learning links may address as ``kind:id``."""
-
-
-@hookspec
-def nic_graph_contributions(  # type: ignore[empty-body]
-    community_ids: list[int], as_of: date | None
-) -> GraphContribution:
-    """Nodes and edges this plugin adds to the knowledge-flow graph of these communities.
-
-    Called on every graph build (the build is cached per community change counter, so
-    raise the counter with ``communities.changes.bump`` when your contribution changes).
-    Read everything in a fixed number of queries, not one per node.
-    """
-
-
-# --- convening --------------------------------------------------------------------
-
-
-@hookspec
-def nic_agenda_items(  # type: ignore[empty-body]
-    community_id: int, since: date | None, until: date
-) -> list[AgendaItem]:
-    """Items this plugin suggests for the agenda of a joint convening of a community.
-
-    ``since`` is the date of the previous convening (``None`` for the first) and
-    ``until`` the date of this one; suggest what happened between them, e.g. cycles
-    finished, learning that has not reached the district team, rubric movement. Return
-    :class:`core.agenda.AgendaItem` values; gather every plugin's with
-    :func:`core.agenda.agenda_items`.
-    """
-
-
 # --- mail ---------------------------------------------------------------------------
 
 
@@ -242,7 +186,7 @@ def nic_mail_sender() -> MailSender | None:
     Return an object with ``async send(message: core.mail.Message, sender: str)``
     (e.g. a mail provider's HTTP API). The first plugin that returns one is used;
     otherwise ``NIC_MAIL_URL`` decides (``log:`` by default). Plugins send mail with
-    ``core.mail.send_mail`` (``send_mail`` in ``core.plugin_api``).
+    ``core.mail.send_mail`` (``send_mail`` in ``plugins.api``).
     """
 
 
@@ -252,14 +196,3 @@ def nic_mail_sender() -> MailSender | None:
 @hookspec
 def nic_cli_commands() -> list[Command]:  # type: ignore[empty-body]
     """Subcommands of ``nic`` this plugin adds (see :class:`core.cli_commands.Command`)."""
-
-
-@hookspec
-def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
-    """Add this plugin's demo records to the communities ``nic demo`` just loaded.
-
-    Called once, after the demo communities and the demo users exist, with the
-    database open and ``ctx`` acting as the system (site operator). Create records
-    through your services, in a fixed number of queries per community where you can.
-    A plugin that raises is logged and the demo goes on without its records.
-    """

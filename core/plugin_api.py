@@ -1,372 +1,41 @@
-"""Everything a plugin author may use, from one module.
+"""Deprecated: the plugin authors' facade is now ``plugins.api``.
 
-``from core.plugin_api import ...`` is the supported way for a plugin to reach NIC
-Platform. What this module exports is kept stable; everything else (other modules of
-``core`` and ``communities``) is private and may change without notice. This module
-only re-exports: it holds no logic of its own, apart from six one-line read
-services and the one-line check ``plugin_enabled`` named below. It is the one module
-under ``core/`` that reaches into the domain; nothing in ``core`` imports it, so the
-kernel itself still depends only on what its plugin manager collects.
-
-Hooks
-    ``hookimpl``: the marker for hook implementations (the hooks are in
-    ``core/hookspecs.py`` and ``docs/plugins.md``). ``Settings`` (what ``nic_startup``
-    receives) and ``AgendaItem`` (what ``nic_agenda_items`` returns).
-
-Who acts, and errors
-    ``Actor`` (a signed-in user, or ``Actor.system()`` for the operator),
-    ``ServiceContext`` (the actor and the plugin host; ``await ctx.authorize("read",
-    community_id=...)`` asks every plugin's ``nic_permission``: the domain allows
-    ``read``, ``write``, ``write_team``, ``manage`` and ``export`` by community role).
-    Before you act on a record a request names by id, ``await
-    ctx.require_readable(community_id, NotFound(f"no thing {thing_id}"))`` (with
-    ``community_id`` None when there is no such record): a record in a community the
-    actor cannot read must answer exactly like a missing one, never 403, so no one
-    probes other communities' ids; ``authorize`` then refuses (403) what they may not
-    do with a record they can read. Messages about a body's references say "no thing 5
-    in this community" whether it is missing or elsewhere.
-    Errors every surface translates (HTTP status, API error shape, CLI message):
-    ``ServiceError`` (400), ``InvalidInput`` (422, with ``fields``),
-    ``NotAuthenticated`` (401; a page redirects to sign in), ``PermissionDenied``
-    (403), ``NotFound`` (404), ``Conflict`` (409).
-
-Command line (``nic_cli_commands``)
-    ``Command`` (name, help, configure, run, needs_database) and ``CommandContext``
-    (``settings``, ``plugins``, ``say(text)``). ``system_context(ctx)`` gives the
-    ``ServiceContext`` a command acts with (the operator).
-
-JSON API (``nic_api_operations``)
-    ``Operation``, ``QueryParam``, ``ApiCall`` (``call.ctx``, ``call.path``,
-    ``call.query``, ``call.body``, ``call.page``), ``Page`` and ``paginated(items,
-    total, page)`` for list answers.
-
-Pages (``nic_routes``, ``nic_nav_items``, ``nic_panels``)
-    ``render(request, template, context, status=200)`` renders a page with the
-    signed-in user, navigation and CSRF token (templates get ``csrf_field`` and
-    ``csrf_token``); ``panels(request, page, subject)`` collects the panels plugins
-    give a page of yours; ``NavItem`` and ``Panel`` are what the hooks return.
-    ``signed_in_context(request)`` is the ``ServiceContext`` of a page that needs a
-    signed-in user (others are sent to sign in); ``session_actor(request)`` the
-    actor or ``None``. ``read_form(request)`` is the only way to read a submitted
-    form: it checks the CSRF token (403 when wrong). ``form_values(form, fields,
-    lists)`` and ``validate(model, values)`` turn a form into a pydantic model with
-    a message per field.
-
-Bounded input (``docs/api.md``, "Bounds")
-    Input schemas derive from ``InputModel`` (unknown fields refused, strings stripped,
-    no control characters) and take ``Id`` (1 to ``MAX_ID``), ``Int`` (the database's
-    32-bit range), ``Day`` and ``Moment`` (years 1900 to 2200) and ``Line`` (one line:
-    names, titles) instead of bare ``int``, ``date``, ``datetime`` and ``str``; a value
-    outside answers 422 naming the field. ``parse_int(name, raw, low, high)`` and
-    ``parse_day(name, raw)`` do the same for values read by hand from a query string or
-    form; ``int_or_none(raw, low, high)`` and ``id_or_none(raw)`` give ``None`` instead;
-    ``fold_line(text)`` makes any text one line (a search term, a mail subject).
-    ``{name:int}`` in a route path only matches ids up to ``MAX_ID``: a larger one
-    answers 404, as a missing record does.
-
-Switched on per community
-    Facilitators switch plugins on and off per community. The host already leaves a
-    switched-off plugin out of the hooks called for that community (panels, navigation
-    inside it, graph contributions, agenda items, domain events); your own pages and API
-    operations check for themselves: ``await plugin_enabled(ctx, "my_plugin",
-    community_id)`` raises ``NotFound`` (404) where the plugin is switched off. Name
-    your plugin as it is registered (its entry-point name) or pass the plugin module or
-    object itself, which works whatever name it was registered under.
-
-Graph (``nic_node_kinds``, ``nic_graph_contributions``)
-    ``NodeKind``, ``NodeInfo``, ``NodeRef`` (``kind:id``), ``GraphContribution``.
-    ``community_graph(plugins, [community_id], as_of)`` is the cached, frozen
-    ``networkx.MultiDiGraph`` of a community; ``readable_graph(ctx, slug, as_of)``
-    the same after checking ``read``.
-    ``agenda_items(plugins, community_id, since, until)`` gathers every plugin's
-    ``nic_agenda_items`` (what a convening's agenda is drafted from).
-    Analyses on a graph: ``downstream``,
-    ``upstream``, ``team_flow``, ``brokers``, ``silos``, ``cut_people``,
-    ``fragmentation``, ``main_path``, ``search_path_counts``, ``evolution``;
-    ``load_graph(database_url, slug)`` for scripts and notebooks (see
-    ``docs/research.md``).
-
-Writing a community's data
-    ``community_write(community_id)``: ``async with community_write(cid):`` opens
-    one transaction and raises the community's change counter in it, so cached
-    graphs and pages of the community are rebuilt after your write commits.
-    ``bump(community_id)`` raises the counter inside a transaction you opened
-    yourself; ``change_counter(community_id)`` reads it.
-    ``await remembered(community_id, key, compute)`` keeps what ``compute()`` returned
-    (a panel's rendered HTML, say; each app keeps its own) until the community's next
-    change: one query at most instead of the panel's own reads on every page view.
-
-Domain services plugins may call (each checks the actor's permission)
-    Communities: ``community_by_slug(ctx, slug)`` and ``get_community(ctx,
-    community_id)`` (the community, if the actor may read it; else NotFound),
-    ``community_id_for_slug(slug)`` (no check; ``community_id_for_slug(slug, ctx)``
-    checks ``read`` the same way),
-    ``readable_community_ids(actor)`` (``None`` means every community: an admin),
-    ``role_of(actor, community_id)``.
-    Teams: ``get_team(ctx, team_id)``, ``list_teams(ctx, filters, page)`` (filters
-    ``community``, ``kind``, ``parent``), ``team_kinds(ctx)``.
-    People: ``get_person(ctx, person_id)``, ``list_people(ctx, filters, page)``
-    (``community``, ``organization``, ``team``), ``list_memberships(ctx, filters,
-    page)`` (``community``, ``team``, ``person``, ``role``, ``active_on``).
-    Cycles: ``get_cycle(ctx, cycle_id)``, ``list_cycles(ctx, filters, page)``
-    (``community``, ``team``, ``status``, ``change_idea``, ``builds_on``, ``from``,
-    ``to``), ``cycle_date(row)``.
-    Artifacts: ``get_artifact(ctx, artifact_id)``, ``list_artifacts(ctx, filters,
-    page)`` (``community``, ``team``, ``kind``, ``vetting``), ``create_artifact(ctx,
-    ArtifactCreate(...))``, ``add_artifact_version(ctx, artifact_id,
-    ArtifactVersionCreate(...))``.
-    Learning links: ``record_link(ctx, LinkCreate(...))`` records that one node
-    (any registered kind, yours included) informed another; ``delete_link(ctx,
-    link_id)`` removes one.
-    Lists return ``(rows, total)``; rows are plain dicts as the JSON API shows them.
-
-Domain records, to read
-    ``Community``, ``Organization``, ``Team``, ``Person``, ``Membership``, ``Cycle``,
-    ``Artifact``,
-    ``ArtifactVersion``, ``LearningLink``: Tortoise models a
-    plugin may query (with ``.values()``, in a fixed number of queries) and point
-    foreign keys at (``"communities.Person"``). Change them only through the
-    services above or the JSON API.
-
-Notifications and mail
-    ``await notify(user_ids, text, url, source=..., kind=..., community_id=...)``
-    stores an in-app notification per user (the header shows the unread count,
-    ``/notifications`` the list); ``url`` is a path on this site. ``await
-    send_mail(plugins, Message(to=(...), subject=..., text=..., attachments=(...)))``
-    sends mail through the site's sender (``NIC_MAIL_URL``: logged by default, or
-    SMTP, or a plugin's ``nic_mail_sender``); a failed delivery is logged, not raised.
-
-Tests
-    pytest fixtures for plugins live in :mod:`core.testing` (a pytest plugin that is
-    active wherever NIC Platform is installed).
+This shim answers for one release so that plugins written against ``core.plugin_api``
+keep working: the first name read from it imports :mod:`plugins.api` and warns once
+(``DeprecationWarning``). It imports nothing statically, so the kernel still knows no
+domain (``tests/test_architecture.py``).
 """
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from typing import Any
 
-from communities.changes import bump, change_counter, community_write
-from communities.cli import system_context
-from communities.flow import (
-    brokers,
-    cut_people,
-    downstream,
-    evolution,
-    fragmentation,
-    load_graph,
-    main_path,
-    search_path_counts,
-    silos,
-    team_flow,
-    upstream,
-)
-from communities.flow.cache import community_graph
-from communities.flow.service import readable_graph
-from communities.kept import remembered
-from communities.models import (
-    Artifact,
-    ArtifactVersion,
-    Community,
-    Cycle,
-    LearningLink,
-    Membership,
-    Organization,
-    Person,
-    Team,
-)
-from communities.permissions import readable_community_ids, role_of
-from communities.schemas import ArtifactCreate, ArtifactVersionCreate, LinkCreate
-from communities.services.artifacts import (
-    add_artifact_version,
-    create_artifact,
-    get_artifact,
-    list_artifacts,
-)
-from communities.services.base import community_id_for_slug, get_row, list_rows
-from communities.services.communities import COMMUNITIES
-from communities.services.cycles import cycle_date, get_cycle, list_cycles
-from communities.services.links import delete_link, record_link
-from communities.services.people import MEMBERSHIPS, PEOPLE
-from communities.services.teams import TEAMS, team_kinds
-from communities.web.forms import form_values, validate
-from communities.web.queries import community_by_slug
-from core.agenda import AgendaItem, agenda_items
-from core.api.calls import ApiCall, Page
-from core.api.operations import Operation, QueryParam
-from core.api.routing import paginated
-from core.bounds import (
-    MAX_ID,
-    Day,
-    Id,
-    InputModel,
-    Int,
-    Line,
-    Moment,
-    fold_line,
-    id_or_none,
-    int_or_none,
-    parse_day,
-    parse_int,
-)
-from core.cli import CommandContext
-from core.cli_commands import Command
-from core.context import Actor, ServiceContext
-from core.errors import (
-    Conflict,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    PermissionDenied,
-    ServiceError,
-)
-from core.hookspecs import hookimpl
-from core.mail import Message, send_mail
-from core.nodes import GraphContribution, NodeInfo, NodeKind, NodeRef
-from core.notifications import notify
-from core.settings import Settings
-from core.web.context import signed_in_context
-from core.web.csrf import read_form
-from core.web.render import NavItem, Panel, panels, render
-from core.web.session import session_actor
-
-# The domain has no named read service for communities, teams and people yet: these six
-# delegate to its generic ones, with the same permission checks the JSON API uses.
+_NEW = "plugins.api"
+_warned = False
+_MOVED = {"agenda_items": "plugins.convenings.agenda"}
 
 
-async def plugin_enabled(ctx: ServiceContext, plugin: str | object, community_id: int) -> None:
-    """Raise :class:`NotFound` unless ``plugin`` (its name, or the plugin module or object)
-    is switched on in the community."""
-    if not await ctx.plugins.enabled_in(plugin, community_id):
-        raise NotFound("There is no such page in this community.")
+def __getattr__(name: str) -> Any:
+    global _warned
+    if name.startswith("__"):
+        raise AttributeError(name)
+    facade = importlib.import_module(_NEW)
+    if not _warned:
+        _warned = True
+        warnings.warn(
+            f"core.plugin_api is deprecated: import from {_NEW} instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    if name in _MOVED:  # exported here until this release; now the convenings plugin's own
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    try:
+        return getattr(facade, name)
+    except AttributeError:
+        raise AttributeError(f"module 'core.plugin_api' has no attribute {name!r}") from None
 
 
-async def get_community(ctx: ServiceContext, community_id: int) -> dict[str, Any]:
-    return await get_row(ctx, COMMUNITIES, community_id)
-
-
-async def get_team(ctx: ServiceContext, team_id: int) -> dict[str, Any]:
-    return await get_row(ctx, TEAMS, team_id)
-
-
-async def list_teams(
-    ctx: ServiceContext, filters: dict[str, Any], page: Page
-) -> tuple[list[dict[str, Any]], int]:
-    return await list_rows(ctx, TEAMS, filters, page)
-
-
-async def get_person(ctx: ServiceContext, person_id: int) -> dict[str, Any]:
-    return await get_row(ctx, PEOPLE, person_id)
-
-
-async def list_people(
-    ctx: ServiceContext, filters: dict[str, Any], page: Page
-) -> tuple[list[dict[str, Any]], int]:
-    return await list_rows(ctx, PEOPLE, filters, page)
-
-
-async def list_memberships(
-    ctx: ServiceContext, filters: dict[str, Any], page: Page
-) -> tuple[list[dict[str, Any]], int]:
-    return await list_rows(ctx, MEMBERSHIPS, filters, page)
-
-
-__all__ = [
-    "MAX_ID",
-    "Actor",
-    "AgendaItem",
-    "ApiCall",
-    "Artifact",
-    "ArtifactCreate",
-    "ArtifactVersion",
-    "ArtifactVersionCreate",
-    "Command",
-    "CommandContext",
-    "Community",
-    "Conflict",
-    "Cycle",
-    "Day",
-    "GraphContribution",
-    "Id",
-    "InputModel",
-    "Int",
-    "InvalidInput",
-    "LearningLink",
-    "Line",
-    "LinkCreate",
-    "Membership",
-    "Message",
-    "Moment",
-    "NavItem",
-    "NodeInfo",
-    "NodeKind",
-    "NodeRef",
-    "NotAuthenticated",
-    "NotFound",
-    "Operation",
-    "Organization",
-    "Page",
-    "Panel",
-    "PermissionDenied",
-    "Person",
-    "QueryParam",
-    "ServiceContext",
-    "ServiceError",
-    "Settings",
-    "Team",
-    "add_artifact_version",
-    "agenda_items",
-    "brokers",
-    "bump",
-    "change_counter",
-    "community_by_slug",
-    "community_graph",
-    "community_id_for_slug",
-    "community_write",
-    "create_artifact",
-    "cut_people",
-    "cycle_date",
-    "delete_link",
-    "downstream",
-    "evolution",
-    "fold_line",
-    "form_values",
-    "fragmentation",
-    "get_artifact",
-    "get_community",
-    "get_cycle",
-    "get_person",
-    "get_team",
-    "hookimpl",
-    "id_or_none",
-    "int_or_none",
-    "list_artifacts",
-    "list_cycles",
-    "list_memberships",
-    "list_people",
-    "list_teams",
-    "load_graph",
-    "main_path",
-    "notify",
-    "paginated",
-    "panels",
-    "parse_day",
-    "parse_int",
-    "plugin_enabled",
-    "read_form",
-    "readable_community_ids",
-    "readable_graph",
-    "record_link",
-    "remembered",
-    "render",
-    "role_of",
-    "search_path_counts",
-    "send_mail",
-    "session_actor",
-    "signed_in_context",
-    "silos",
-    "system_context",
-    "team_flow",
-    "team_kinds",
-    "upstream",
-    "validate",
-]
+def __dir__() -> list[str]:
+    return list(importlib.import_module(_NEW).__all__)

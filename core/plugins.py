@@ -237,6 +237,15 @@ class PluginHost:
             self._fail(name or "?", version, f"failed to register: {exc}", exc)
             return
         assert registered is not None
+        try:
+            self._add_declared_specs(plugin)
+        except Exception as exc:  # not a module or class of specs, a spec clashing with a hook
+            self.pm.unregister(plugin)
+            error = f"nic_hookspecs failed: {exc}"
+            if not isolate:
+                raise SettingsError(f"plugin {registered}: {error}") from exc
+            self._fail(registered, version, error, exc)
+            return
         unknown = sorted(
             caller.name
             for caller in self.pm.get_hookcallers(plugin) or []
@@ -271,6 +280,14 @@ class PluginHost:
         self.sources[registered] = PluginSource(
             registered, version, _package_folder(plugin), description or _docstring_line(plugin)
         )
+
+    def _add_declared_specs(self, plugin: object) -> None:
+        """Add the hook specifications ``plugin`` declares through ``nic_hookspecs``, so the
+        plugins registered after it are checked against them (and ``check_pending`` too)."""
+        for impl in self.pm.hook.nic_hookspecs.get_hookimpls():
+            if impl.plugin is plugin:
+                for specs in cast(Iterable[Any], impl.function() or ()):
+                    self.pm.add_hookspecs(specs)
 
     def _fail(
         self, name: str, version: str | None, error: str, exc: BaseException | None = None
@@ -309,6 +326,32 @@ class PluginHost:
         to case, ``-`` or ``_``), or ``None``."""
         wanted = _key(name)
         return next((known for known in self.plugin_names() if _key(known) == wanted), None)
+
+    def name_of_module(self, module_name: str) -> str | None:
+        """The registered name of the plugin a module belongs to, or ``None``.
+
+        ``module_name`` is any module of the plugin (a plugin passes its ``__name__``):
+        the plugin's own module, or one in the package that holds it
+        (``plugins.rubrics.pages`` belongs to ``rubrics``, registered as
+        ``plugins.rubrics.plugin``). The deepest package wins.
+        """
+        best: tuple[int, str] | None = None
+        for name, plugin in self.pm.list_name_plugin():
+            module = (
+                plugin
+                if isinstance(plugin, ModuleType)
+                else sys.modules.get(type(plugin).__module__)
+            )
+            if module is None or not name:
+                continue
+            own = module.__name__
+            package = module.__package__ or ""
+            if own == module_name:
+                return name
+            inside = module_name == package or module_name.startswith(package + ".")
+            if package and inside and (best is None or len(package) > best[0]):
+                best = (len(package), name)
+        return best[1] if best else None
 
     def source_of(self, name: str) -> PluginSource:
         """Version, folder and description of a loaded plugin (a plugin registered with

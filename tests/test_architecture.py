@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FACADE = "core.plugin_api"
+FACADE = "plugins.api"
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -23,53 +25,106 @@ def module_name(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts)
 
 
+def modules_under(folder: str) -> dict[str, set[str]]:
+    return {module_name(path): imported_modules(path) for path in (ROOT / folder).rglob("*.py")}
+
+
 def test_the_kernel_imports_neither_the_domain_nor_the_plugins() -> None:
-    upper = ("communities", "plugins")
+    """No exception: the deprecated ``core.plugin_api`` shim imports the facade lazily."""
     offenders = {
-        module_name(path): sorted(n for n in imported_modules(path) if n.split(".")[0] in upper)
-        for path in (ROOT / "core").rglob("*.py")
-        if module_name(path) != FACADE
+        module: sorted(n for n in names if n.split(".")[0] in ("communities", "plugins"))
+        for module, names in modules_under("core").items()
     }
     assert {module: names for module, names in offenders.items() if names} == {}
 
 
-def test_neither_kernel_nor_domain_imports_the_plugin_authors_facade() -> None:
-    users = [
-        module_name(path)
-        for folder in ("core", "communities")
-        for path in (ROOT / folder).rglob("*.py")
-        if FACADE in imported_modules(path) and module_name(path) != FACADE
-    ]
-    assert users == []
+def test_the_domain_imports_no_plugin_and_not_the_facade() -> None:
+    offenders = {
+        module: sorted(n for n in names if n.split(".")[0] == "plugins" or n == "core.plugin_api")
+        for module, names in modules_under("communities").items()
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
 
 
 def test_built_in_plugins_reach_the_platform_only_through_the_facade() -> None:
-    """A built-in plugin is written exactly as an outside one: ``core.plugin_api`` (and
-    ``core.testing`` in tests) is all it may import of the platform."""
+    """A built-in plugin is written exactly as an outside one: ``plugins.api`` (and
+    ``core.testing`` in tests) is all it may import of the platform. The facade itself
+    gathers from the kernel and the domain: that is its one job."""
     allowed = {FACADE, "core.testing"}
     offenders = {
-        module_name(path): sorted(
+        module: sorted(
             name
-            for name in imported_modules(path)
+            for name in names
             if name.split(".")[0] in ("core", "communities") and name not in allowed
         )
-        for path in (ROOT / "plugins").rglob("*.py")
+        for module, names in modules_under("plugins").items()
+        if module != FACADE
     }
     assert {module: names for module, names in offenders.items() if names} == {}
 
 
 def test_built_in_plugins_do_not_import_each_other() -> None:
+    """Only the facade is shared: types several plugins use live in it (or the domain)."""
     packages = [p.name for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists()]
     offenders = {
         module_name(path): sorted(
             name
             for name in imported_modules(path)
-            if name.startswith("plugins.") and name.split(".")[1] != path.relative_to(ROOT).parts[1]
+            if name.startswith("plugins.")
+            and name != FACADE
+            and name.split(".")[1] != path.relative_to(ROOT).parts[1]
         )
         for package in packages
         for path in (ROOT / "plugins" / package).rglob("*.py")
     }
     assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def test_no_plugin_module_imports_its_own_hook_module_to_name_itself() -> None:
+    """``this_plugin(__name__)`` gives a module its plugin's name and switch."""
+    offenders = []
+    for path in [*(ROOT / "plugins").rglob("*.py"), *(ROOT / "examples").rglob("*.py")]:
+        if "build" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = {alias.name for alias in node.names}
+                if node.module.endswith(".plugin") or "plugin" in names:
+                    offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_the_example_plugin_imports_only_the_facade() -> None:
+    folder = ROOT / "examples" / "nic-learning-spaces"
+    offenders = {
+        str(path.relative_to(folder)): sorted(
+            name
+            for name in imported_modules(path)
+            if name.split(".")[0] in ("core", "communities", "plugins")
+            and name not in (FACADE, "core.testing")
+        )
+        for path in folder.rglob("*.py")
+        if "build" not in path.parts
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def test_the_old_facade_path_answers_with_one_deprecation_warning() -> None:
+    code = (
+        "import warnings, plugins.api as new\n"
+        "warnings.simplefilter('always')\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    import core.plugin_api as old\n"
+        "    assert old.hookimpl is new.hookimpl and old.NotFound is new.NotFound\n"
+        "    assert old.get_team is new.get_team\n"
+        "print(sorted({str(w.message) for w in seen}), len(seen))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == (
+        "['core.plugin_api is deprecated: import from plugins.api instead'] 1"
+    )
 
 
 def test_templates_import_the_csrf_macro_with_the_pages_context() -> None:

@@ -25,8 +25,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from communities import hookspecs as domain_hookspecs
 from core import hookspecs
-from core.agenda import agenda_items
 from core.app import create_app
 from core.mail import Message, send_mail
 from core.plugin_config import REDACTED
@@ -37,6 +37,8 @@ from core.testing import (
     page_clients,
     run_command,
 )
+from plugins.convenings import hookspecs as convenings_hookspecs
+from plugins.convenings.agenda import agenda_items
 from tests.plugins.everything import (
     EXTRA_COMMUNITIES,
     Everything,
@@ -49,8 +51,12 @@ from tests.scratch import run_nic, scratch_database, sql
 
 DOCS = Path(__file__).parent.parent / "docs" / "plugins.md"
 HOOKS: dict[str, Callable[..., Any]] = {
-    name: spec for name, spec in vars(hookspecs).items() if hasattr(spec, "nic_spec")
+    name: spec
+    for module in (hookspecs, domain_hookspecs, convenings_hookspecs)
+    for name, spec in vars(module).items()
+    if hasattr(spec, "nic_spec")
 }
+"""The kernel's hooks, the domain's and the convenings plugin's (``nic_agenda_items``)."""
 GREETING = "Kia ora"
 TOKEN = "tok-everything-123"
 
@@ -206,6 +212,22 @@ async def listed(eapp: Starlette) -> dict[str, Any]:
 
 
 # --- start-up ------------------------------------------------------------------------
+
+
+@exercises("nic_hookspecs", counted="build")
+async def test_hook_nic_hookspecs(eapp: Starlette) -> None:
+    plugins = eapp.state.plugins
+    # Everything declared a hook and implements it; the domain and convenings declared theirs.
+    assert await plugins.call("nic_everything_greets", name="Ana") == ["Hello, Ana"]
+    declared = {
+        name: plugins.pm.hook.__dict__[name].spec.namespace.__name__
+        for name in ("nic_cycle_posted", "nic_agenda_items", "nic_everything_greets")
+    }
+    assert declared == {
+        "nic_cycle_posted": "communities.hookspecs",
+        "nic_agenda_items": "plugins.convenings.hookspecs",
+        "nic_everything_greets": "EverythingSpecs",
+    }
 
 
 @exercises("nic_plugin_config", counted="build")

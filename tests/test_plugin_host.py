@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import pluggy
 import pytest
 
 from core.hookspecs import hookimpl
@@ -70,3 +71,54 @@ async def test_a_raising_plugin_does_not_break_a_request(app, admin, recorder) -
         assert "improvement_hub" in {k["kind"] for k in kinds["items"]}
     finally:
         app.state.plugins.pm.unregister(raising)
+
+
+# --- hooks declared by the domain and by plugins (nic_hookspecs) ---------------------------
+
+
+class Misspelt:
+    @hookimpl
+    def nic_cycle_postd(self, cycle: dict[str, Any]) -> None:
+        """A typo of a domain hook: no spec ever arrives for it."""
+
+
+class BadSpecs:
+    @hookimpl
+    def nic_hookspecs(self) -> list[object]:
+        return [object()]  # holds no hook specification
+
+
+def test_the_domain_declares_its_hooks_and_the_kernel_only_its_own() -> None:
+    from communities import hookspecs as domain
+    from core import hookspecs as kernel
+
+    host = PluginHost.from_settings(Settings(), autoload=False)
+    namespaces = {
+        name: host.pm.hook.__dict__[name].spec.namespace
+        for name in ("nic_routes", "nic_cycle_posted", "nic_graph_contributions", "nic_team_kinds")
+    }
+    assert namespaces == {
+        "nic_routes": kernel,
+        "nic_cycle_posted": domain,
+        "nic_graph_contributions": domain,
+        "nic_team_kinds": domain,
+    }
+    assert not any(name.startswith(("nic_cycle", "nic_agenda")) for name in vars(kernel))
+
+
+def test_a_misspelt_domain_hook_still_stops_start_up() -> None:
+    with pytest.raises(pluggy.PluginValidationError, match="nic_cycle_postd"):
+        PluginHost.from_settings(Settings(), [Misspelt()], autoload=False)
+
+
+def test_specs_that_are_not_specs_stop_start_up_naming_the_plugin() -> None:
+    with pytest.raises(SettingsError, match="plugin BadSpecs: nic_hookspecs failed"):
+        PluginHost.from_settings(Settings(), [BadSpecs()], autoload=False)
+
+
+async def test_with_convenings_blocked_its_agenda_hook_is_gone_and_the_others_still_load() -> None:
+    host = PluginHost.from_settings(Settings(plugins_blocked=("convenings",)), autoload=False)
+    assert {"rubrics", "forums"} <= set(host.plugin_names())
+    assert "convenings" not in host.plugin_names()
+    # rubrics and forums implement it as an optional hook: it is simply never called.
+    assert host.pm.hook.nic_agenda_items.spec is None

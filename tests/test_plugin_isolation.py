@@ -31,12 +31,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from core.agenda import agenda_items
 from core.app import create_app
 from core.cli import all_commands
 from core.mail import Message, send_mail
 from core.settings import Settings, SettingsError
 from core.testing import TEST_SECRET, page_clients, run_command
+from plugins.convenings.agenda import agenda_items
 from tests.plugins.everything import (
     BUILD_TIME_HOOKS,
     EXTRA_COMMUNITIES,

@@ -24,13 +24,14 @@ import httpx
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from core.agenda import AgendaItem, agenda_items
+from communities.agenda import AgendaItem
 from core.app import create_app
 from core.hookspecs import hookimpl
 from core.plugin_config import REDACTED
 from core.plugins import PluginHost
 from core.settings import Settings, SettingsError, load_settings
 from core.testing import TEST_SECRET
+from plugins.convenings.agenda import agenda_items
 from tests.scratch import SECRET, run_nic, scratch_database
 from tests.test_web_admin import as_admin, sign_in, user
 

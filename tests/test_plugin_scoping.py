@@ -10,17 +10,18 @@ from typing import Any
 import httpx
 import pytest
 
+from communities.agenda import AgendaItem
 from communities.changes import change_counter
 from communities.flow.build import build_graph
 from communities.flow.cache import cache_for
-from core.agenda import AgendaItem, agenda_items
 from core.context import Actor, ServiceContext
 from core.errors import NotFound
 from core.hookspecs import hookimpl
 from core.nodes import GraphContribution
-from core.plugin_api import plugin_enabled
 from core.testing import csrf_of, page_clients
 from core.web.render import NavItem, Panel
+from plugins.api import plugin_enabled, this_plugin
+from plugins.convenings.agenda import agenda_items
 from tests.conftest import UserFactory
 
 PLUGIN = "scoped"
@@ -208,6 +209,34 @@ async def test_plugin_enabled_answers_404_where_the_plugin_is_off(
         with pytest.raises(NotFound):
             await plugin_enabled(ctx, plugin, alpha)
         await plugin_enabled(ctx, plugin, beta)
+
+
+async def test_this_plugin_knows_its_name_and_where_it_is_on(
+    app: Any, scoped: Scoped, world: dict[str, Any]
+) -> None:
+    plugins = app.state.plugins
+    # A module of a plugin package names the plugin, whatever module its hooks live in.
+    assert this_plugin("plugins.rubrics.pages").name(plugins) == "rubrics"
+    assert this_plugin("plugins.convenings").name(plugins) == "convenings"
+    assert this_plugin("communities.web.pages").name(plugins) == "communities"
+    assert this_plugin(__name__).name(plugins) == PLUGIN  # a plugin object: its class's module
+    with pytest.raises(LookupError, match="belongs to no registered plugin"):
+        this_plugin("plugins.nowhere").name(plugins)
+    alpha, beta = world["alpha"]["id"], world["beta"]["id"]
+    await _switch(world, "alpha", False)
+    mo = ServiceContext(Actor(world["users"]["mo"].user_id, "mo@example.org"), plugins)
+    this = this_plugin(__name__)
+    assert await this.on_in(mo, [alpha, beta]) == {beta}
+    assert [c["slug"] for c in await this.communities(mo)] == ["beta"]
+    assert await this.is_on(mo, beta) and not await this.is_on(mo, alpha)
+    with pytest.raises(NotFound):
+        await this.community(mo, "alpha")
+    assert (await this.community(mo, "beta"))["id"] == beta
+    # The essential domain plugin is on everywhere it can be read.
+    assert [c["slug"] for c in await this_plugin("communities").communities(mo)] == [
+        "alpha",
+        "beta",
+    ]
 
 
 async def test_the_facilitator_page_switches_plugins_with_csrf(

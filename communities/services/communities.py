@@ -131,3 +131,8 @@ async def remove_role(ctx: ServiceContext, community_id: int, user_id: int) -> N
         deleted = await CommunityRole.filter(community_id=community_id, user_id=user_id).delete()
         if not deleted:
             raise NotFound(f"user {user_id} has no role in community {community_id}")
+
+
+async def get_community(ctx: ServiceContext, community_id: int) -> dict[str, Any]:
+    """The community, if the actor may read it (else :class:`NotFound`)."""
+    return await get_row(ctx, COMMUNITIES, community_id)

@@ -23,9 +23,11 @@ from communities.services.base import (
     check_reference,
     community_id_of,
     get_row,
+    list_rows,
     referenced_community_id,
 )
 from communities.services.communities import check_community
+from core.api.calls import Page
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 from core.models import User
@@ -205,3 +207,23 @@ async def delete_membership(ctx: ServiceContext, membership_id: int) -> None:
     await ctx.emit(
         "membership_changed", membership=current, change="deleted", community_id=community_id
     )
+
+
+async def get_person(ctx: ServiceContext, person_id: int) -> dict[str, Any]:
+    """The person, if the actor may read their community (else :class:`NotFound`)."""
+    return await get_row(ctx, PEOPLE, person_id)
+
+
+async def list_people(
+    ctx: ServiceContext, filters: dict[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """People the actor may read (``community``, ``organization``, ``team``), and the total."""
+    return await list_rows(ctx, PEOPLE, filters, page)
+
+
+async def list_memberships(
+    ctx: ServiceContext, filters: dict[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """Memberships the actor may read (``community``, ``team``, ``person``, ``role``,
+    ``active_on``), and the total."""
+    return await list_rows(ctx, MEMBERSHIPS, filters, page)

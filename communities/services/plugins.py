@@ -18,7 +18,7 @@ from communities.models import CommunityPlugin
 from communities.services.base import get_row
 from communities.services.communities import COMMUNITIES
 from core.context import ServiceContext
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.hookspecs import hookimpl
 from core.plugins import PluginHost
 from core.prepared import PreparedValues
@@ -111,3 +111,10 @@ async def switch_plugins(
                     await CommunityPlugin.create(community_id=community_id, plugin=name, enabled=on)
         switches.update(changes)
     return _listing(ctx.plugins, switches)
+
+
+async def plugin_enabled(ctx: ServiceContext, plugin: str | object, community_id: int) -> None:
+    """Raise :class:`NotFound` unless ``plugin`` (its name, or the plugin module or object)
+    is switched on in the community: a switched-off plugin's pages answer like missing ones."""
+    if not await ctx.plugins.enabled_in(plugin, community_id):
+        raise NotFound("There is no such page in this community.")

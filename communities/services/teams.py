@@ -16,9 +16,11 @@ from communities.services.base import (
     check_reference,
     community_id_of,
     get_row,
+    list_rows,
 )
 from communities.services.communities import check_community
 from communities.services.links import forget_nodes
+from core.api.calls import Page
 from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput
 
@@ -140,3 +142,15 @@ async def delete_team(ctx: ServiceContext, team_id: int) -> None:
         cycle_ids = await Cycle.filter(team_id=team_id).values_list("id", flat=True)
         await forget_nodes([f"cycle:{c}" for c in cycle_ids])
         await Team.filter(id=team_id).delete()
+
+
+async def get_team(ctx: ServiceContext, team_id: int) -> dict[str, Any]:
+    """The team, if the actor may read its community (else :class:`NotFound`)."""
+    return await get_row(ctx, TEAMS, team_id)
+
+
+async def list_teams(
+    ctx: ServiceContext, filters: dict[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """Teams the actor may read (filters ``community``, ``kind``, ``parent``), and the total."""
+    return await list_rows(ctx, TEAMS, filters, page)

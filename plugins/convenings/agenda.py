@@ -3,7 +3,8 @@ then reordered, edited, time-boxed and given presenters by the facilitator.
 
 The graph-derived suggestions are composed here, directly (this plugin does not also
 implement ``nic_agenda_items``, so nothing is listed twice); every other plugin's
-suggestions come through ``agenda_items(plugins, community_id, since, until)``.
+suggestions come through the ``nic_agenda_items`` hook this plugin declares
+(:mod:`plugins.convenings.hookspecs`), gathered by :func:`agenda_items`.
 
 What the graph suggests, between the previous convening (``since``) and this one
 (``until``):
@@ -26,20 +27,22 @@ What the graph suggests, between the previous convening (``since``) and this one
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import networkx as nx
 
-from core.plugin_api import (
+from plugins.api import (
     AgendaItem,
     Cycle,
     InvalidInput,
     NotFound,
     Person,
+    PluginHost,
     ServiceContext,
-    agenda_items,
     brokers,
     community_graph,
     community_write,
@@ -51,10 +54,35 @@ from plugins.convenings.records import convening_row, planned_convening, previou
 from plugins.convenings.schemas import AgendaEntryCreate, AgendaEntryUpdate
 from plugins.convenings.times import local
 
+logger = logging.getLogger("nic.plugins")
+
 SOURCE = "convenings"
 LOOK_BACK = timedelta(days=365)
 """How far back unshared school learning is looked for."""
 BROKERS_SHOWN = 5
+
+
+async def agenda_items(
+    plugins: PluginHost, community_id: int, since: date | None, until: date
+) -> list[AgendaItem]:
+    """Every plugin's suggestions for a convening of ``community_id``.
+
+    Items come in plugin registration order, each plugin's in its own order; a
+    plugin that raises, or returns something other than agenda items, is logged and
+    left out. ``source`` is set to the plugin's name where the plugin left it empty.
+    """
+    found: list[AgendaItem] = []
+    contributions = await plugins.call_each(
+        "nic_agenda_items", community_id=community_id, since=since, until=until
+    )
+    for plugin_name, items in contributions:
+        if not isinstance(items, list | tuple) or not all(
+            isinstance(item, AgendaItem) for item in items
+        ):
+            logger.error("plugin %s returned something other than agenda items", plugin_name)
+            continue
+        found.extend(item if item.source else replace(item, source=plugin_name) for item in items)
+    return found
 
 
 def _safe_url(url: str) -> bool:

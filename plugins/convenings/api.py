@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import (
+from plugins.api import (
     ApiCall,
     InvalidInput,
     NotFound,
     Operation,
     get_community,
     paginated,
-    plugin_enabled,
+    this_plugin,
 )
-from plugins.convenings import agenda, minutes, plugin, services
+from plugins.convenings import agenda, minutes, services
 from plugins.convenings.records import readable_convening
 from plugins.convenings.schemas import (
     AgendaEntryCreate,
@@ -32,6 +32,8 @@ from plugins.convenings.schemas import (
     RsvpIn,
 )
 
+THIS = this_plugin(__name__)
+
 TAG = "convenings"
 
 
@@ -39,14 +41,14 @@ async def _enabled(call: ApiCall) -> int:
     """The convening's id, after checking the plugin is on in its community."""
     convening_id = int(call.path["id"])
     conv = await readable_convening(call.ctx, convening_id)
-    await plugin_enabled(call.ctx, plugin, conv["community_id"])
+    await THIS.require_on(call.ctx, conv["community_id"])
     return convening_id
 
 
 async def _list(call: ApiCall) -> Any:
     community_id = int(call.path["community_id"])
     await get_community(call.ctx, community_id)
-    await plugin_enabled(call.ctx, plugin, community_id)
+    await THIS.require_on(call.ctx, community_id)
     rows, total = await services.list_convenings(call.ctx, community_id, call.page)
     return paginated(rows, total, call.page)
 
@@ -57,7 +59,7 @@ async def _create(call: ApiCall) -> Any:
         await get_community(call.ctx, data.community_id)
     except NotFound as exc:
         raise InvalidInput.field("community_id", exc.message) from None
-    await plugin_enabled(call.ctx, plugin, data.community_id)
+    await THIS.require_on(call.ctx, data.community_id)
     return await services.create_convening(call.ctx, data)
 
 

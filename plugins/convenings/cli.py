@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from core.plugin_api import (
+from plugins.api import (
     Command,
     CommandContext,
     InvalidInput,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from core.plugin_api import Community, Cycle, ServiceContext, community_write
+from plugins.api import Community, Cycle, ServiceContext, community_write
 from plugins.convenings import agenda, minutes, services
 from plugins.convenings.models import Convening, Invitee
 from plugins.convenings.schemas import AgendaEntryUpdate, ConveningCreate, DecisionCreate

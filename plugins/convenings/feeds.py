@@ -12,11 +12,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from core.plugin_api import NotFound, ServiceContext, community_write, plugin_enabled
-from plugins.convenings import plugin
+from plugins.api import NotFound, ServiceContext, community_write, this_plugin
 from plugins.convenings.ics import calendar
 from plugins.convenings.models import Convening, ConveningFeed
 from plugins.convenings.records import FIELDS
+
+THIS = this_plugin(__name__)
 
 REFRESH = timedelta(hours=6)
 
@@ -52,7 +53,7 @@ async def feed(ctx: ServiceContext, token: str, base_url: str) -> bytes:
     if not token or not rows:
         raise NotFound("no such calendar feed")
     community: dict[str, Any] = rows[0]
-    await plugin_enabled(ctx, plugin, community["community_id"])
+    await THIS.require_on(ctx, community["community_id"])
     convenings = await Convening.filter(
         community_id=community["community_id"], starts_at__not_isnull=True
     ).values(

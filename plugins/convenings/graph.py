@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.plugin_api import GraphContribution, NodeInfo, NodeKind, NodeRef
+from plugins.api import GraphContribution, NodeInfo, NodeKind, NodeRef
 from plugins.convenings.models import AgendaEntry, Convening, Decision
 from plugins.convenings.times import local
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from core.plugin_api import fold_line
+from plugins.api import fold_line
 from plugins.convenings.times import local
 
 PRODID = "-//NIC Platform//Convenings//EN"

@@ -11,7 +11,7 @@ from datetime import date
 
 from tortoise.expressions import Q
 
-from core.plugin_api import Membership
+from plugins.api import Membership
 
 DISTRICT_KINDS = frozenset({"district_design_team"})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import (
+from plugins.api import (
     ArtifactVersion,
     Cycle,
     InvalidInput,

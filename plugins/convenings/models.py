@@ -10,7 +10,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from core.plugin_api import ArtifactVersion, Community, Cycle, Person, Team
+from plugins.api import ArtifactVersion, Community, Cycle, Person, Team
 
 CADENCES: dict[str, str] = {"quarterly": "Quarterly", "monthly": "Monthly", "yearly": "Yearly"}
 STATUSES: dict[str, str] = {

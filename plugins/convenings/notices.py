@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from core.plugin_api import Message, ServiceContext, fold_line, notify, send_mail
+from plugins.api import Message, ServiceContext, fold_line, notify, send_mail
 from plugins.convenings.ics import calendar
 from plugins.convenings.models import Invitee
 from plugins.convenings.records import convening_row

@@ -16,23 +16,22 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.plugin_api import (
-    Actor,
+from plugins.api import (
     Cycle,
     InvalidInput,
     NotFound,
     Page,
     ServiceContext,
-    community_by_slug,
     form_values,
     id_or_none,
-    plugin_enabled,
     read_form,
     render,
     signed_in_context,
+    system_context,
+    this_plugin,
     validate,
 )
-from plugins.convenings import agenda, feeds, minutes, plugin, services
+from plugins.convenings import agenda, feeds, minutes, services
 from plugins.convenings.ics import calendar
 from plugins.convenings.models import ANSWERS, RSVPS, STATUSES
 from plugins.convenings.records import convening_row, my_person_id
@@ -50,6 +49,8 @@ from plugins.convenings.schemas import (
     RsvpIn,
 )
 
+THIS = this_plugin(__name__)
+
 PER_PAGE = 20
 CYCLE_CHOICES = 200
 
@@ -59,9 +60,7 @@ def _base(request: Request) -> str:
 
 
 async def _community(ctx: ServiceContext, request: Request) -> dict[str, Any]:
-    community = await community_by_slug(ctx, request.path_params["slug"])
-    await plugin_enabled(ctx, plugin, community["id"])
-    return community
+    return await THIS.community(ctx, request.path_params["slug"])
 
 
 async def _convening_in(ctx: ServiceContext, request: Request) -> tuple[dict, dict]:
@@ -304,7 +303,7 @@ async def ics_download(request: Request) -> Response:
 
 
 async def feed_page(request: Request) -> Response:
-    ctx = ServiceContext(Actor.system(), request.app.state.plugins)
+    ctx = system_context(request)  # the feed's token is the credential
     body = await feeds.feed(ctx, request.path_params["token"], _base(request))
     headers = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from core.plugin_api import (
+from plugins.api import (
     Actor,
     Command,
     GraphContribution,
@@ -27,6 +27,14 @@ from core.plugin_api import (
     ServiceContext,
     hookimpl,
 )
+
+
+@hookimpl
+def nic_hookspecs() -> list[object]:
+    """``nic_agenda_items``: the hook through which other plugins suggest agenda items."""
+    from plugins.convenings import hookspecs
+
+    return [hookspecs]
 
 
 @hookimpl

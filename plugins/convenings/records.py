@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import NotFound, Person, ServiceContext
+from plugins.api import NotFound, Person, ServiceContext
 from plugins.convenings.models import STATUSES, Convening
 from plugins.convenings.times import shown
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from core.plugin_api import Id, InputModel, Line, Moment
+from plugins.api import Id, InputModel, Line, Moment
 from plugins.convenings.times import zone
 
 Answer = Literal["yes", "maybe", "no"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.plugin_api import (
+from plugins.api import (
     Community,
     InvalidInput,
     Page,
@@ -23,9 +23,9 @@ from core.plugin_api import (
     Team,
     community_write,
     readable_community_ids,
+    this_plugin,
 )
 from plugins.convenings import invitees as derivation
-from plugins.convenings import plugin
 from plugins.convenings.agenda import agenda_of
 from plugins.convenings.minutes import decisions_of
 from plugins.convenings.models import (
@@ -56,6 +56,8 @@ from plugins.convenings.schemas import (
     RsvpIn,
 )
 from plugins.convenings.times import local, shown, to_utc
+
+THIS = this_plugin(__name__)
 
 DEFAULT_TEAM_KINDS = ("district_design_team", "school_design_team")
 
@@ -448,11 +450,7 @@ async def convenings_for(ctx: ServiceContext) -> list[dict[str, Any]]:
             community_slug="community__slug", community_name="community__name",
         )
     )  # fmt: skip
-    enabled = {
-        cid
-        for cid in {r["community_id"] for r in rows}
-        if await ctx.plugins.enabled_in(plugin, cid)
-    }
+    enabled = await THIS.on_in(ctx, {r["community_id"] for r in rows})
     mine: set[int] = set()
     if ctx.actor.user_id is not None and rows:
         mine = set(

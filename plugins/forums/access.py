@@ -22,7 +22,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core.plugin_api import Actor, Membership, ServiceContext, ServiceError, role_of
+from plugins.api import Actor, Membership, ServiceContext, ServiceError, role_of
 
 POSTING_ROLES = frozenset({"facilitator", "member"})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from core.plugin_api import AgendaItem
+from plugins.api import AgendaItem
 from plugins.forums.models import Post, Thread
 
 LIMIT = 5

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import (
+from plugins.api import (
     ApiCall,
     Operation,
     QueryParam,
     ServiceContext,
-    community_by_slug,
     paginated,
-    plugin_enabled,
+    this_plugin,
 )
-from plugins.forums import plugin, services
+from plugins.forums import services
 from plugins.forums.models import Board, Post, Report, Thread
 from plugins.forums.schemas import (
     MAX_ID,
@@ -32,12 +31,13 @@ from plugins.forums.schemas import (
     ThreadCreate,
 )
 
+THIS = this_plugin(__name__)
+
 TAG = "forums"
 
 
 async def _community(call: ApiCall) -> int:
-    community = await community_by_slug(call.ctx, call.path["slug"])
-    await plugin_enabled(call.ctx, plugin, community["id"])
+    community = await THIS.community(call.ctx, call.path["slug"])
     return int(community["id"])
 
 
@@ -48,7 +48,7 @@ async def _enabled_for(ctx: ServiceContext, model: Any, record_id: int, field: s
         return
     rows = await model.filter(id=record_id).values_list(field, flat=True)
     if rows:
-        await plugin_enabled(ctx, plugin, int(rows[0]))
+        await THIS.require_on(ctx, int(rows[0]))
 
 
 async def list_boards(call: ApiCall) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ with names of the community's people (demo accounts are not linked to people).
 
 from __future__ import annotations
 
-from core.plugin_api import Cycle, Person, ServiceContext, Team, community_write
+from plugins.api import Cycle, Person, ServiceContext, Team, community_write
 from plugins.forums import services
 from plugins.forums.models import Post, Thread
 from plugins.forums.schemas import BoardCreate, ReplyCreate, ThreadCreate

@@ -20,7 +20,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core.plugin_api import (
+from plugins.api import (
     ArtifactVersion,
     GraphContribution,
     LearningLink,

@@ -28,7 +28,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from core.plugin_api import MAX_ID
+from plugins.api import MAX_ID
 
 REFERENCE = re.compile(r"(?<![\w/#&])#(cycle|artifact)-([1-9][0-9]{0,9})\b")
 PLAIN_MENTION = re.compile(r"(?<![\w@])@person-([1-9][0-9]{0,9})\b")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from core.plugin_api import Community, Team
+from plugins.api import Community, Team
 
 VISIBILITIES: dict[str, str] = {
     "community": "Everyone in the community",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from core.plugin_api import notify
+from plugins.api import notify
 from plugins.forums.access import users_who_see
 
 SOURCE = "forums"

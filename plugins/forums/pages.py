@@ -13,8 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.plugin_api import (
-    Community,
+from plugins.api import (
     Conflict,
     InvalidInput,
     NotFound,
@@ -22,17 +21,15 @@ from core.plugin_api import (
     PermissionDenied,
     ServiceContext,
     ServiceError,
-    community_by_slug,
     form_values,
     id_or_none,
-    plugin_enabled,
     read_form,
-    readable_community_ids,
     render,
     signed_in_context,
+    this_plugin,
     validate,
 )
-from plugins.forums import plugin, services
+from plugins.forums import services
 from plugins.forums.models import Board
 from plugins.forums.schemas import (
     BoardCreate,
@@ -45,6 +42,8 @@ from plugins.forums.schemas import (
     Resolution,
     ThreadCreate,
 )
+
+THIS = this_plugin(__name__)
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
@@ -64,9 +63,7 @@ def _pages(total: int, size: int) -> int:
 
 
 async def _community(ctx: ServiceContext, request: Request) -> dict[str, Any]:
-    community = await community_by_slug(ctx, request.path_params["slug"])
-    await plugin_enabled(ctx, plugin, community["id"])
-    return community
+    return await THIS.community(ctx, request.path_params["slug"])
 
 
 def _base(community: dict[str, Any]) -> str:
@@ -97,10 +94,7 @@ def _with_picks(values: dict[str, Any], picks: dict[str, list[dict[str, Any]]]) 
 async def all_forums_page(request: Request) -> Response:
     """The navigation's target: the forums of every community the visitor belongs to."""
     ctx = await signed_in_context(request)
-    readable = await readable_community_ids(ctx.actor)
-    query = Community.all() if readable is None else Community.filter(id__in=readable)
-    rows = await query.order_by("name").values("id", "slug", "name")
-    communities = [r for r in rows if await ctx.plugins.enabled_in(plugin, r["id"])]
+    communities = await THIS.communities(ctx)
     return await render(request, "forums/index.html", {"communities": communities})
 
 

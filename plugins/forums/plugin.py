@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from core.plugin_api import (
+from plugins.api import (
     Actor,
     AgendaItem,
     Artifact,
@@ -99,7 +99,7 @@ async def nic_graph_contributions(
     return await graph.contributions(community_ids, as_of)
 
 
-@hookimpl
+@hookimpl(optionalhook=True)  # declared by the convenings plugin, which a site may block
 async def nic_agenda_items(community_id: int, since: date | None, until: date) -> list[AgendaItem]:
     from plugins.forums.agenda import open_questions
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from core.plugin_api import MAX_ID, Id, InputModel, Line
+from plugins.api import MAX_ID, Id, InputModel, Line
 
 Visibility = Literal["community", "team", "facilitators"]
 BODY_LIMIT = 20000

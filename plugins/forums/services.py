@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count, Max
 
-from core.plugin_api import (
+from plugins.api import (
     Artifact,
     Community,
     Conflict,

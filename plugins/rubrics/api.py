@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugin_api import (
+from plugins.api import (
     ApiCall,
     Community,
     InvalidInput,
@@ -16,9 +16,9 @@ from core.plugin_api import (
     QueryParam,
     ServiceContext,
     paginated,
-    plugin_enabled,
+    this_plugin,
 )
-from plugins.rubrics import plugin, progress, services
+from plugins.rubrics import progress, services
 from plugins.rubrics.models import Assessment, Rubric
 from plugins.rubrics.schemas import (
     AssessmentCreate,
@@ -31,13 +31,15 @@ from plugins.rubrics.schemas import (
     valid_id,
 )
 
+THIS = this_plugin(__name__)
+
 
 async def _on(ctx: ServiceContext, community_id: int) -> int:
     """The path's community, once the actor may read it and the plugin is on there."""
     exists = valid_id(community_id) and await Community.filter(id=community_id).exists()
     missing = NotFound(f"no community {community_id}")
     await ctx.require_readable(community_id if exists else None, missing)
-    await plugin_enabled(ctx, plugin, community_id)
+    await THIS.require_on(ctx, community_id)
     return community_id
 
 
@@ -51,7 +53,7 @@ async def _community_of(ctx: ServiceContext, model: Any, ident: int, what: str) 
     )
     found = int(rows[0]) if rows else None
     community_id = await ctx.require_readable(found, NotFound(f"no {what} {ident}"))
-    await plugin_enabled(ctx, plugin, community_id)
+    await THIS.require_on(ctx, community_id)
     return community_id
 
 
@@ -100,7 +102,7 @@ async def _create_assessment(call: ApiCall) -> Any:
     key = services.subject_of_input(body)
     field = "team_id" if body.team_id else "organization_id"
     subject = await services.subject_of(key, field, call.ctx)
-    await plugin_enabled(call.ctx, plugin, subject["community_id"])
+    await THIS.require_on(call.ctx, subject["community_id"])
     return await services.create_assessment(call.ctx, body)
 
 
@@ -110,7 +112,7 @@ async def _subject(call: ApiCall, kind: str) -> dict[str, Any]:
         subject = await services.subject_of(f"{kind}:{call.path['id']}", ctx=call.ctx)
     except InvalidInput:
         raise NotFound(f"no {kind} {call.path['id']}") from None
-    await plugin_enabled(call.ctx, plugin, subject["community_id"])
+    await THIS.require_on(call.ctx, subject["community_id"])
     return subject
 
 

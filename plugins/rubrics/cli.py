@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.plugin_api import (
+from plugins.api import (
     Command,
     CommandContext,
     InvalidInput,

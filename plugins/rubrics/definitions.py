@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from core.plugin_api import InvalidInput
+from plugins.api import InvalidInput
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_LEVELS = 10

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from core.plugin_api import ServiceContext, Team, community_write
+from plugins.api import ServiceContext, Team, community_write
 from plugins.rubrics import definitions, services
 from plugins.rubrics.models import Assessment, Consensus, RubricVersion, Target
 

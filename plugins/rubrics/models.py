@@ -13,7 +13,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from core.plugin_api import Community, Organization, Team
+from plugins.api import Community, Organization, Team
 
 KINDS: dict[str, str] = {"self_review": "Self-review", "external_review": "External review"}
 

@@ -15,9 +15,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.plugin_api import (
+from plugins.api import (
     Artifact,
-    Community,
     Conflict,
     Cycle,
     InvalidInput,
@@ -27,18 +26,16 @@ from core.plugin_api import (
     PermissionDenied,
     ServiceContext,
     Team,
-    community_by_slug,
     form_values,
     id_or_none,
     int_or_none,
-    plugin_enabled,
     read_form,
-    readable_community_ids,
     render,
     signed_in_context,
+    this_plugin,
     validate,
 )
-from plugins.rubrics import plugin, progress, services
+from plugins.rubrics import progress, services
 from plugins.rubrics.models import KINDS
 from plugins.rubrics.schemas import (
     AssessmentCreate,
@@ -46,6 +43,8 @@ from plugins.rubrics.schemas import (
     ScoresIn,
     TargetsSet,
 )
+
+THIS = this_plugin(__name__)
 
 PER_PAGE = 25
 _SUBJECT_FIELDS = {"team_id": "subject", "organization_id": "subject"}
@@ -63,9 +62,7 @@ def _page(request: Request) -> int:
 
 async def _community(request: Request) -> tuple[ServiceContext, dict[str, Any]]:
     ctx = await signed_in_context(request)
-    community = await community_by_slug(ctx, request.path_params["slug"])
-    await plugin_enabled(ctx, plugin, community["id"])
-    return ctx, community
+    return ctx, await THIS.community(ctx, request.path_params["slug"])
 
 
 def _base(community: dict[str, Any]) -> str:
@@ -77,11 +74,7 @@ def _base(community: dict[str, Any]) -> str:
 
 async def all_communities_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
-    readable = await readable_community_ids(ctx.actor)
-    query = Community.all() if readable is None else Community.filter(id__in=readable)
-    rows = await query.order_by("name").values("id", "slug", "name")
-    # One check per community: a person belongs to a few (an admin sees them all).
-    shown = [r for r in rows if await ctx.plugins.enabled_in(plugin, r["id"])]
+    shown = await THIS.communities(ctx)
     return await render(request, "rubrics/index.html", {"communities": shown})
 
 

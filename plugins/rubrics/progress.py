@@ -15,7 +15,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Any
 
-from core.plugin_api import (
+from plugins.api import (
     AgendaItem,
     Community,
     Cycle,

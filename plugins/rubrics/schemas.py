@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.plugin_api import MAX_ID, Day, Id, InputModel, Line
+from plugins.api import MAX_ID, Day, Id, InputModel, Line
 
 PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 Kind = Literal["self_review", "external_review"]

@@ -23,7 +23,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from core.plugin_api import (
+from plugins.api import (
     Artifact,
     Community,
     Conflict,

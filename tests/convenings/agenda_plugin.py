@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.plugin_api import AgendaItem, hookimpl
+from plugins.api import AgendaItem, hookimpl
 
 
 @hookimpl

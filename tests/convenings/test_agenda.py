@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.plugin_api import InvalidInput, community_graph, downstream, readable_graph
+from plugins.api import InvalidInput, community_graph, downstream, readable_graph
 from plugins.convenings import agenda, minutes, services
 from plugins.convenings.schemas import (
     AgendaEntryCreate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from communities.examples.demo import demo_communities
 from communities.exchange import load_community
 from core.context import Actor, ServiceContext
-from core.plugin_api import Page, community_graph, community_id_for_slug, downstream
+from plugins.api import Page, community_graph, community_id_for_slug, downstream
 from plugins.convenings import services
 from plugins.convenings.demo import demo_data
 

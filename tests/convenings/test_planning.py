@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from core.plugin_api import InvalidInput, PermissionDenied
+from plugins.api import InvalidInput, PermissionDenied
 from plugins.convenings import services
 from plugins.convenings.scheduling import choose, score_options
 from plugins.convenings.schemas import (

@@ -227,7 +227,7 @@ async def test_demo_threads(nic_admin: Any) -> None:
     """The demo community loaded as ``nic demo`` loads it, then our demo threads."""
     from communities.examples.demo import demo_communities
     from communities.exchange import load_community
-    from core.plugin_api import community_id_for_slug
+    from plugins.api import community_id_for_slug
     from plugins.forums.demo import load_demo
 
     document = demo_communities()[0]

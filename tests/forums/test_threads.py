@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from core.plugin_api import (
+from plugins.api import (
     Conflict,
     InvalidInput,
     Page,
     PermissionDenied,
-    agenda_items,
     community_graph,
     team_flow,
 )
+from plugins.convenings.agenda import agenda_items
 from plugins.forums import services
 from plugins.forums.schemas import PostEdit, ReplyCreate, Resolution, ThreadCreate
 

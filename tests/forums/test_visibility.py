@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.plugin_api import Membership, NotFound, Page, community_graph
+from plugins.api import Membership, NotFound, Page, community_graph
 from plugins.forums import services
 from plugins.forums.schemas import PostEdit, ReplyCreate, ThreadCreate
 

@@ -1,4 +1,5 @@
-"""Test plugins: ``Everything`` implements every hook of ``core/hookspecs.py``, ``Raising``
+"""Test plugins: ``Everything`` implements every hook of ``core/hookspecs.py``,
+``communities/hookspecs.py`` and ``plugins/convenings/hookspecs.py``, ``Raising``
 implements every hook by raising.
 
 ``Everything`` gives each hook an effect a test can see through the public surface:
@@ -6,6 +7,8 @@ implements every hook by raising.
 ==========================  ==================================================================
 hook                        effect
 ==========================  ==================================================================
+nic_hookspecs               declares ``nic_everything_greets`` (``EverythingSpecs``), which
+                            it implements itself: ``"Hello, <name>"``
 nic_plugin_config           ``EverythingConfig`` (``greeting``, secret ``api_token``)
 nic_startup                 ``started`` grows; ``<folder>/started`` says how many routes
 nic_models                  the Tortoise app ``everything`` (``EverythingNote``), migrations
@@ -60,9 +63,10 @@ from starlette.routing import BaseRoute, Route
 from tortoise import fields
 from tortoise.models import Model
 
-from core.agenda import AgendaItem
-from core.plugin_api import (
+from core.settings import Settings
+from plugins.api import (
     Actor,
+    AgendaItem,
     ApiCall,
     Command,
     CommandContext,
@@ -78,11 +82,11 @@ from core.plugin_api import (
     ServiceContext,
     community_id_for_slug,
     hookimpl,
+    hookspec,
     read_form,
     render,
     signed_in_context,
 )
-from core.settings import Settings
 
 NAME = "everything"
 MIGRATIONS = "everything_migrations"
@@ -92,6 +96,15 @@ EXTRA_COMMUNITIES = 1000
 NODE_KIND = "everything_summary"
 EDGE_KIND = "everything_counted"
 TEAM_KIND = ("everything_hub", "Everything hub")
+
+
+class EverythingSpecs:
+    """The hook ``Everything`` declares for other plugins (through ``nic_hookspecs``)."""
+
+    @hookspec
+    def nic_everything_greets(self, name: str) -> str:  # type: ignore[empty-body]
+        """A greeting for ``name``."""
+
 
 PAGE_TEMPLATE = """\
 {% extends "base.html" %}
@@ -203,6 +216,15 @@ class Everything:
         return [name for name, _ in self.events]
 
     # --- start-up -------------------------------------------------------------------
+
+    @hookimpl
+    def nic_hookspecs(self) -> list[object]:
+        self.calls["nic_hookspecs"] += 1
+        return [EverythingSpecs]
+
+    @hookimpl
+    def nic_everything_greets(self, name: str) -> str:
+        return f"Hello, {name}"
 
     @hookimpl
     def nic_plugin_config(self) -> type[BaseModel]:
@@ -465,6 +487,10 @@ class Raising:
         return RuntimeError(f"raising plugin: {hook}")
 
     @hookimpl
+    def nic_hookspecs(self) -> list[object]:
+        raise self._raise("nic_hookspecs")
+
+    @hookimpl
     def nic_plugin_config(self) -> type[BaseModel]:
         raise self._raise("nic_plugin_config")
 
@@ -569,6 +595,7 @@ class Raising:
 
 BUILD_TIME_HOOKS = frozenset(
     {
+        "nic_hookspecs",
         "nic_plugin_config",
         "nic_models",
         "nic_routes",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from core.plugin_api import LinkCreate, agenda_items, community_graph, record_link
+from plugins.api import LinkCreate, community_graph, record_link
+from plugins.convenings.agenda import agenda_items
 from plugins.rubrics import definitions, progress, services
 from plugins.rubrics.schemas import ConsensusIn, ConsensusSet
 from tests.rubrics.conftest import open_assessment

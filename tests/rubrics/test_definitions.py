@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.plugin_api import InvalidInput, PermissionDenied
+from plugins.api import InvalidInput, PermissionDenied
 from plugins.rubrics import definitions, services
 from plugins.rubrics.definitions import DEFAULT_FRAMEWORK, parse_yaml, to_yaml
 from tests.rubrics.conftest import open_assessment

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from core.plugin_api import PermissionDenied, agenda_items, community_graph
 from core.testing import csrf_of
+from plugins.api import PermissionDenied, community_graph
+from plugins.convenings.agenda import agenda_items
 from plugins.rubrics import definitions, progress, services
 from plugins.rubrics.schemas import AssessmentCreate, ConsensusIn, ConsensusSet, ScoreIn, ScoresIn
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.plugin_api import Conflict, InvalidInput, PermissionDenied
+from plugins.api import Conflict, InvalidInput, PermissionDenied
 from plugins.rubrics import definitions, progress, services
 from plugins.rubrics.schemas import (
     AssessmentCreate,

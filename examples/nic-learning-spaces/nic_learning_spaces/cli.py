@@ -7,7 +7,10 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from core.plugin_api import (
+from nic_learning_spaces import services
+from nic_learning_spaces.models import CADENCES, KINDS
+from nic_learning_spaces.schemas import SessionCreate, SpaceCreate
+from plugins.api import (
     Command,
     CommandContext,
     InvalidInput,
@@ -15,9 +18,6 @@ from core.plugin_api import (
     community_id_for_slug,
     system_context,
 )
-from nic_learning_spaces import services
-from nic_learning_spaces.models import CADENCES, KINDS
-from nic_learning_spaces.schemas import SessionCreate, SpaceCreate
 
 
 def _invalid(exc: ValidationError) -> InvalidInput:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.plugin_api import GraphContribution, NodeInfo, NodeKind
 from nic_learning_spaces.models import LearningSession
+from plugins.api import GraphContribution, NodeInfo, NodeKind
 
 KIND = "learning_session"
 SHARED_AT = "shared_at"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from core.plugin_api import Community, Cycle, Person
+from plugins.api import Community, Cycle, Person
 
 KINDS: dict[str, str] = {
     "data_dive": "Data dive",

@@ -2,7 +2,7 @@
 the form that records a session (CSRF-checked through ``read_form``).
 
 A community's pages answer 404 where its facilitators switched the plugin off
-(``plugin_enabled``); the host already leaves the plugin's panels, navigation item and
+(``THIS.community``); the host already leaves the plugin's panels, navigation item and
 graph nodes out there."""
 
 from __future__ import annotations
@@ -14,21 +14,22 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.plugin_api import (
+from nic_learning_spaces import services
+from nic_learning_spaces.schemas import SessionCreate
+from plugins.api import (
     InvalidInput,
     NotFound,
     ServiceContext,
-    community_by_slug,
     form_values,
     panels,
-    plugin_enabled,
     read_form,
     render,
     signed_in_context,
+    this_plugin,
     validate,
 )
-from nic_learning_spaces import plugin, services
-from nic_learning_spaces.schemas import SessionCreate
+
+THIS = this_plugin(__name__)
 
 
 async def all_spaces_page(request: Request) -> Response:
@@ -45,8 +46,7 @@ async def all_spaces_page(request: Request) -> Response:
 
 async def community_spaces_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
-    community = await community_by_slug(ctx, request.path_params["slug"])
-    await plugin_enabled(ctx, plugin, community["id"])
+    community = await THIS.community(ctx, request.path_params["slug"])
     context = {
         "community": community,
         "spaces": await services.list_spaces(ctx, community["id"]),
@@ -56,8 +56,7 @@ async def community_spaces_page(request: Request) -> Response:
 
 
 async def _space_in(ctx: ServiceContext, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
-    community = await community_by_slug(ctx, request.path_params["slug"])
-    await plugin_enabled(ctx, plugin, community["id"])
+    community = await THIS.community(ctx, request.path_params["slug"])
     space = await services.get_space(ctx, request.path_params["space_id"])
     if space["community_id"] != community["id"]:
         raise NotFound("There is no such learning space in this community.")

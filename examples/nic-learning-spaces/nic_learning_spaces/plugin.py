@@ -14,7 +14,8 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from core.plugin_api import (
+from nic_learning_spaces import graph, services
+from plugins.api import (
     Actor,
     Command,
     GraphContribution,
@@ -23,7 +24,6 @@ from core.plugin_api import (
     Panel,
     hookimpl,
 )
-from nic_learning_spaces import graph, services
 
 
 @hookimpl

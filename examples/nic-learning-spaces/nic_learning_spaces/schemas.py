@@ -1,6 +1,6 @@
 """What the services accept, validated the same way from a form, the CLI or a test.
 
-The platform's bounded types (``core.plugin_api``): ``Id`` for record ids, ``Day`` for dates,
+The platform's bounded types (``plugins.api``): ``Id`` for record ids, ``Day`` for dates,
 ``Line`` for one-line text, on ``InputModel`` (no unknown fields, no control characters).
 """
 
@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from core.plugin_api import Day, Id, InputModel, Line
+from plugins.api import Day, Id, InputModel, Line
 
 Kind = Literal["data_dive", "community_of_practice", "onboarding"]
 Cadence = Literal["weekly", "biweekly", "monthly", "quarterly"]

@@ -14,7 +14,9 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from core.plugin_api import (
+from nic_learning_spaces.models import CADENCES, KINDS, LearningSession, LearningSpace, MonthlyFocus
+from nic_learning_spaces.schemas import SessionCreate, SpaceCreate
+from plugins.api import (
     Conflict,
     Cycle,
     InvalidInput,
@@ -25,8 +27,6 @@ from core.plugin_api import (
     community_write,
     readable_community_ids,
 )
-from nic_learning_spaces.models import CADENCES, KINDS, LearningSession, LearningSpace, MonthlyFocus
-from nic_learning_spaces.schemas import SessionCreate, SpaceCreate
 
 SCHOOL_YEAR_STARTS = 8
 """The scope and sequence is shown from August to July."""

@@ -1,6 +1,6 @@
 """The plugin against the platform: pages, form, panel, navigation, CLI, graph, links.
 
-Only the platform's pytest fixtures (``nic_*``) and ``core.plugin_api`` are used.
+Only the platform's pytest fixtures (``nic_*``) and ``plugins.api`` are used.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 from nic_learning_spaces.schemas import SessionCreate, SpaceCreate
 from nic_learning_spaces.services import add_session, create_space
 
-from core.plugin_api import (
+from core.testing import csrf_of
+from plugins.api import (
     Conflict,
     InvalidInput,
     PermissionDenied,
@@ -21,7 +22,6 @@ from core.plugin_api import (
     downstream,
     readable_graph,
 )
-from core.testing import csrf_of
 
 
 async def test_a_member_sees_the_community_spaces_and_the_focus_of_the_month(world) -> None:

@@ -1,25 +1,19 @@
-"""Agenda items that plugins suggest for a community's joint convening.
+"""The agenda item: what plugins suggest for a community's joint convening.
 
-The convenings plugin drafts the agenda of a quarterly meeting from what every
-plugin returns through the ``nic_agenda_items`` hook, gathered by
-:func:`agenda_items`. An item says what to discuss and why, points at the records
-it is about, and may suggest how long to give it.
+The convenings plugin declares the ``nic_agenda_items`` hook and drafts the agenda of
+a quarterly meeting from what every plugin returns through it. The item is a domain
+type (it points at the community's records as ``kind:id``) because several plugins
+share it and plugins import nothing of each other: they reach it as
+``plugins.api.AgendaItem``. An item says what to discuss and why, points at the
+records it is about, and may suggest how long to give it.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass, replace
-from datetime import date
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from core.nodes import NodeRef
-
-if TYPE_CHECKING:
-    from core.plugins import PluginHost
-
-logger = logging.getLogger("nic.plugins")
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -60,26 +54,3 @@ class AgendaItem:
             raise ValueError(f"suggested minutes must be a positive whole number: {self.minutes!r}")
         object.__setattr__(self, "refs", refs)
         object.__setattr__(self, "links", links)
-
-
-async def agenda_items(
-    plugins: PluginHost, community_id: int, since: date | None, until: date
-) -> list[AgendaItem]:
-    """Every plugin's suggestions for a convening of ``community_id``.
-
-    Items come in plugin registration order, each plugin's in its own order; a
-    plugin that raises, or returns something other than agenda items, is logged and
-    left out. ``source`` is set to the plugin's name where the plugin left it empty.
-    """
-    found: list[AgendaItem] = []
-    contributions = await plugins.call_each(
-        "nic_agenda_items", community_id=community_id, since=since, until=until
-    )
-    for plugin_name, items in contributions:
-        if not isinstance(items, list | tuple) or not all(
-            isinstance(item, AgendaItem) for item in items
-        ):
-            logger.error("plugin %s returned something other than agenda items", plugin_name)
-            continue
-        found.extend(item if item.source else replace(item, source=plugin_name) for item in items)
-    return found

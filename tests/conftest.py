@@ -9,7 +9,7 @@ keeps one app per session instead of one per test.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -28,6 +28,14 @@ from core.testing import (
     make_api_user,
     prepare_database,
     running_app,
+)
+from tests.factories import (
+    CycleWorld,
+    RoleWorld,
+    UserFactory,
+    build_cedar,
+    build_community,
+    build_cycle_world,
 )
 from tests.plugins.recorder import EventRecorder
 
@@ -81,9 +89,6 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-UserFactory = Callable[..., Awaitable[Api]]
-
-
 @pytest.fixture
 def make_user(client: httpx.AsyncClient) -> UserFactory:
     """Create a user and return an :class:`Api` acting as them."""
@@ -97,3 +102,32 @@ def make_user(client: httpx.AsyncClient) -> UserFactory:
 @pytest.fixture
 async def admin(make_user: UserFactory) -> Api:
     return await make_user("admin@example.org", admin=True)
+
+
+# --- worlds (see tests/factories.py) ------------------------------------------------
+
+
+@pytest.fixture
+async def cedar(app: Any) -> dict[str, Any]:
+    """The small community with Ana (member), Olu (observer) and nobody: ``build_cedar``."""
+    return await build_cedar(app)
+
+
+@pytest.fixture
+async def role_world(admin: Api, make_user: UserFactory) -> RoleWorld:
+    """Lakeview with a user of each role: ``build_community``."""
+    return await build_community(admin, make_user)
+
+
+@pytest.fixture
+async def other_role_world(admin: Api, make_user: UserFactory) -> RoleWorld:
+    """Hillside, a second community with a user of each role."""
+    return await build_community(admin, make_user, "hillside")
+
+
+@pytest.fixture
+async def cycle_world(admin: Api, recorder: EventRecorder) -> CycleWorld:
+    """Lakeview's DIDT, SIDTs, people and roles, and Riverside: ``build_cycle_world``."""
+    built = await build_cycle_world(admin)
+    recorder.events.clear()  # only the events of the test itself
+    return built

@@ -7,16 +7,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api, UserFactory
-from tests.test_api_structure import (
-    World,
+from tests.factories import RoleWorld, build_community
+from tests.helpers import (
     assert_denied,
     assert_error,
     assert_hidden,
     assert_needs_login,
-    build_community,
     fill,
     listing,
 )
+
+World = RoleWorld
 
 
 @pytest.fixture

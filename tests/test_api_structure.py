@@ -1,109 +1,27 @@
 """API of the community structure: communities, roles, teams and team kinds.
 
-``build_community`` (also used by test_api_people and test_api_aims) makes a community
-with a facilitator, a member, a researcher and an observer, given their roles through
-``PUT /communities/{id}/roles``.
+``world`` and ``other`` are communities with a facilitator, a member, a researcher and
+an observer (``tests.factories.build_community``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tests.conftest import Api, UserFactory
+from tests.factories import ROLE_NAMES, RoleWorld, build_community
+from tests.helpers import (
+    assert_denied,
+    assert_error,
+    assert_hidden,
+    assert_needs_login,
+    fill,
+    listing,
+)
 
-ROLE_NAMES = ("facilitator", "member", "researcher", "observer")
-
-
-@dataclass
-class World:
-    """One community and an API client for each of its roles (and the site admin)."""
-
-    id: int
-    slug: str
-    admin: Api
-    facilitator: Api
-    member: Api
-    researcher: Api
-    observer: Api
-
-    @property
-    def non_managers(self) -> list[Api]:
-        return [self.member, self.researcher, self.observer]
-
-
-async def build_community(admin: Api, make_user: UserFactory, slug: str = "lakeview") -> World:
-    community = await admin.ok("POST", "/communities", {"slug": slug, "name": slug.title()}, 201)
-    users: dict[str, Api] = {}
-    for role in ROLE_NAMES:
-        api = await make_user(f"{role}@{slug}.example.org")
-        row = await admin.ok(
-            "PUT", f"/communities/{community['id']}/roles", {"user_email": api.email, "role": role}
-        )
-        assert (row["user_id"], row["role"]) == (api.user_id, role)
-        users[role] = api
-    return World(community["id"], slug, admin, **users)
-
-
-def assert_error(status: int, body: Any, expected: int, field: str | None = None) -> None:
-    """An error answer in the one shape; with ``field``, one that names it."""
-    assert status == expected, (status, body)
-    assert set(body) == {"error"}, body
-    error = body["error"]
-    assert set(error) >= {"code", "message", "fields"}, error
-    assert error["message"]
-    codes = {
-        401: "not_authenticated",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-    }
-    assert error["code"] == codes.get(expected, "invalid"), error
-    if field is not None:
-        assert field in error["fields"], error
-
-
-async def assert_denied(apis: list[Api], method: str, path: str, body: Any = None) -> None:
-    for api in apis:
-        kwargs = {"json": body} if body is not None else {}
-        status, answer = await api.call(method, path, **kwargs)
-        assert_error(status, answer, 403)
-
-
-async def assert_hidden(
-    apis: list[Api], method: str, path: str, body: Any = None, field: str | None = None
-) -> None:
-    """Users with no role in the record's community get the answer a missing record gets:
-    404, or with ``field`` (a record the body names) the 422 naming it, never a 403."""
-    for api in apis:
-        kwargs = {"json": body} if body is not None else {}
-        status, answer = await api.call(method, path, **kwargs)
-        assert_error(status, answer, 422 if field else 404, field)
-
-
-async def assert_needs_login(api: Api, method: str, path: str, body: Any = None) -> None:
-    """No token and a bogus token both answer 401 with a Bearer challenge."""
-    for headers in ({}, {"Authorization": "Bearer nic_not-a-real-token"}):
-        kwargs = {"json": body} if body is not None else {}
-        response = await api.client.request(method, "/api/v1" + path, headers=headers, **kwargs)
-        assert response.status_code == 401, response.text
-        assert response.headers["www-authenticate"] == "Bearer"
-        assert response.json()["error"]["code"] == "not_authenticated"
-
-
-async def listing(api: Api, path: str, **params: Any) -> dict[str, Any]:
-    status, body = await api.get(path, **params)
-    assert status == 200, body
-    assert set(body) == {"items", "page", "per_page", "total", "pages"}
-    return body
-
-
-def fill(body: dict, community_id: int) -> dict:
-    """Replace the placeholder ``"$C"`` by the id of the test community."""
-    return {k: community_id if v == "$C" else v for k, v in body.items()}
+World = RoleWorld
 
 
 @pytest.fixture

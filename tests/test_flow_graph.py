@@ -23,7 +23,7 @@ from communities.services.links import record_link
 from core.context import Actor, ServiceContext
 from core.hookspecs import hookimpl
 from core.nodes import GraphContribution, NodeInfo, NodeKind
-from tests.test_api_kernel import count_queries
+from tests.helpers import count_queries
 
 SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 

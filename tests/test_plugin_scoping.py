@@ -22,6 +22,7 @@ from core.plugin_api import plugin_enabled
 from core.testing import csrf_of, page_clients
 from core.web.render import NavItem, Panel
 from tests.conftest import UserFactory
+from tests.helpers import count_queries
 
 PLUGIN = "scoped"
 
@@ -328,8 +329,6 @@ async def test_admins_see_an_unavailable_note_for_a_failing_panel(
 async def test_a_page_reads_the_switches_once_and_not_again_until_the_community_changes(
     scoped: Scoped, world: dict[str, Any], browser: Browser
 ) -> None:
-    from tests.test_api_kernel import count_queries
-
     mo = await browser("mo@example.org")
 
     async def switch_reads() -> int:

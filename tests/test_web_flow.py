@@ -21,7 +21,8 @@ from communities.web.flow_pages import as_of_choices, quarter_end
 from communities.web.flowdraw import WorkItem, WorkRow, team_graph_svg, work_svg
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
-from tests.test_web_auth import PASSWORD, sign_in
+from core.testing import sign_in
+from tests.helpers import PASSWORD
 
 SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 FLOW = "/communities/cedar-valley/flow"

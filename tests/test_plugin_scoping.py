@@ -73,7 +73,7 @@ class Broken:
 async def scoped(app: Any) -> AsyncIterator[Scoped]:
     plugin = Scoped()
     app.state.plugins.pm.register(plugin, name=PLUGIN)
-    cache_for(app.state.plugins)._entries.clear()  # ids are reused between tests
+    cache_for(app.state.plugins).clear()  # ids are reused between tests
     try:
         yield plugin
     finally:

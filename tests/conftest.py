@@ -36,6 +36,7 @@ from tests.factories import (
     build_cedar,
     build_community,
     build_cycle_world,
+    load_small,
 )
 from tests.plugins.recorder import EventRecorder
 
@@ -131,3 +132,9 @@ async def cycle_world(admin: Api, recorder: EventRecorder) -> CycleWorld:
     built = await build_cycle_world(admin)
     recorder.events.clear()  # only the events of the test itself
     return built
+
+
+@pytest.fixture
+async def small(app: Any) -> dict[str, Any]:
+    """The small community (Cedar Valley) loaded, no accounts: the loader's summary."""
+    return await load_small(app)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from core.testing import Api
 from tests.factories import RoleWorld
 from tests.helpers import (
     assert_denied,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from core.testing import Api
 from tests.factories import CycleWorld, cycle, measure
 from tests.helpers import assert_error
 

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from communities.exchange import load_community, read_document
 from core.api.routing import PathGroup
-from core.context import Actor, ServiceContext
 from tests.helpers import count_queries
-
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
-
-
-@pytest.fixture
-async def small(app: Any) -> dict[str, int]:
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    return await load_community(ctx, read_document(SMALL), str(SMALL))
 
 
 async def test_missing_or_unknown_token_is_401(client, make_user) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, UserFactory
-from tests.factories import ROLE_NAMES, RoleWorld
+from core.testing import Api
+from tests.factories import ROLE_NAMES, RoleWorld, UserFactory
 from tests.helpers import (
     assert_denied,
     assert_error,

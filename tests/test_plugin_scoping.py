@@ -21,7 +21,7 @@ from core.nodes import GraphContribution
 from core.plugin_api import plugin_enabled
 from core.testing import csrf_of, page_clients
 from core.web.render import NavItem, Panel
-from tests.conftest import UserFactory
+from tests.factories import UserFactory
 from tests.helpers import count_queries
 
 PLUGIN = "scoped"

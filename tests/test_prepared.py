@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from communities.exchange import load_community, read_document
 from communities.models import Cycle, Membership
 from communities.web.queries import active_on
 from core.auth.users import create_user
-from core.context import Actor, ServiceContext
 from core.models import User
 from core.prepared import PreparedValues
-
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
-
-
-async def _load(app: Any) -> None:
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    await load_community(ctx, read_document(SMALL), str(SMALL))
+from tests.factories import load_small
 
 
 async def test_prepared_queries_answer_what_the_orm_answers(app) -> None:
-    await _load(app)
+    await load_small(app)
 
     def cycles_query(team_id: int, status: str) -> Any:
         return (
@@ -56,7 +47,7 @@ async def test_prepared_queries_answer_what_the_orm_answers(app) -> None:
 
 
 async def test_a_transformed_parameter_falls_back_to_the_orm(app) -> None:
-    await _load(app)
+    await load_small(app)
 
     def search_query(text: str) -> Any:
         return Cycle.filter(title__icontains=text).order_by("id").values("title")

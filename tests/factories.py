@@ -6,7 +6,7 @@ that call them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,8 @@ from communities.services.people import update_person
 from core.auth.users import create_user, issue_token
 from core.context import Actor, ServiceContext
 from core.models import User
-from core.testing import Api
+from core.testing import Api, NicUser
+from core.testing import UserFactory as NicUserFactory
 from tests.helpers import PASSWORD, SMALL
 
 UserFactory = Callable[..., Awaitable[Api]]
@@ -211,3 +212,68 @@ async def cycle(api: Api, team: int, title: str = "Exit tickets", **fields: Any)
     """A cycle of ``team`` posted by ``api``; its JSON."""
     body = {"team_id": team, "title": title, "plan_objective": "Try it in one class", **fields}
     return await api.ok("POST", "/cycles", body, 201)
+
+
+# --- a community built as core.testing's NicUser accounts (the plugins' tests) ------------
+
+TeamRow = tuple[str, str, str]
+"""``(key, name, kind)``."""
+Account = tuple[str, str, str, str]
+"""``(key, email, name, role in the community)``."""
+PersonRow = tuple[str, str, str, str | None]
+"""``(key, name, email, key of the account it is, or None)``."""
+Seat = tuple[str, str, str, str, str | None]
+"""``(person key, team key, role on the team, start date, end date or None)``."""
+
+
+@dataclass
+class District:
+    """A community made by :func:`build_district`: ids and accounts by key."""
+
+    community_id: int
+    teams: dict[str, int]
+    users: dict[str, NicUser]
+    people: dict[str, int]
+
+
+async def build_district(
+    admin: NicUser,
+    nic_user: NicUserFactory,
+    *,
+    teams: Sequence[TeamRow],
+    accounts: Sequence[Account],
+    people: Sequence[PersonRow] = (),
+    memberships: Sequence[Seat] = (),
+    slug: str = "cedar",
+    name: str = "Cedar Valley",
+    **community: Any,
+) -> District:
+    """A community (``slug``, ``name`` and any other ``community`` fields) with its teams
+    (a DIDT and SIDTs, say), accounts given their roles, people (linked to accounts or
+    not) and dated memberships, made in that order through the JSON API as ``admin``."""
+    api = admin.api
+    body = {"slug": slug, "name": name, **community}
+    cid = (await api.ok("POST", "/communities", body, 201))["id"]
+    team_ids: dict[str, int] = {}
+    for key, team_name, kind in teams:
+        body = {"community_id": cid, "name": team_name, "kind": kind}
+        team_ids[key] = (await api.ok("POST", "/teams", body, 201))["id"]
+    users: dict[str, NicUser] = {}
+    for key, email, full_name, role in accounts:
+        users[key] = await nic_user(email, name=full_name)
+        await api.ok("PUT", f"/communities/{cid}/roles", {"user_email": email, "role": role})
+    person_ids: dict[str, int] = {}
+    for key, full_name, email, account in people:
+        body = {"community_id": cid, "name": full_name, "email": email}
+        if account is not None:
+            body["user_id"] = users[account].id
+        person_ids[key] = (await api.ok("POST", "/people", body, 201))["id"]
+    for person, team, role, start, end in memberships:
+        body = {
+            "person_id": person_ids[person], "team_id": team_ids[team], "role": role,
+            "start_date": start,
+        }  # fmt: skip
+        if end is not None:
+            body["end_date"] = end
+        await api.ok("POST", "/memberships", body, 201)
+    return District(cid, team_ids, users, person_ids)

@@ -5,6 +5,13 @@ temporary directory). Run the suite once per database type; Tortoise caches SQL
 per connection name, so the two cannot share one process. The pieces come from
 ``core.testing``, the fixtures the platform publishes for plugin authors; this suite
 keeps one app per session instead of one per test.
+
+Shared pieces live in three places, and test modules import from them, never from one
+another (nor from a conftest): ``core.testing`` (``sign_in``, ``csrf_of``, ``Api``...),
+``tests/helpers.py`` (API error assertions, sign-in form posts, query counting) and
+``tests/factories.py`` (the worlds: the small community, a community with a user per
+role, the DIDT/SIDT cycle world, ``build_district`` for the plugins' tests). The
+fixtures below build those worlds.
 """
 
 from __future__ import annotations

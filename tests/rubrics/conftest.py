@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from plugins.rubrics import services
-from plugins.rubrics.schemas import AssessmentCreate
 from tests.factories import build_district
 
 
@@ -49,18 +48,3 @@ async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
         "rubric_id": rubric["id"],
         "admin": nic_admin,
     }
-
-
-async def open_assessment(
-    world: dict[str, Any], team: str = "north", period: str = "2025-Q1", kind: str = "self_review"
-) -> dict[str, Any]:
-    return await services.create_assessment(
-        world["users"]["fay"].ctx,
-        AssessmentCreate(
-            team_id=world["teams"][team],
-            rubric_id=world["rubric_id"],
-            period=period,
-            kind=kind,
-            held_on=f"{period[:4]}-0{int(period[-1]) * 3 - 1}-15",
-        ),
-    )

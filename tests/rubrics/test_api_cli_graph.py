@@ -9,7 +9,7 @@ from pathlib import Path
 from core.plugin_api import LinkCreate, agenda_items, community_graph, record_link
 from plugins.rubrics import definitions, progress, services
 from plugins.rubrics.schemas import ConsensusIn, ConsensusSet
-from tests.rubrics.conftest import open_assessment
+from tests.rubrics.helpers import open_assessment
 
 KEYS = [i["key"] for i in definitions.indicators_of(definitions.DEFAULT_FRAMEWORK)]
 

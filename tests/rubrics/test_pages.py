@@ -11,7 +11,7 @@ import httpx
 from core.testing import csrf_of
 from plugins.rubrics import definitions
 from tests.helpers import count_queries
-from tests.rubrics.conftest import open_assessment
+from tests.rubrics.helpers import open_assessment
 
 KEYS = [i["key"] for i in definitions.indicators_of(definitions.DEFAULT_FRAMEWORK)]
 BASE = "/communities/cedar/rubrics"

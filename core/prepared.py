@@ -77,6 +77,11 @@ class PreparedValues:
                 row[column] = convert(row[column])
         return rows
 
+    def prepared(self) -> dict[str, bool]:
+        """For each database dialect this query has run on, whether its SQL was prepared
+        (``False``: it runs through the ORM every time)."""
+        return {dialect: plan is not None for dialect, plan in self._plans.items()}
+
     def _plan(self, args: Sequence[Any]) -> _Plan | None:
         kinds = tuple(map(_kind, args))
         if None in kinds:

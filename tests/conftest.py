@@ -5,11 +5,18 @@ temporary directory). Run the suite once per database type; Tortoise caches SQL
 per connection name, so the two cannot share one process. The pieces come from
 ``core.testing``, the fixtures the platform publishes for plugin authors; this suite
 keeps one app per session instead of one per test.
+
+Shared pieces live in three places, and test modules import from them, never from one
+another (nor from a conftest): ``core.testing`` (``sign_in``, ``csrf_of``, ``Api``...),
+``tests/helpers.py`` (API error assertions, sign-in form posts, query counting) and
+``tests/factories.py`` (the worlds: the small community, a community with a user per
+role, the DIDT/SIDT cycle world, ``build_district`` for the plugins' tests). The
+fixtures below build those worlds.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -28,6 +35,15 @@ from core.testing import (
     make_api_user,
     prepare_database,
     running_app,
+)
+from tests.factories import (
+    CycleWorld,
+    RoleWorld,
+    UserFactory,
+    build_cedar,
+    build_community,
+    build_cycle_world,
+    load_small,
 )
 from tests.plugins.recorder import EventRecorder
 
@@ -81,9 +97,6 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-UserFactory = Callable[..., Awaitable[Api]]
-
-
 @pytest.fixture
 def make_user(client: httpx.AsyncClient) -> UserFactory:
     """Create a user and return an :class:`Api` acting as them."""
@@ -97,3 +110,38 @@ def make_user(client: httpx.AsyncClient) -> UserFactory:
 @pytest.fixture
 async def admin(make_user: UserFactory) -> Api:
     return await make_user("admin@example.org", admin=True)
+
+
+# --- worlds (see tests/factories.py) ------------------------------------------------
+
+
+@pytest.fixture
+async def cedar(app: Any) -> dict[str, Any]:
+    """The small community with Ana (member), Olu (observer) and nobody: ``build_cedar``."""
+    return await build_cedar(app)
+
+
+@pytest.fixture
+async def role_world(admin: Api, make_user: UserFactory) -> RoleWorld:
+    """Lakeview with a user of each role: ``build_community``."""
+    return await build_community(admin, make_user)
+
+
+@pytest.fixture
+async def other_role_world(admin: Api, make_user: UserFactory) -> RoleWorld:
+    """Hillside, a second community with a user of each role."""
+    return await build_community(admin, make_user, "hillside")
+
+
+@pytest.fixture
+async def cycle_world(admin: Api, recorder: EventRecorder) -> CycleWorld:
+    """Lakeview's DIDT, SIDTs, people and roles, and Riverside: ``build_cycle_world``."""
+    built = await build_cycle_world(admin)
+    recorder.events.clear()  # only the events of the test itself
+    return built
+
+
+@pytest.fixture
+async def small(app: Any) -> dict[str, Any]:
+    """The small community (Cedar Valley) loaded, no accounts: the loader's summary."""
+    return await load_small(app)

@@ -6,15 +6,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
-from tests.test_api_cycles import World, assert_error, build_world, cycle
+from core.testing import Api
+from tests.factories import CycleWorld, cycle
+from tests.helpers import assert_error
 
-
-@pytest.fixture
-async def world(admin: Api, recorder: Any) -> World:
-    built = await build_world(admin)
-    recorder.events.clear()
-    return built
+World = CycleWorld
 
 
 async def artifact(api: Api, w: World, team: int | None, title: str = "Exit ticket", **extra: Any):
@@ -36,8 +32,8 @@ async def total(w: World, path: str) -> int:
 # --- artifacts ----------------------------------------------------------------------
 
 
-async def test_create_and_read_artifacts(world: World, recorder: Any) -> None:
-    w = world
+async def test_create_and_read_artifacts(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     status, tool = await w.mem_a.post(
         "/artifacts",
         {"community_id": w.community, "team_id": w.team_a, "title": " Exit ticket ",
@@ -86,8 +82,10 @@ async def test_create_and_read_artifacts(world: World, recorder: Any) -> None:
         ({"shared_with_ids": [1]}, "shared_with_ids"),
     ],
 )
-async def test_create_artifact_refuses_bad_input(world: World, change: dict, field: str) -> None:
-    w = world
+async def test_create_artifact_refuses_bad_input(
+    cycle_world: World, change: dict, field: str
+) -> None:
+    w = cycle_world
     body = {"community_id": w.community, "team_id": w.team_a, "title": "T", "kind": "tool"}
     body = {k: v for k, v in {**body, **change}.items() if v is not None}
     for api in (w.mem_a, w.admin):
@@ -95,8 +93,8 @@ async def test_create_artifact_refuses_bad_input(world: World, change: dict, fie
     assert await total(w, "/artifacts") == 0
 
 
-async def test_create_artifact_refuses_other_community_references(world: World) -> None:
-    w = world
+async def test_create_artifact_refuses_other_community_references(cycle_world: World) -> None:
+    w = cycle_world
     theirs = await artifact(w.other_fac, w, None, community_id=w.other_community)
     for extra, field in (
         ({"team_id": w.other_team}, "team_id"),
@@ -109,8 +107,8 @@ async def test_create_artifact_refuses_other_community_references(world: World) 
     assert await total(w, "/artifacts") == 1
 
 
-async def test_create_artifact_permissions(world: World) -> None:
-    w = world
+async def test_create_artifact_permissions(cycle_world: World) -> None:
+    w = cycle_world
     for api, team, code in (
         (w.mem_a, w.team_b, 403),  # another school's team
         (w.former, w.team_a, 403),  # no longer on the team
@@ -140,8 +138,8 @@ async def test_create_artifact_permissions(world: World) -> None:
     assert (await artifact(w.former, w, None))["team_id"] is None  # still a community member
 
 
-async def test_update_artifact_and_vetting(world: World, recorder: Any) -> None:
-    w = world
+async def test_update_artifact_and_vetting(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     path = f"/artifacts/{tool['id']}"
     edited = await w.mem_a.ok("PATCH", path, {"title": "Exit ticket v2", "kind": "protocol"})
@@ -186,8 +184,8 @@ async def test_update_artifact_and_vetting(world: World, recorder: Any) -> None:
     )
 
 
-async def test_delete_artifact(world: World) -> None:
-    w = world
+async def test_delete_artifact(cycle_world: World) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     await version(w.mem_a, tool["id"], "2024-09-01")
     path = f"/artifacts/{tool['id']}"
@@ -203,8 +201,8 @@ async def test_delete_artifact(world: World) -> None:
 # --- sharing ----------------------------------------------------------------------------
 
 
-async def test_share_artifact(world: World, recorder: Any) -> None:
-    w = world
+async def test_share_artifact(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     path = f"/artifacts/{tool['id']}/share"
     status, shared = await w.mem_a.post(path, {"team_ids": [w.team_b, w.didt, w.team_b]})
@@ -222,15 +220,17 @@ async def test_share_artifact(world: World, recorder: Any) -> None:
     assert listed == again
 
 
-async def test_share_keeps_known_good(world: World) -> None:
-    w = world
+async def test_share_keeps_known_good(cycle_world: World) -> None:
+    w = cycle_world
     tool = await artifact(w.fac, w, None, vetting="known_good")
     shared = await w.mem_b.ok("POST", f"/artifacts/{tool['id']}/share", {"team_ids": [w.team_b]})
     assert (shared["vetting"], shared["shared_with_ids"]) == ("known_good", [w.team_b])
 
 
-async def test_share_refuses_bad_input_and_changes_nothing(world: World, recorder: Any) -> None:
-    w = world
+async def test_share_refuses_bad_input_and_changes_nothing(
+    cycle_world: World, recorder: Any
+) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     path = f"/artifacts/{tool['id']}/share"
     for api, body, code, field in (
@@ -255,8 +255,8 @@ async def test_share_refuses_bad_input_and_changes_nothing(world: World, recorde
 # --- versions -----------------------------------------------------------------------------
 
 
-async def test_artifact_versions_are_numbered_in_date_order(world: World) -> None:
-    w = world
+async def test_artifact_versions_are_numbered_in_date_order(cycle_world: World) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     other = await artifact(w.mem_b, w, w.team_b, "Other tool")
     v1 = await version(w.mem_a, tool["id"], "2024-09-01", summary="First", author_id=w.p_a)
@@ -302,15 +302,15 @@ async def test_artifact_versions_are_numbered_in_date_order(world: World) -> Non
         ({"created_on": "2024-09-01", "number": 7}, "number"),
     ],
 )
-async def test_add_version_refuses_bad_input(world: World, body: dict, field: str) -> None:
-    w = world
+async def test_add_version_refuses_bad_input(cycle_world: World, body: dict, field: str) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     assert_error(*await w.mem_a.post(f"/artifacts/{tool['id']}/versions", body), 422, field)
     assert await total(w, "/artifact-versions") == 0
 
 
-async def test_add_version_refusals_without_a_trace(world: World) -> None:
-    w = world
+async def test_add_version_refusals_without_a_trace(cycle_world: World) -> None:
+    w = cycle_world
     tool = await artifact(w.mem_a, w, w.team_a)
     path = f"/artifacts/{tool['id']}/versions"
     status, data = await w.mem_a.post(path, {"created_on": "2024-09-01", "author_id": w.p_other})
@@ -348,8 +348,8 @@ async def count_links(w: World) -> int:
     return await total(w, "/links")
 
 
-async def test_record_link(world: World, recorder: Any) -> None:
-    w = world
+async def test_record_link(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     n = await link_world(w)
     recorder.events.clear()
     status, link = await w.mem_a.post(
@@ -403,9 +403,9 @@ async def test_record_link(world: World, recorder: Any) -> None:
     ],
 )
 async def test_record_link_refuses_bad_nodes(
-    world: World, recorder: Any, source: str, target: str, field: str, words: str
+    cycle_world: World, recorder: Any, source: str, target: str, field: str, words: str
 ) -> None:
-    w = world
+    w = cycle_world
     n = await link_world(w)
     recorder.events.clear()
     body = {"source": source.format(**n), "target": target.format(**n)}
@@ -429,8 +429,8 @@ async def test_record_link_refuses_bad_nodes(
         ({"source": "{ca}", "target": "{v1}", "community_id": 1}, "community_id"),
     ],
 )
-async def test_record_link_refuses_bad_input(world: World, body: dict, field: str) -> None:
-    w = world
+async def test_record_link_refuses_bad_input(cycle_world: World, body: dict, field: str) -> None:
+    w = cycle_world
     n = await link_world(w)
     body = {k: v.format(**n) if isinstance(v, str) else v for k, v in body.items()}
     if isinstance(body.get("target"), list):
@@ -439,8 +439,8 @@ async def test_record_link_refuses_bad_input(world: World, body: dict, field: st
     assert await count_links(w) == 0
 
 
-async def test_duplicate_link_conflicts(world: World, recorder: Any) -> None:
-    w = world
+async def test_duplicate_link_conflicts(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     n = await link_world(w)
     first = await w.mem_a.ok("POST", "/links", {"source": n["ca"], "target": n["cb"]}, 201)
     recorder.events.clear()
@@ -458,8 +458,8 @@ async def test_duplicate_link_conflicts(world: World, recorder: Any) -> None:
     assert await count_links(w) == 2
 
 
-async def test_link_permissions(world: World) -> None:
-    w = world
+async def test_link_permissions(cycle_world: World) -> None:
+    w = cycle_world
     n = await link_world(w)
     body = {"source": n["ca"], "target": n["v1"]}  # both team A's work
     for api, code in (
@@ -486,8 +486,8 @@ async def test_link_permissions(world: World) -> None:
     assert await count_links(w) == 4
 
 
-async def test_list_links_by_node(world: World) -> None:
-    w = world
+async def test_list_links_by_node(cycle_world: World) -> None:
+    w = cycle_world
     n = await link_world(w)
     l1 = await w.mem_a.ok("POST", "/links", {"source": n["ca"], "target": n["v1"]}, 201)
     l2 = await w.mem_b.ok(
@@ -517,8 +517,8 @@ async def test_list_links_by_node(world: World) -> None:
     assert_error(*await w.anon.get("/links"), 401)
 
 
-async def test_delete_link(world: World) -> None:
-    w = world
+async def test_delete_link(cycle_world: World) -> None:
+    w = cycle_world
     n = await link_world(w)
     link = await w.mem_a.ok("POST", "/links", {"source": n["ca"], "target": n["v1"]}, 201)
     path = f"/links/{link['id']}"
@@ -535,8 +535,8 @@ async def test_delete_link(world: World) -> None:
     await w.mem_a.ok("POST", "/links", {"source": n["ca"], "target": n["v1"]}, 201)
 
 
-async def test_node_kinds(world: World) -> None:
-    kinds = await world.observer.ok("GET", "/node-kinds")
+async def test_node_kinds(cycle_world: World) -> None:
+    kinds = await cycle_world.observer.ok("GET", "/node-kinds")
     labels = {k["kind"]: k["label"] for k in kinds["items"]}
     # the domain's kinds; the built-in plugins add their own (convenings, forum threads)
     assert {kind: labels.get(kind) for kind in ("cycle", "artifact_version")} == {

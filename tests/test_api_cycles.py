@@ -1,142 +1,23 @@
 """PDSA cycles through the JSON API: posting, editing with versions, phases, permissions.
 
-``build_world`` (also used by the measure, artifact and link tests) sets up one
-community with a district team (DIDT), two school teams (SIDT A and B), people
-linked to users through ``user_id`` and their memberships, plus a second
-community for cross-community checks.
+The ``cycle_world`` fixture (``tests.factories.build_cycle_world``, also used by the
+measure, artifact and link tests) sets up one community with a district team (DIDT),
+two school teams (SIDT A and B), people linked to users through ``user_id`` and their
+memberships, plus a second community for cross-community checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 
-from core.auth.users import issue_token
-from core.models import User
-from tests.conftest import Api
-from tests.test_api_structure import assert_error
+from core.testing import Api
+from tests.factories import CycleWorld, cycle, measure
+from tests.helpers import assert_error
 
-
-@dataclass
-class World:
-    admin: Api
-    anon: Api
-    fac: Api  # facilitator of the community
-    mem_a: Api  # member, currently in SIDT A
-    mem_b: Api  # member, currently in SIDT B
-    mem_didt: Api  # member, currently in the DIDT only
-    former: Api  # member whose SIDT A membership has ended
-    researcher: Api
-    observer: Api
-    outsider: Api  # a user with no role in the community
-    other_fac: Api  # facilitator of the other community only
-    community: int
-    other_community: int
-    didt: int
-    team_a: int
-    team_b: int
-    other_team: int
-    p_fac: int
-    p_a: int
-    p_b: int
-    p_former: int
-    p_other: int
-
-
-async def quick_user(admin: Api, email: str) -> Api:
-    """A user with a token, like ``make_user`` but without the (slow) password hash."""
-    user = await User.create(email=email, password_hash="!no-password")
-    api = Api(admin.client, await issue_token(user.id))
-    api.user_id = user.id  # type: ignore[attr-defined]
-    return api
-
-
-async def _person(admin: Api, community: int, name: str, user: Api | None) -> int:
-    body = {"community_id": community, "name": name}
-    if user is not None:
-        body["user_id"] = user.user_id  # type: ignore[attr-defined]
-    return (await admin.ok("POST", "/people", body, 201))["id"]
-
-
-async def _member(admin: Api, person: int, team: int, start: str, end: str | None = None) -> None:
-    body = {"person_id": person, "team_id": team, "role": "member", "start_date": start}
-    if end is not None:
-        body["end_date"] = end
-    await admin.ok("POST", "/memberships", body, 201)
-
-
-async def build_world(admin: Api) -> World:
-    users = {}
-    for name in (
-        "fac", "mem_a", "mem_b", "mem_didt", "former", "researcher", "observer", "outsider",
-        "other_fac",
-    ):  # fmt: skip
-        users[name] = await quick_user(admin, f"{name}@example.org")
-    community = (
-        await admin.ok("POST", "/communities", {"slug": "lakeview", "name": "Lakeview NIC"}, 201)
-    )["id"]
-    other = (
-        await admin.ok("POST", "/communities", {"slug": "riverside", "name": "Riverside"}, 201)
-    )["id"]
-    roles = {
-        "fac": "facilitator", "mem_a": "member", "mem_b": "member", "mem_didt": "member",
-        "former": "member", "researcher": "researcher", "observer": "observer",
-    }  # fmt: skip
-    for name, role in roles.items():
-        body = {"user_email": f"{name}@example.org", "role": role}
-        await admin.ok("PUT", f"/communities/{community}/roles", body)
-    await admin.ok(
-        "PUT",
-        f"/communities/{other}/roles",
-        {"user_email": "other_fac@example.org", "role": "facilitator"},
-    )
-
-    async def team(community_id: int, name: str, kind: str) -> int:
-        body = {"community_id": community_id, "name": name, "kind": kind}
-        return (await admin.ok("POST", "/teams", body, 201))["id"]
-
-    didt = await team(community, "Lakeview DIDT", "district_design_team")
-    team_a = await team(community, "Adams SIDT", "school_design_team")
-    team_b = await team(community, "Baker SIDT", "school_design_team")
-    other_team = await team(other, "Riverside SIDT", "school_design_team")
-    p_fac = await _person(admin, community, "Fran Facilitator", users["fac"])
-    p_a = await _person(admin, community, "Ann Adams", users["mem_a"])
-    p_b = await _person(admin, community, "Bob Baker", users["mem_b"])
-    p_didt = await _person(admin, community, "Dee District", users["mem_didt"])
-    p_former = await _person(admin, community, "Fred Former", users["former"])
-    p_other = await _person(admin, other, "Rita Riverside", users["other_fac"])
-    await _member(admin, p_a, team_a, "2024-01-01")
-    await _member(admin, p_b, team_b, "2024-01-01")
-    await _member(admin, p_didt, didt, "2024-01-01")
-    await _member(admin, p_former, team_a, "2023-01-01", "2024-06-30")
-    return World(
-        admin=admin, anon=Api(admin.client, None), community=community,
-        other_community=other, didt=didt, team_a=team_a, team_b=team_b,
-        other_team=other_team, p_fac=p_fac, p_a=p_a, p_b=p_b, p_former=p_former,
-        p_other=p_other, **users,
-    )  # fmt: skip
-
-
-@pytest.fixture
-async def world(admin: Api, recorder: Any) -> World:
-    built = await build_world(admin)
-    recorder.events.clear()  # only the events of the test itself
-    return built
-
-
-async def measure(w: World, team: int | None = None, name: str = "Attendance") -> int:
-    body = {"community_id": w.community, "name": name, "kind": "outcome", "unit": "%"}
-    if team is not None:
-        body["team_id"] = team
-    return (await w.fac.ok("POST", "/measures", body, 201))["id"]
-
-
-async def cycle(api: Api, team: int, title: str = "Exit tickets", **fields: Any) -> dict:
-    body = {"team_id": team, "title": title, "plan_objective": "Try it in one class", **fields}
-    return await api.ok("POST", "/cycles", body, 201)
+World = CycleWorld
 
 
 async def count_cycles(w: World) -> int:
@@ -146,8 +27,8 @@ async def count_cycles(w: World) -> int:
 # --- create and read ---------------------------------------------------------------
 
 
-async def test_create_cycle_with_authors_and_measures(world: World, recorder: Any) -> None:
-    w = world
+async def test_create_cycle_with_authors_and_measures(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     m1, m2 = await measure(w, w.team_a), await measure(w, None, "Chronic absence")
     body = {
         "team_id": w.team_a,
@@ -179,14 +60,14 @@ async def test_create_cycle_with_authors_and_measures(world: World, recorder: An
     assert recorder.events[0][1]["author_ids"] == sorted([w.p_a, w.p_b])
 
 
-async def test_create_completed_cycle_emits_both_events(world: World, recorder: Any) -> None:
+async def test_create_completed_cycle_emits_both_events(cycle_world: World, recorder: Any) -> None:
     fields = {
         "status": "completed",
         "do_what_happened": "Ran it",
         "study_results": "It worked",
         "act_decision": "adopt",
     }
-    row = await cycle(world.fac, world.team_a, **fields)
+    row = await cycle(cycle_world.fac, cycle_world.team_a, **fields)
     assert row["status"] == "completed"
     assert row["act_decision"] == "adopt"
     assert recorder.names() == ["cycle_posted", "cycle_completed"]
@@ -222,19 +103,19 @@ async def test_create_completed_cycle_emits_both_events(world: World, recorder: 
     ],
 )
 async def test_create_cycle_refuses_bad_input(
-    world: World, recorder: Any, change: dict, field: str
+    cycle_world: World, recorder: Any, change: dict, field: str
 ) -> None:
-    body = {"team_id": world.team_a, "title": "T", "plan_objective": "O", **change}
+    body = {"team_id": cycle_world.team_a, "title": "T", "plan_objective": "O", **change}
     body = {k: v for k, v in body.items() if v is not None}
-    status, data = await world.mem_a.post("/cycles", body)
+    status, data = await cycle_world.mem_a.post("/cycles", body)
     assert_error(status, data, 422, field)
     assert data["error"]["code"] == "invalid"
-    assert await count_cycles(world) == 0
+    assert await count_cycles(cycle_world) == 0
     assert recorder.names() == []
 
 
-async def test_create_cycle_refuses_references_into_another_community(world: World) -> None:
-    w = world
+async def test_create_cycle_refuses_references_into_another_community(cycle_world: World) -> None:
+    w = cycle_world
     other_measure = (
         await w.admin.ok(
             "POST",
@@ -257,23 +138,23 @@ async def test_create_cycle_refuses_references_into_another_community(world: Wor
     assert (await w.admin.ok("GET", "/cycles", None))["total"] == 1
 
 
-async def test_create_cycle_for_unknown_team(world: World) -> None:
-    status, data = await world.admin.post(
+async def test_create_cycle_for_unknown_team(cycle_world: World) -> None:
+    status, data = await cycle_world.admin.post(
         "/cycles", {"team_id": 999_999, "title": "T", "plan_objective": "O"}
     )
     assert_error(status, data, 422, "team_id")
-    assert await count_cycles(world) == 0
+    assert await count_cycles(cycle_world) == 0
 
 
-async def test_create_cycle_refuses_bad_json(world: World) -> None:
+async def test_create_cycle_refuses_bad_json(cycle_world: World) -> None:
     for content in (b"not json", b"[1, 2]"):
-        status, data = await world.fac.call("POST", "/cycles", content=content)
+        status, data = await cycle_world.fac.call("POST", "/cycles", content=content)
         assert_error(status, data, 422, "body")
-    assert await count_cycles(world) == 0
+    assert await count_cycles(cycle_world) == 0
 
 
-async def test_get_cycle_errors(world: World) -> None:
-    w = world
+async def test_get_cycle_errors(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     assert_error(*await w.fac.get("/cycles/999999"), 404)
     # No role in the cycle's community: the same answer as for a missing cycle.
@@ -291,8 +172,8 @@ async def test_get_cycle_errors(world: World) -> None:
 # --- listing -------------------------------------------------------------------------
 
 
-async def test_list_cycles_filters_and_pagination(world: World) -> None:
-    w = world
+async def test_list_cycles_filters_and_pagination(cycle_world: World) -> None:
+    w = cycle_world
     a1 = await cycle(w.mem_a, w.team_a, "A1", planned_start="2024-09-01")
     a2 = await cycle(w.mem_a, w.team_a, "A2", planned_start="2024-10-01")
     a3 = await cycle(
@@ -342,8 +223,8 @@ async def test_list_cycles_filters_and_pagination(world: World) -> None:
         assert_error(*await w.observer.get("/cycles", **params), 422, field)
 
 
-async def test_list_hides_communities_without_a_role(world: World) -> None:
-    w = world
+async def test_list_hides_communities_without_a_role(cycle_world: World) -> None:
+    w = cycle_world
     await cycle(w.mem_a, w.team_a)
     status, body = await w.outsider.get("/cycles")
     assert status == 200
@@ -356,8 +237,8 @@ async def test_list_hides_communities_without_a_role(world: World) -> None:
 # --- editing with versions --------------------------------------------------------------
 
 
-async def test_patch_cycle_with_version(world: World) -> None:
-    w = world
+async def test_patch_cycle_with_version(cycle_world: World) -> None:
+    w = cycle_world
     m = await measure(w, w.team_a)
     row = await cycle(w.mem_a, w.team_a, author_ids=[w.p_a], planned_start="2024-09-02")
     status, patched = await w.mem_a.patch(
@@ -390,8 +271,8 @@ async def test_patch_cycle_with_version(world: World) -> None:
     assert cleared["measure_ids"] == [m]
 
 
-async def test_patch_stale_version_is_refused_and_changes_nothing(world: World) -> None:
-    w = world
+async def test_patch_stale_version_is_refused_and_changes_nothing(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a, author_ids=[w.p_a])
     first = await w.fac.ok("PATCH", f"/cycles/{row['id']}", {"version": 1, "plan_who": "Fran"})
     assert first["version"] == 2
@@ -440,16 +321,16 @@ async def test_patch_stale_version_is_refused_and_changes_nothing(world: World) 
         ({"version": 1, "plan_who": 5}, "plan_who"),
     ],
 )
-async def test_patch_cycle_refuses_bad_input(world: World, body: dict, field: str) -> None:
-    w = world
+async def test_patch_cycle_refuses_bad_input(cycle_world: World, body: dict, field: str) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a, planned_start="2024-09-02", author_ids=[w.p_a])
     status, data = await w.mem_a.patch(f"/cycles/{row['id']}", body)
     assert_error(status, data, 422, field)
     assert (await w.fac.ok("GET", f"/cycles/{row['id']}")) == row
 
 
-async def test_patch_cannot_empty_a_field_the_phase_requires(world: World) -> None:
-    w = world
+async def test_patch_cannot_empty_a_field_the_phase_requires(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.fac, w.team_a, status="studying", do_what_happened="Ran it")
     for value in ("", None):
         status, data = await w.fac.patch(
@@ -459,15 +340,17 @@ async def test_patch_cannot_empty_a_field_the_phase_requires(world: World) -> No
     assert (await w.fac.ok("GET", f"/cycles/{row['id']}")) == row
 
 
-async def test_patch_unknown_cycle(world: World) -> None:
-    assert_error(*await world.admin.patch("/cycles/999999", {"version": 1, "title": "X"}), 404)
+async def test_patch_unknown_cycle(cycle_world: World) -> None:
+    assert_error(
+        *await cycle_world.admin.patch("/cycles/999999", {"version": 1, "title": "X"}), 404
+    )
 
 
 # --- phases --------------------------------------------------------------------------------
 
 
-async def test_advance_through_every_phase(world: World, recorder: Any) -> None:
-    w = world
+async def test_advance_through_every_phase(cycle_world: World, recorder: Any) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a, planned_start="2024-09-02")
     path = f"/cycles/{row['id']}"
     today = date.today().isoformat()
@@ -527,37 +410,41 @@ async def test_advance_through_every_phase(world: World, recorder: Any) -> None:
         ("studying", "completed"),
     ],
 )
-async def test_advance_cannot_skip_or_go_back(world: World, status: str, to: str) -> None:
+async def test_advance_cannot_skip_or_go_back(cycle_world: World, status: str, to: str) -> None:
     fields = {
         "status": status,
         "do_what_happened": "Ran it",
         "study_results": "Learned" if status == "acting" else None,
     }
-    row = await cycle(world.fac, world.team_a, **{k: v for k, v in fields.items() if v})
-    status_code, data = await world.fac.post(
+    row = await cycle(cycle_world.fac, cycle_world.team_a, **{k: v for k, v in fields.items() if v})
+    status_code, data = await cycle_world.fac.post(
         f"/cycles/{row['id']}/advance", {"version": 1, "to": to}
     )
     assert_error(status_code, data, 422, "to")
-    assert (await world.fac.ok("GET", f"/cycles/{row['id']}")) == row
+    assert (await cycle_world.fac.ok("GET", f"/cycles/{row['id']}")) == row
 
 
 @pytest.mark.parametrize("status", ["planning", "doing", "studying", "acting"])
-async def test_abandon_from_any_open_phase(world: World, recorder: Any, status: str) -> None:
+async def test_abandon_from_any_open_phase(cycle_world: World, recorder: Any, status: str) -> None:
     row = await cycle(
-        world.mem_a, world.team_a, status=status, do_what_happened="Ran it", study_results="Meh"
+        cycle_world.mem_a,
+        cycle_world.team_a,
+        status=status,
+        do_what_happened="Ran it",
+        study_results="Meh",
     )
     path = f"/cycles/{row['id']}"
-    gone = await world.mem_a.ok("POST", f"{path}/advance", {"version": 1, "to": "abandoned"})
+    gone = await cycle_world.mem_a.ok("POST", f"{path}/advance", {"version": 1, "to": "abandoned"})
     assert (gone["status"], gone["version"]) == ("abandoned", 2)
     assert gone["actual_end"] == date.today().isoformat()
     for body in ({"version": 2}, {"version": 2, "to": "abandoned"}, {"version": 2, "to": status}):
-        assert_error(*await world.mem_a.post(f"{path}/advance", body), 422)
-    assert (await world.mem_a.ok("GET", path)) == gone
+        assert_error(*await cycle_world.mem_a.post(f"{path}/advance", body), 422)
+    assert (await cycle_world.mem_a.ok("GET", path)) == gone
     assert recorder.names() == ["cycle_posted"]
 
 
-async def test_advance_refuses_bad_input(world: World) -> None:
-    w = world
+async def test_advance_refuses_bad_input(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}/advance"
     for body, field in (
@@ -572,8 +459,8 @@ async def test_advance_refuses_bad_input(world: World) -> None:
     assert (await w.fac.ok("GET", f"/cycles/{row['id']}")) == row
 
 
-async def test_advance_with_stale_version(world: World) -> None:
-    w = world
+async def test_advance_with_stale_version(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     moved = await w.mem_a.ok("POST", f"/cycles/{row['id']}/advance", {"version": 1})
     status, data = await w.fac.post(f"/cycles/{row['id']}/advance", {"version": 1})
@@ -589,8 +476,8 @@ async def test_advance_with_stale_version(world: World) -> None:
 # --- builds_on and dates ---------------------------------------------------------------------
 
 
-async def test_builds_on_rules(world: World) -> None:
-    w = world
+async def test_builds_on_rules(cycle_world: World) -> None:
+    w = cycle_world
     early = await cycle(w.mem_a, w.team_a, "Early", planned_start="2024-09-01")
     late = await cycle(w.mem_b, w.team_b, "Late", planned_start="2024-10-01")
 
@@ -630,8 +517,8 @@ async def test_builds_on_rules(world: World) -> None:
     assert unlinked["builds_on_id"] is None
 
 
-async def test_undated_cycles_cannot_build_on_each_other_in_a_loop(world: World) -> None:
-    w = world
+async def test_undated_cycles_cannot_build_on_each_other_in_a_loop(cycle_world: World) -> None:
+    w = cycle_world
     first = await cycle(w.mem_a, w.team_a, "First")
     second = await cycle(w.mem_a, w.team_a, "Second", builds_on_id=first["id"])
     third = await cycle(w.mem_a, w.team_a, "Third", builds_on_id=second["id"])
@@ -648,8 +535,8 @@ async def test_undated_cycles_cannot_build_on_each_other_in_a_loop(world: World)
     assert moved["builds_on_id"] == first["id"]
 
 
-async def test_moving_a_cycle_before_the_one_it_builds_on_is_refused(world: World) -> None:
-    w = world
+async def test_moving_a_cycle_before_the_one_it_builds_on_is_refused(cycle_world: World) -> None:
+    w = cycle_world
     early = await cycle(w.mem_a, w.team_a, "Early", planned_start="2024-09-01")
     ramp = await cycle(
         w.mem_a, w.team_a, "Ramp", planned_start="2024-10-01", builds_on_id=early["id"]
@@ -664,8 +551,8 @@ async def test_moving_a_cycle_before_the_one_it_builds_on_is_refused(world: Worl
 # --- delete ------------------------------------------------------------------------------------
 
 
-async def test_delete_cycle(world: World) -> None:
-    w = world
+async def test_delete_cycle(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}"
     for api, code in ((w.mem_b, 403), (w.researcher, 403), (w.outsider, 404), (w.anon, 401)):
@@ -677,8 +564,8 @@ async def test_delete_cycle(world: World) -> None:
     assert await count_cycles(w) == 0
 
 
-async def test_deleting_a_cycle_clears_builds_on(world: World) -> None:
-    w = world
+async def test_deleting_a_cycle_clears_builds_on(cycle_world: World) -> None:
+    w = cycle_world
     early = await cycle(w.mem_a, w.team_a, "Early", planned_start="2024-09-01")
     ramp = await cycle(w.mem_a, w.team_a, "Ramp", builds_on_id=early["id"])
     await w.fac.ok("DELETE", f"/cycles/{early['id']}", status=204)
@@ -688,8 +575,8 @@ async def test_deleting_a_cycle_clears_builds_on(world: World) -> None:
 # --- permissions -------------------------------------------------------------------------------
 
 
-async def test_member_writes_only_for_own_team(world: World) -> None:
-    w = world
+async def test_member_writes_only_for_own_team(cycle_world: World) -> None:
+    w = cycle_world
     mine = await cycle(w.mem_a, w.team_a, "Mine")
     theirs = await cycle(w.mem_b, w.team_b, "Theirs")
     assert mine["team_id"] == w.team_a
@@ -722,8 +609,8 @@ async def test_member_writes_only_for_own_team(world: World) -> None:
     assert fac["plan_where"] == "Room 4"
 
 
-async def test_member_whose_membership_ended_cannot_write(world: World) -> None:
-    w = world
+async def test_member_whose_membership_ended_cannot_write(cycle_world: World) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     status, data = await w.former.post(
         "/cycles", {"team_id": w.team_a, "title": "Old habits", "plan_objective": "O"}
@@ -737,9 +624,9 @@ async def test_member_whose_membership_ended_cannot_write(world: World) -> None:
 
 
 async def test_membership_ending_today_still_counts_ending_yesterday_does_not(
-    world: World,
+    cycle_world: World,
 ) -> None:
-    w = world
+    w = cycle_world
     status, people = await w.fac.get("/memberships", person=w.p_a)
     membership = people["items"][0]["id"]
     today = date.today()
@@ -758,8 +645,8 @@ async def test_membership_ending_today_still_counts_ending_yesterday_does_not(
 
 
 @pytest.mark.parametrize("who", ["researcher", "observer"])
-async def test_readers_cannot_write_cycles(world: World, who: str) -> None:
-    w = world
+async def test_readers_cannot_write_cycles(cycle_world: World, who: str) -> None:
+    w = cycle_world
     api = getattr(w, who)
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}"
@@ -774,8 +661,10 @@ async def test_readers_cannot_write_cycles(world: World, who: str) -> None:
     assert (await w.fac.ok("GET", path)) == row
 
 
-async def test_user_without_role_cannot_read_or_write_nor_tell_it_exists(world: World) -> None:
-    w = world
+async def test_user_without_role_cannot_read_or_write_nor_tell_it_exists(
+    cycle_world: World,
+) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}"
     for api in (w.outsider, w.other_fac):
@@ -791,8 +680,8 @@ async def test_user_without_role_cannot_read_or_write_nor_tell_it_exists(world: 
     assert (await w.fac.ok("GET", path)) == row
 
 
-async def test_unauthenticated_requests_get_401(world: World, client: Any) -> None:
-    w = world
+async def test_unauthenticated_requests_get_401(cycle_world: World, client: Any) -> None:
+    w = cycle_world
     row = await cycle(w.mem_a, w.team_a)
     path = f"/cycles/{row['id']}"
     for method, url, body in (

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from communities.exchange import load_community, read_document
 from core.api.routing import PathGroup
-from core.context import Actor, ServiceContext
-
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
-
-
-@pytest.fixture
-async def small(app: Any) -> dict[str, int]:
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    return await load_community(ctx, read_document(SMALL), str(SMALL))
+from tests.helpers import count_queries
 
 
 async def test_missing_or_unknown_token_is_401(client, make_user) -> None:
@@ -171,27 +157,6 @@ async def test_no_input_causes_a_server_error(admin, small, client) -> None:
                     assert set(answer["error"]) >= {"code", "message", "fields"}
                 tried += 1
     assert tried > 300
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    queries: list[str] = []
-
-    class Counter(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            text = record.getMessage().lstrip().upper()
-            if text.startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
-                queries.append(text)
-
-    handler, level = Counter(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield queries
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def test_list_query_count_does_not_grow_with_page_size(make_user, admin, small) -> None:

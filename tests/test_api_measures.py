@@ -7,14 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.test_api_cycles import World, assert_error, build_world, cycle, measure
+from tests.factories import CycleWorld, cycle, measure
+from tests.helpers import assert_error
 
-
-@pytest.fixture
-async def world(admin: Any, recorder: Any) -> World:
-    built = await build_world(admin)
-    recorder.events.clear()
-    return built
+World = CycleWorld
 
 
 async def count(w: World, path: str) -> int:
@@ -28,8 +24,8 @@ def point(measure_id: int, day: str, value: Any, **extra: Any) -> dict[str, Any]
 # --- measures ----------------------------------------------------------------------
 
 
-async def test_measures_belong_to_a_team_or_to_the_community(world: World) -> None:
-    w = world
+async def test_measures_belong_to_a_team_or_to_the_community(cycle_world: World) -> None:
+    w = cycle_world
     status, mine = await w.mem_a.post(
         "/measures",
         {"community_id": w.community, "team_id": w.team_a, "name": "Exit ticket accuracy",
@@ -85,17 +81,17 @@ async def test_measures_belong_to_a_team_or_to_the_community(world: World) -> No
     ],
 )
 async def test_create_measure_refuses_bad_input(
-    world: World, change: dict, field: str, code: int
+    cycle_world: World, change: dict, field: str, code: int
 ) -> None:
-    w = world
+    w = cycle_world
     body = {"community_id": w.community, "team_id": w.team_a, "name": "M", "kind": "outcome"}
     body = {k: v for k, v in {**body, **change}.items() if v is not None}
     assert_error(*await w.fac.post("/measures", body), code, field)
     assert await count(w, "/measures") == 0
 
 
-async def test_measure_team_in_another_community_is_refused(world: World) -> None:
-    w = world
+async def test_measure_team_in_another_community_is_refused(cycle_world: World) -> None:
+    w = cycle_world
     body = {"community_id": w.community, "team_id": w.other_team, "name": "M", "kind": "outcome"}
     status, data = await w.admin.post("/measures", body)
     assert_error(status, data, 422, "team_id")
@@ -103,16 +99,16 @@ async def test_measure_team_in_another_community_is_refused(world: World) -> Non
     assert await count(w, "/measures") == 0
 
 
-async def test_measure_in_unknown_community(world: World) -> None:
-    w = world
+async def test_measure_in_unknown_community(cycle_world: World) -> None:
+    w = cycle_world
     body = {"community_id": 999_999, "name": "M", "kind": "outcome"}
     for api in (w.fac, w.admin):
         assert_error(*await api.post("/measures", body), 422, "community_id")
     assert await count(w, "/measures") == 0
 
 
-async def test_update_measure(world: World) -> None:
-    w = world
+async def test_update_measure(cycle_world: World) -> None:
+    w = cycle_world
     m = await measure(w, w.team_a)
     path = f"/measures/{m}"
     before = await w.fac.ok("GET", path)
@@ -138,8 +134,8 @@ async def test_update_measure(world: World) -> None:
     assert_error(*await w.fac.patch("/measures/999999", {"unit": "x"}), 404)
 
 
-async def test_delete_measure(world: World) -> None:
-    w = world
+async def test_delete_measure(cycle_world: World) -> None:
+    w = cycle_world
     m = await measure(w, w.team_a)
     await w.mem_a.ok("POST", "/data-points", point(m, "2024-09-01", 1), 201)
     for api, code in ((w.mem_b, 403), (w.observer, 403), (w.anon, 401)):
@@ -154,8 +150,8 @@ async def test_delete_measure(world: World) -> None:
 # --- data points ---------------------------------------------------------------------
 
 
-async def test_record_and_filter_data_points(world: World) -> None:
-    w = world
+async def test_record_and_filter_data_points(cycle_world: World) -> None:
+    w = cycle_world
     attendance = await measure(w, w.team_a)
     absence = await measure(w, None, "Chronic absence")
     c = await cycle(w.mem_a, w.team_a, measure_ids=[attendance])
@@ -220,8 +216,8 @@ async def test_record_and_filter_data_points(world: World) -> None:
         ('{"measure_id": %(m)d, "date": "2024-09-01", "value": 3, "extra": 1}', "extra"),
     ],
 )
-async def test_record_data_refuses_bad_input(world: World, raw: str, field: str) -> None:
-    w = world
+async def test_record_data_refuses_bad_input(cycle_world: World, raw: str, field: str) -> None:
+    w = cycle_world
     m = await measure(w, w.team_a)
     status, data = await w.mem_a.call("POST", "/data-points", content=(raw % {"m": m}).encode())
     assert_error(status, data, 422, field)
@@ -229,8 +225,8 @@ async def test_record_data_refuses_bad_input(world: World, raw: str, field: str)
     assert await count(w, "/data-points") == 0
 
 
-async def test_record_data_permissions(world: World) -> None:
-    w = world
+async def test_record_data_permissions(cycle_world: World) -> None:
+    w = cycle_world
     team_measure = await measure(w, w.team_a)
     community_measure = await measure(w, None, "Chronic absence")
     other_cycle = await cycle(w.other_fac, w.other_team)
@@ -251,8 +247,8 @@ async def test_record_data_permissions(world: World) -> None:
     assert await count(w, "/data-points") == 2
 
 
-async def test_delete_data_point(world: World) -> None:
-    w = world
+async def test_delete_data_point(cycle_world: World) -> None:
+    w = cycle_world
     m = await measure(w, w.team_a)
     p = await w.mem_a.ok("POST", "/data-points", point(m, "2024-09-01", 4), 201)
     path = f"/data-points/{p['id']}"

@@ -7,38 +7,28 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api, UserFactory
-from tests.plugins.recorder import EventRecorder
-from tests.test_api_structure import (
-    World,
+from tests.factories import RoleWorld
+from tests.helpers import (
     assert_denied,
     assert_error,
     assert_hidden,
     assert_needs_login,
-    build_community,
     fill,
     listing,
 )
+from tests.plugins.recorder import EventRecorder
+
+World = RoleWorld
 
 
-@pytest.fixture
-async def world(admin: Api, make_user: UserFactory) -> World:
-    return await build_community(admin, make_user)
+async def make_team(role_world: World, name: str = "SIDT") -> dict[str, Any]:
+    body = {"community_id": role_world.id, "name": name, "kind": "school_design_team"}
+    return await role_world.facilitator.ok("POST", "/teams", body, 201)
 
 
-@pytest.fixture
-async def other(admin: Api, make_user: UserFactory) -> World:
-    return await build_community(admin, make_user, "hillside")
-
-
-async def make_team(world: World, name: str = "SIDT") -> dict[str, Any]:
-    body = {"community_id": world.id, "name": name, "kind": "school_design_team"}
-    return await world.facilitator.ok("POST", "/teams", body, 201)
-
-
-async def make_person(world: World, name: str = "Ana", **extra: Any) -> dict[str, Any]:
-    return await world.facilitator.ok(
-        "POST", "/people", {"community_id": world.id, "name": name, **extra}, 201
+async def make_person(role_world: World, name: str = "Ana", **extra: Any) -> dict[str, Any]:
+    return await role_world.facilitator.ok(
+        "POST", "/people", {"community_id": role_world.id, "name": name, **extra}, 201
     )
 
 
@@ -61,28 +51,30 @@ def event(row: dict, change: str) -> tuple[str, dict]:
 # --- organizations ------------------------------------------------------------------
 
 
-async def test_organizations_are_created_read_updated_and_deleted(world: World) -> None:
-    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
-    org = await world.facilitator.ok("POST", "/organizations", body, 201)
+async def test_organizations_are_created_read_updated_and_deleted(role_world: World) -> None:
+    body = {"community_id": role_world.id, "name": "Central High", "kind": "school"}
+    org = await role_world.facilitator.ok("POST", "/organizations", body, 201)
     assert {k: org[k] for k in body} == body
-    assert await world.researcher.ok("GET", f"/organizations/{org['id']}") == org
-    changed = await world.facilitator.ok(
+    assert await role_world.researcher.ok("GET", f"/organizations/{org['id']}") == org
+    changed = await role_world.facilitator.ok(
         "PATCH", f"/organizations/{org['id']}", {"kind": "district", "name": "District 9"}
     )
     assert (changed["name"], changed["kind"], changed["community_id"]) == (
         "District 9",
         "district",
-        world.id,
+        role_world.id,
     )
-    team = await world.facilitator.ok(
+    team = await role_world.facilitator.ok(
         "POST", "/teams",
-        {"community_id": world.id, "name": "SIDT", "kind": "school_design_team", "organization_id": org["id"]},  # noqa: E501
+        {"community_id": role_world.id, "name": "SIDT", "kind": "school_design_team", "organization_id": org["id"]},  # noqa: E501
         201,
     )  # fmt: skip
-    assert await world.facilitator.ok("DELETE", f"/organizations/{org['id']}", status=204) is None
-    status, answer = await world.facilitator.get(f"/organizations/{org['id']}")
+    assert (
+        await role_world.facilitator.ok("DELETE", f"/organizations/{org['id']}", status=204) is None
+    )
+    status, answer = await role_world.facilitator.get(f"/organizations/{org['id']}")
     assert_error(status, answer, 404)
-    assert (await world.admin.ok("GET", f"/teams/{team['id']}"))["organization_id"] is None
+    assert (await role_world.admin.ok("GET", f"/teams/{team['id']}"))["organization_id"] is None
 
 
 @pytest.mark.parametrize(
@@ -99,35 +91,45 @@ async def test_organizations_are_created_read_updated_and_deleted(world: World) 
         ({"community_id": "$C", "name": "X", "kind": 3}, "kind"),
     ],
 )
-async def test_create_organization_refuses_bad_input(world: World, body: dict, field: str) -> None:
-    for api in (world.facilitator, world.admin):
-        status, answer = await api.post("/organizations", fill(body, world.id))
+async def test_create_organization_refuses_bad_input(
+    role_world: World, body: dict, field: str
+) -> None:
+    for api in (role_world.facilitator, role_world.admin):
+        status, answer = await api.post("/organizations", fill(body, role_world.id))
         assert_error(status, answer, 422, field)
-    assert (await listing(world.admin, "/organizations"))["total"] == 0
+    assert (await listing(role_world.admin, "/organizations"))["total"] == 0
 
 
-async def test_organization_names_are_unique_per_community(world: World, other: World) -> None:
-    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
-    first = await world.facilitator.ok("POST", "/organizations", body, 201)
-    status, answer = await world.facilitator.post("/organizations", {**body, "kind": "district"})
+async def test_organization_names_are_unique_per_community(
+    role_world: World, other_role_world: World
+) -> None:
+    body = {"community_id": role_world.id, "name": "Central High", "kind": "school"}
+    first = await role_world.facilitator.ok("POST", "/organizations", body, 201)
+    status, answer = await role_world.facilitator.post(
+        "/organizations", {**body, "kind": "district"}
+    )
     assert_error(status, answer, 409, "name")
-    await other.facilitator.ok("POST", "/organizations", {**body, "community_id": other.id}, 201)
-    second = await world.facilitator.ok("POST", "/organizations", {**body, "name": "West"}, 201)
-    status, answer = await world.facilitator.patch(
+    await other_role_world.facilitator.ok(
+        "POST", "/organizations", {**body, "community_id": other_role_world.id}, 201
+    )
+    second = await role_world.facilitator.ok(
+        "POST", "/organizations", {**body, "name": "West"}, 201
+    )
+    status, answer = await role_world.facilitator.patch(
         f"/organizations/{second['id']}", {"name": "Central High"}
     )
     assert_error(status, answer, 409, "name")
-    rows = (await listing(world.admin, "/organizations", community=world.id))["items"]
+    rows = (await listing(role_world.admin, "/organizations", community=role_world.id))["items"]
     assert [(o["id"], o["name"], o["kind"]) for o in rows] == [
         (first["id"], "Central High", "school"),
         (second["id"], "West", "school"),
     ]
 
 
-async def test_organizations_refuse_other_roles(world: World, other: World) -> None:
-    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
-    org = await world.facilitator.ok("POST", "/organizations", body, 201)
-    writers, others = world.non_managers, [other.facilitator]
+async def test_organizations_refuse_other_roles(role_world: World, other_role_world: World) -> None:
+    body = {"community_id": role_world.id, "name": "Central High", "kind": "school"}
+    org = await role_world.facilitator.ok("POST", "/organizations", body, 201)
+    writers, others = role_world.non_managers, [other_role_world.facilitator]
     await assert_denied(writers, "POST", "/organizations", {**body, "name": "Other"})
     await assert_hidden(
         others, "POST", "/organizations", {**body, "name": "Other"}, field="community_id"
@@ -136,81 +138,90 @@ async def test_organizations_refuse_other_roles(world: World, other: World) -> N
     await assert_hidden(others, "PATCH", f"/organizations/{org['id']}", {"name": "Renamed"})
     await assert_denied(writers, "DELETE", f"/organizations/{org['id']}")
     await assert_hidden(others, "DELETE", f"/organizations/{org['id']}")
-    await assert_hidden([other.member], "GET", f"/organizations/{org['id']}")
-    assert (await listing(other.facilitator, "/organizations"))["total"] == 0
-    assert (await listing(world.observer, "/organizations"))["items"] == [org]
-    await assert_needs_login(world.admin, "POST", "/organizations", body)
-    await assert_needs_login(world.admin, "GET", "/organizations")
-    await assert_needs_login(world.admin, "PATCH", f"/organizations/{org['id']}", {"name": "Y"})
-    await assert_needs_login(world.admin, "DELETE", f"/organizations/{org['id']}")
-    assert (await listing(world.admin, "/organizations"))["items"] == [org]
+    await assert_hidden([other_role_world.member], "GET", f"/organizations/{org['id']}")
+    assert (await listing(other_role_world.facilitator, "/organizations"))["total"] == 0
+    assert (await listing(role_world.observer, "/organizations"))["items"] == [org]
+    await assert_needs_login(role_world.admin, "POST", "/organizations", body)
+    await assert_needs_login(role_world.admin, "GET", "/organizations")
+    await assert_needs_login(
+        role_world.admin, "PATCH", f"/organizations/{org['id']}", {"name": "Y"}
+    )
+    await assert_needs_login(role_world.admin, "DELETE", f"/organizations/{org['id']}")
+    assert (await listing(role_world.admin, "/organizations"))["items"] == [org]
 
 
-async def test_update_and_delete_organization_refuse_bad_input(world: World) -> None:
-    body = {"community_id": world.id, "name": "Central High", "kind": "school"}
-    org = await world.facilitator.ok("POST", "/organizations", body, 201)
+async def test_update_and_delete_organization_refuse_bad_input(role_world: World) -> None:
+    body = {"community_id": role_world.id, "name": "Central High", "kind": "school"}
+    org = await role_world.facilitator.ok("POST", "/organizations", body, 201)
     for change, field in (
         ({"name": None}, "name"),
         ({"kind": None}, "kind"),
         ({"kind": "castle"}, "kind"),
         ({"name": ["x"]}, "name"),
-        ({"community_id": world.id}, "community_id"),
+        ({"community_id": role_world.id}, "community_id"),
     ):
-        status, answer = await world.facilitator.patch(f"/organizations/{org['id']}", change)
+        status, answer = await role_world.facilitator.patch(f"/organizations/{org['id']}", change)
         assert_error(status, answer, 422, field)
-    assert await world.admin.ok("GET", f"/organizations/{org['id']}") == org
+    assert await role_world.admin.ok("GET", f"/organizations/{org['id']}") == org
     for method in ("GET", "PATCH", "DELETE"):
-        status, answer = await world.facilitator.call(
+        status, answer = await role_world.facilitator.call(
             method, "/organizations/99999", **({"json": {"name": "X"}} if method == "PATCH" else {})
         )
         assert_error(status, answer, 404)
 
 
-async def test_organization_list_filters(world: World) -> None:
+async def test_organization_list_filters(role_world: World) -> None:
     for name, kind in (
         ("D", "district"),
         ("S1", "school"),
         ("S2", "school"),
         ("R", "research_partner"),
     ):
-        await world.facilitator.ok(
-            "POST", "/organizations", {"community_id": world.id, "name": name, "kind": kind}, 201
+        await role_world.facilitator.ok(
+            "POST",
+            "/organizations",
+            {"community_id": role_world.id, "name": name, "kind": kind},
+            201,
         )
-    schools = await listing(world.member, "/organizations", kind="school")
+    schools = await listing(role_world.member, "/organizations", kind="school")
     assert [o["name"] for o in schools["items"]] == ["S1", "S2"]
-    page = await listing(world.member, "/organizations", per_page=3, page=2)
+    page = await listing(role_world.member, "/organizations", per_page=3, page=2)
     assert (page["total"], page["pages"], [o["name"] for o in page["items"]]) == (4, 2, ["R"])
-    status, answer = await world.member.get("/organizations", kind="castle")
+    status, answer = await role_world.member.get("/organizations", kind="castle")
     assert_error(status, answer, 422, "kind")
-    status, answer = await world.member.get("/organizations", community="x")
+    status, answer = await role_world.member.get("/organizations", community="x")
     assert_error(status, answer, 422, "community")
 
 
 # --- people -------------------------------------------------------------------------
 
 
-async def test_people_are_created_read_updated_and_deleted(world: World) -> None:
-    org = await world.facilitator.ok(
-        "POST", "/organizations", {"community_id": world.id, "name": "C", "kind": "school"}, 201
+async def test_people_are_created_read_updated_and_deleted(role_world: World) -> None:
+    org = await role_world.facilitator.ok(
+        "POST",
+        "/organizations",
+        {"community_id": role_world.id, "name": "C", "kind": "school"},
+        201,
     )
     person = await make_person(
-        world, " Ana Ruiz ", email="Ana.Ruiz@School.ORG", title="Teacher",
-        organization_id=org["id"], user_id=world.member.user_id,
+        role_world, " Ana Ruiz ", email="Ana.Ruiz@School.ORG", title="Teacher",
+        organization_id=org["id"], user_id=role_world.member.user_id,
     )  # fmt: skip
     assert {k: v for k, v in person.items() if k != "id"} == {
-        "community_id": world.id, "organization_id": org["id"], "user_id": world.member.user_id,
-        "name": "Ana Ruiz", "email": "ana.ruiz@school.org", "title": "Teacher",
+        "community_id": role_world.id, "organization_id": org["id"],
+        "user_id": role_world.member.user_id, "name": "Ana Ruiz", "email": "ana.ruiz@school.org",
+        "title": "Teacher",
     }  # fmt: skip
-    assert await world.observer.ok("GET", f"/people/{person['id']}") == person
-    changed = await world.facilitator.ok(
+    assert await role_world.observer.ok("GET", f"/people/{person['id']}") == person
+    changed = await role_world.facilitator.ok(
         "PATCH", f"/people/{person['id']}",
         {"title": "Coach", "email": "ANA@x.org", "organization_id": None, "user_id": None},
     )  # fmt: skip
     expected = {**person, "title": "Coach", "email": "ana@x.org"}
     assert changed == {**expected, "organization_id": None, "user_id": None}
-    assert await world.researcher.ok("GET", f"/people/{person['id']}") == changed
-    assert await world.facilitator.ok("DELETE", f"/people/{person['id']}", status=204) is None
-    status, answer = await world.facilitator.get(f"/people/{person['id']}")
+    assert await role_world.researcher.ok("GET", f"/people/{person['id']}") == changed
+    assert await role_world.facilitator.ok("DELETE", f"/people/{person['id']}", status=204) is None
+    status, answer = await role_world.facilitator.get(f"/people/{person['id']}")
     assert_error(status, answer, 404)
 
 
@@ -231,43 +242,50 @@ async def test_people_are_created_read_updated_and_deleted(world: World) -> None
         ({"community_id": "$C", "name": "A", "team_id": 1}, "team_id"),
     ],
 )
-async def test_create_person_refuses_bad_input(world: World, body: dict, field: str) -> None:
-    for api in (world.facilitator, world.admin):
-        status, answer = await api.post("/people", fill(body, world.id))
+async def test_create_person_refuses_bad_input(role_world: World, body: dict, field: str) -> None:
+    for api in (role_world.facilitator, role_world.admin):
+        status, answer = await api.post("/people", fill(body, role_world.id))
         assert_error(status, answer, 422, field)
-    assert (await listing(world.admin, "/people"))["total"] == 0
+    assert (await listing(role_world.admin, "/people"))["total"] == 0
 
 
 async def test_person_organization_must_be_in_the_same_community(
-    world: World, other: World
+    role_world: World, other_role_world: World
 ) -> None:
-    theirs = await other.facilitator.ok(
-        "POST", "/organizations", {"community_id": other.id, "name": "O", "kind": "school"}, 201
+    theirs = await other_role_world.facilitator.ok(
+        "POST",
+        "/organizations",
+        {"community_id": other_role_world.id, "name": "O", "kind": "school"},
+        201,
     )
-    status, answer = await world.facilitator.post(
-        "/people", {"community_id": world.id, "name": "A", "organization_id": theirs["id"]}
+    status, answer = await role_world.facilitator.post(
+        "/people", {"community_id": role_world.id, "name": "A", "organization_id": theirs["id"]}
     )
     assert_error(status, answer, 422, "organization_id")
-    person = await make_person(world)
-    status, answer = await world.facilitator.patch(
+    person = await make_person(role_world)
+    status, answer = await role_world.facilitator.patch(
         f"/people/{person['id']}", {"organization_id": theirs["id"]}
     )
     assert_error(status, answer, 422, "organization_id")
-    assert (await listing(world.admin, "/people"))["items"] == [person]
+    assert (await listing(role_world.admin, "/people"))["items"] == [person]
 
 
-async def test_person_emails_are_unique_per_community(world: World, other: World) -> None:
-    ana = await make_person(world, "Ana", email="ana@x.org")
-    status, answer = await world.facilitator.post(
-        "/people", {"community_id": world.id, "name": "Other Ana", "email": "ANA@x.org"}
+async def test_person_emails_are_unique_per_community(
+    role_world: World, other_role_world: World
+) -> None:
+    ana = await make_person(role_world, "Ana", email="ana@x.org")
+    status, answer = await role_world.facilitator.post(
+        "/people", {"community_id": role_world.id, "name": "Other Ana", "email": "ANA@x.org"}
     )
     assert_error(status, answer, 409, "email")
-    await make_person(other, "Ana", email="ana@x.org")
-    ben = await make_person(world, "Ben")
-    await make_person(world, "Cy")  # a second person without an email is fine
-    status, answer = await world.facilitator.patch(f"/people/{ben['id']}", {"email": "ana@x.org"})
+    await make_person(other_role_world, "Ana", email="ana@x.org")
+    ben = await make_person(role_world, "Ben")
+    await make_person(role_world, "Cy")  # a second person without an email is fine
+    status, answer = await role_world.facilitator.patch(
+        f"/people/{ben['id']}", {"email": "ana@x.org"}
+    )
     assert_error(status, answer, 409, "email")
-    rows = (await listing(world.admin, "/people", community=world.id))["items"]
+    rows = (await listing(role_world.admin, "/people", community=role_world.id))["items"]
     assert [(p["name"], p["email"]) for p in rows] == [
         ("Ana", "ana@x.org"),
         ("Ben", None),
@@ -276,8 +294,8 @@ async def test_person_emails_are_unique_per_community(world: World, other: World
     assert rows[0] == ana
 
 
-async def test_update_person_refuses_bad_input(world: World) -> None:
-    person = await make_person(world, email="ana@x.org", title="Teacher")
+async def test_update_person_refuses_bad_input(role_world: World) -> None:
+    person = await make_person(role_world, email="ana@x.org", title="Teacher")
     for change, field in (
         ({"name": None}, "name"),
         ({"title": None}, "title"),
@@ -285,78 +303,100 @@ async def test_update_person_refuses_bad_input(world: World) -> None:
         ({"email": "nope"}, "email"),
         ({"user_id": 99999}, "user_id"),
         ({"user_id": "me"}, "user_id"),
-        ({"community_id": world.id}, "community_id"),
+        ({"community_id": role_world.id}, "community_id"),
     ):
-        status, answer = await world.facilitator.patch(f"/people/{person['id']}", change)
+        status, answer = await role_world.facilitator.patch(f"/people/{person['id']}", change)
         assert_error(status, answer, 422, field)
-    assert await world.admin.ok("GET", f"/people/{person['id']}") == person
+    assert await role_world.admin.ok("GET", f"/people/{person['id']}") == person
     for method in ("GET", "PATCH", "DELETE"):
         kwargs = {"json": {"name": "X"}} if method == "PATCH" else {}
-        status, answer = await world.facilitator.call(method, "/people/99999", **kwargs)
+        status, answer = await role_world.facilitator.call(method, "/people/99999", **kwargs)
         assert_error(status, answer, 404)
 
 
-async def test_people_refuse_other_roles(world: World, other: World) -> None:
-    person = await make_person(world)
-    writers, others = world.non_managers, [other.facilitator, other.member]
-    await assert_denied(writers, "POST", "/people", {"community_id": world.id, "name": "New"})
+async def test_people_refuse_other_roles(role_world: World, other_role_world: World) -> None:
+    person = await make_person(role_world)
+    writers, others = (
+        role_world.non_managers,
+        [other_role_world.facilitator, other_role_world.member],
+    )
+    await assert_denied(writers, "POST", "/people", {"community_id": role_world.id, "name": "New"})
     await assert_hidden(
-        others, "POST", "/people", {"community_id": world.id, "name": "New"}, field="community_id"
+        others,
+        "POST",
+        "/people",
+        {"community_id": role_world.id, "name": "New"},
+        field="community_id",
     )
     await assert_denied(writers, "PATCH", f"/people/{person['id']}", {"name": "Renamed"})
     await assert_hidden(others, "PATCH", f"/people/{person['id']}", {"name": "Renamed"})
     await assert_denied(writers, "DELETE", f"/people/{person['id']}")
     await assert_hidden(others, "DELETE", f"/people/{person['id']}")
-    await assert_hidden([other.member], "GET", f"/people/{person['id']}")
+    await assert_hidden([other_role_world.member], "GET", f"/people/{person['id']}")
     await assert_hidden(
-        [world.member], "POST", "/people", {"community_id": other.id, "name": "X"}, "community_id"
+        [role_world.member],
+        "POST",
+        "/people",
+        {"community_id": other_role_world.id, "name": "X"},
+        "community_id",
     )
-    assert (await listing(other.facilitator, "/people"))["total"] == 0
-    await assert_needs_login(world.admin, "GET", "/people")
-    await assert_needs_login(world.admin, "GET", f"/people/{person['id']}")
+    assert (await listing(other_role_world.facilitator, "/people"))["total"] == 0
+    await assert_needs_login(role_world.admin, "GET", "/people")
+    await assert_needs_login(role_world.admin, "GET", f"/people/{person['id']}")
     await assert_needs_login(
-        world.admin, "POST", "/people", {"community_id": world.id, "name": "N"}
+        role_world.admin, "POST", "/people", {"community_id": role_world.id, "name": "N"}
     )
-    await assert_needs_login(world.admin, "PATCH", f"/people/{person['id']}", {"name": "N"})
-    await assert_needs_login(world.admin, "DELETE", f"/people/{person['id']}")
-    assert (await listing(world.admin, "/people"))["items"] == [person]
+    await assert_needs_login(role_world.admin, "PATCH", f"/people/{person['id']}", {"name": "N"})
+    await assert_needs_login(role_world.admin, "DELETE", f"/people/{person['id']}")
+    assert (await listing(role_world.admin, "/people"))["items"] == [person]
 
 
-async def test_people_list_pages_and_filters(world: World, other: World) -> None:
-    org = await world.facilitator.ok(
-        "POST", "/organizations", {"community_id": world.id, "name": "C", "kind": "school"}, 201
+async def test_people_list_pages_and_filters(role_world: World, other_role_world: World) -> None:
+    org = await role_world.facilitator.ok(
+        "POST",
+        "/organizations",
+        {"community_id": role_world.id, "name": "C", "kind": "school"},
+        201,
     )
-    sidt, didt = await make_team(world, "SIDT"), await make_team(world, "DIDT")
+    sidt, didt = await make_team(role_world, "SIDT"), await make_team(role_world, "DIDT")
     people = [
-        await make_person(world, f"P{n}", organization_id=org["id"] if n % 2 else None)
+        await make_person(role_world, f"P{n}", organization_id=org["id"] if n % 2 else None)
         for n in range(5)
     ]
-    await make_person(other, "Elsewhere")
+    await make_person(other_role_world, "Elsewhere")
     for person in people[:3]:
-        await world.facilitator.ok("POST", "/memberships", spell(person, sidt, "2024-01-01"), 201)
+        await role_world.facilitator.ok(
+            "POST", "/memberships", spell(person, sidt, "2024-01-01"), 201
+        )
     # two spells of P0 in the DIDT must not list P0 twice
-    await world.facilitator.ok(
+    await role_world.facilitator.ok(
         "POST", "/memberships", spell(people[0], didt, "2023-01-01", "2023-06-30"), 201
     )
-    await world.facilitator.ok("POST", "/memberships", spell(people[0], didt, "2024-01-01"), 201)
-    await world.facilitator.ok("POST", "/memberships", spell(people[4], didt, "2024-01-01"), 201)
-    page = await listing(world.observer, "/people", per_page=2, page=3)
+    await role_world.facilitator.ok(
+        "POST", "/memberships", spell(people[0], didt, "2024-01-01"), 201
+    )
+    await role_world.facilitator.ok(
+        "POST", "/memberships", spell(people[4], didt, "2024-01-01"), 201
+    )
+    page = await listing(role_world.observer, "/people", per_page=2, page=3)
     assert (page["page"], page["per_page"], page["total"], page["pages"]) == (3, 2, 5, 3)
     assert [p["name"] for p in page["items"]] == ["P4"]
-    in_org = await listing(world.observer, "/people", organization=org["id"])
+    in_org = await listing(role_world.observer, "/people", organization=org["id"])
     assert [p["name"] for p in in_org["items"]] == ["P1", "P3"]
-    in_sidt = await listing(world.observer, "/people", team=sidt["id"])
+    in_sidt = await listing(role_world.observer, "/people", team=sidt["id"])
     assert ([p["name"] for p in in_sidt["items"]], in_sidt["total"]) == (["P0", "P1", "P2"], 3)
-    in_didt = await listing(world.observer, "/people", team=didt["id"], per_page=1)
+    in_didt = await listing(role_world.observer, "/people", team=didt["id"], per_page=1)
     assert ([p["name"] for p in in_didt["items"]], in_didt["total"]) == (["P0"], 2)
-    assert (await listing(world.admin, "/people", community=other.id))["total"] == 1
-    assert (await listing(world.observer, "/people", community=other.id))["total"] == 0
+    assert (await listing(role_world.admin, "/people", community=other_role_world.id))["total"] == 1
+    assert (await listing(role_world.observer, "/people", community=other_role_world.id))[
+        "total"
+    ] == 0
     for params, field in (
         ({"team": "x"}, "team"),
         ({"organization": ""}, None),
         ({"name": "P1"}, "name"),
     ):
-        status, answer = await world.observer.get("/people", **params)
+        status, answer = await role_world.observer.get("/people", **params)
         if field is None:
             assert status == 200 and answer["total"] == 5  # an empty filter is no filter
         else:
@@ -367,16 +407,16 @@ async def test_people_list_pages_and_filters(world: World, other: World) -> None
 
 
 @pytest.fixture
-async def setup(world: World) -> tuple[World, dict, dict]:
-    return world, await make_person(world), await make_team(world)
+async def setup(role_world: World) -> tuple[World, dict, dict]:
+    return role_world, await make_person(role_world), await make_team(role_world)
 
 
 async def test_membership_is_added_read_and_announced(setup, recorder: EventRecorder) -> None:
-    world, person, team = setup
+    role_world, person, team = setup
     body = spell(person, team, "2024-08-15", role="coordinator")
-    row = await world.facilitator.ok("POST", "/memberships", body, 201)
+    row = await role_world.facilitator.ok("POST", "/memberships", body, 201)
     assert {k: v for k, v in row.items() if k != "id"} == body
-    assert await world.observer.ok("GET", f"/memberships/{row['id']}") == row
+    assert await role_world.observer.ok("GET", f"/memberships/{row['id']}") == row
     assert recorder.events == [event(row, "added")]
 
 
@@ -400,34 +440,36 @@ async def test_membership_is_added_read_and_announced(setup, recorder: EventReco
 async def test_add_membership_refuses_bad_input(
     setup, recorder: EventRecorder, change: dict, field: str
 ) -> None:
-    world, person, team = setup
+    role_world, person, team = setup
     body = {**spell(person, team, "2024-08-15"), **change}
     body = {k: v for k, v in body.items() if v is not None or k == "end_date"}
-    for api in (world.facilitator, world.admin):
+    for api in (role_world.facilitator, role_world.admin):
         status, answer = await api.post("/memberships", body)
         assert_error(status, answer, 422, field)
-    assert (await listing(world.admin, "/memberships"))["total"] == 0
+    assert (await listing(role_world.admin, "/memberships"))["total"] == 0
     assert recorder.events == []
 
 
-async def test_membership_person_must_be_in_the_team_community(setup, other: World) -> None:
-    world, person, team = setup
-    stranger = await make_person(other, "Stranger")
-    their_team = await make_team(other, "Theirs")
-    status, answer = await world.facilitator.post(
+async def test_membership_person_must_be_in_the_team_community(
+    setup, other_role_world: World
+) -> None:
+    role_world, person, team = setup
+    stranger = await make_person(other_role_world, "Stranger")
+    their_team = await make_team(other_role_world, "Theirs")
+    status, answer = await role_world.facilitator.post(
         "/memberships", spell(stranger, team, "2024-01-01")
     )
     assert_error(status, answer, 422, "person_id")
-    status, answer = await other.facilitator.post(
+    status, answer = await other_role_world.facilitator.post(
         "/memberships", spell(person, their_team, "2024-01-01")
     )
     assert_error(status, answer, 422, "person_id")
-    assert (await listing(world.admin, "/memberships"))["total"] == 0
+    assert (await listing(role_world.admin, "/memberships"))["total"] == 0
 
 
 async def test_a_day_on_the_end_date_is_still_in_the_spell(setup, recorder: EventRecorder) -> None:
-    world, person, team = setup
-    first = await world.facilitator.ok(
+    role_world, person, team = setup
+    first = await role_world.facilitator.ok(
         "POST", "/memberships", spell(person, team, "2023-01-01", "2023-06-30"), 201
     )
     recorder.events.clear()
@@ -438,21 +480,23 @@ async def test_a_day_on_the_end_date_is_still_in_the_spell(setup, recorder: Even
         ("2023-03-01", "2023-03-31"),
         ("2022-12-01", "2023-12-31"),
     ):
-        status, answer = await world.facilitator.post(
+        status, answer = await role_world.facilitator.post(
             "/memberships", spell(person, team, start, end)
         )
         assert_error(status, answer, 409, "start_date")
         assert str(first["id"]) in answer["error"]["fields"]["start_date"]
     assert recorder.events == []
-    later = await world.facilitator.ok(
+    later = await role_world.facilitator.ok(
         "POST", "/memberships", spell(person, team, "2023-07-01"), 201
     )
-    earlier = await world.facilitator.ok(
+    earlier = await role_world.facilitator.ok(
         "POST", "/memberships", spell(person, team, "2022-01-01", "2022-12-31"), 201
     )
-    status, answer = await world.facilitator.post("/memberships", spell(person, team, "2030-01-01"))
+    status, answer = await role_world.facilitator.post(
+        "/memberships", spell(person, team, "2030-01-01")
+    )
     assert_error(status, answer, 409, "start_date")  # the open spell runs on for ever
-    rows = (await listing(world.admin, "/memberships", person=person["id"]))["items"]
+    rows = (await listing(role_world.admin, "/memberships", person=person["id"]))["items"]
     assert [(m["id"], m["start_date"], m["end_date"]) for m in rows] == [
         (first["id"], "2023-01-01", "2023-06-30"),
         (later["id"], "2023-07-01", None),
@@ -462,62 +506,66 @@ async def test_a_day_on_the_end_date_is_still_in_the_spell(setup, recorder: Even
 
 
 async def test_overlapping_spells_in_different_teams_are_fine(setup) -> None:
-    world, person, sidt = setup
-    didt = await make_team(world, "DIDT")
-    await world.facilitator.ok("POST", "/memberships", spell(person, sidt, "2024-01-01"), 201)
-    row = await world.facilitator.ok(
+    role_world, person, sidt = setup
+    didt = await make_team(role_world, "DIDT")
+    await role_world.facilitator.ok("POST", "/memberships", spell(person, sidt, "2024-01-01"), 201)
+    row = await role_world.facilitator.ok(
         "POST", "/memberships", spell(person, didt, "2024-01-01", role="coordinator"), 201
     )
     assert (row["team_id"], row["role"]) == (didt["id"], "coordinator")
-    assert (await listing(world.admin, "/memberships", person=person["id"]))["total"] == 2
+    assert (await listing(role_world.admin, "/memberships", person=person["id"]))["total"] == 2
 
 
 async def test_end_membership(setup, recorder: EventRecorder) -> None:
-    world, person, team = setup
-    row = await world.facilitator.ok("POST", "/memberships", spell(person, team, "2024-01-01"), 201)
+    role_world, person, team = setup
+    row = await role_world.facilitator.ok(
+        "POST", "/memberships", spell(person, team, "2024-01-01"), 201
+    )
     recorder.events.clear()
     for body, field in (
         ({}, "end_date"),
         ({"end_date": "2023-12-31"}, "end_date"),
         ({"end_date": 5}, "end_date"),
     ):
-        status, answer = await world.facilitator.post(f"/memberships/{row['id']}/end", body)
+        status, answer = await role_world.facilitator.post(f"/memberships/{row['id']}/end", body)
         assert_error(status, answer, 422, field)
     await assert_denied(
-        world.non_managers, "POST", f"/memberships/{row['id']}/end", {"end_date": "2024-06-30"}
+        role_world.non_managers, "POST", f"/memberships/{row['id']}/end", {"end_date": "2024-06-30"}
     )
-    assert await world.admin.ok("GET", f"/memberships/{row['id']}") == row
+    assert await role_world.admin.ok("GET", f"/memberships/{row['id']}") == row
     assert recorder.events == []
-    ended = await world.facilitator.ok(
+    ended = await role_world.facilitator.ok(
         "POST", f"/memberships/{row['id']}/end", {"end_date": "2024-01-01"}
     )
     assert ended == {**row, "end_date": "2024-01-01"}
     assert recorder.events == [event(ended, "ended")]
-    status, answer = await world.facilitator.post(
+    status, answer = await role_world.facilitator.post(
         f"/memberships/{row['id']}/end", {"end_date": "2024-06-30"}
     )
     assert_error(status, answer, 409, "end_date")
-    assert (await world.admin.ok("GET", f"/memberships/{row['id']}"))["end_date"] == "2024-01-01"
-    status, answer = await world.facilitator.post(
+    assert (await role_world.admin.ok("GET", f"/memberships/{row['id']}"))[
+        "end_date"
+    ] == "2024-01-01"
+    status, answer = await role_world.facilitator.post(
         "/memberships/99999/end", {"end_date": "2024-06-30"}
     )
     assert_error(status, answer, 404)
     await assert_needs_login(
-        world.admin, "POST", f"/memberships/{row['id']}/end", {"end_date": "2024-02-01"}
+        role_world.admin, "POST", f"/memberships/{row['id']}/end", {"end_date": "2024-02-01"}
     )
     assert len(recorder.events) == 1
 
 
 async def test_update_membership(setup, recorder: EventRecorder) -> None:
-    world, person, team = setup
-    first = await world.facilitator.ok(
+    role_world, person, team = setup
+    first = await role_world.facilitator.ok(
         "POST", "/memberships", spell(person, team, "2023-01-01", "2023-12-31"), 201
     )
-    second = await world.facilitator.ok(
+    second = await role_world.facilitator.ok(
         "POST", "/memberships", spell(person, team, "2024-03-01"), 201
     )
     recorder.events.clear()
-    changed = await world.facilitator.ok(
+    changed = await role_world.facilitator.ok(
         "PATCH", f"/memberships/{first['id']}", {"role": "coordinator", "end_date": "2024-02-29"}
     )
     assert changed == {**first, "role": "coordinator", "end_date": "2024-02-29"}
@@ -531,74 +579,95 @@ async def test_update_membership(setup, recorder: EventRecorder) -> None:
         ({"role": "boss"}, "role", 422),
         ({"team_id": team["id"]}, "team_id", 422),
     ):
-        status, answer = await world.facilitator.patch(f"/memberships/{first['id']}", change)
+        status, answer = await role_world.facilitator.patch(f"/memberships/{first['id']}", change)
         assert_error(status, answer, code, field)
     await assert_denied(
-        world.non_managers, "PATCH", f"/memberships/{first['id']}", {"role": "member"}
+        role_world.non_managers, "PATCH", f"/memberships/{first['id']}", {"role": "member"}
     )
-    assert await world.admin.ok("GET", f"/memberships/{first['id']}") == changed
-    assert await world.admin.ok("GET", f"/memberships/{second['id']}") == second
+    assert await role_world.admin.ok("GET", f"/memberships/{first['id']}") == changed
+    assert await role_world.admin.ok("GET", f"/memberships/{second['id']}") == second
     assert len(recorder.events) == 1
-    reopened = await world.facilitator.ok(
+    reopened = await role_world.facilitator.ok(
         "PATCH", f"/memberships/{second['id']}", {"start_date": "2024-03-01", "end_date": None}
     )
     assert reopened == second
-    status, answer = await world.facilitator.patch("/memberships/99999", {"role": "member"})
+    status, answer = await role_world.facilitator.patch("/memberships/99999", {"role": "member"})
     assert_error(status, answer, 404)
 
 
 async def test_delete_membership(setup, recorder: EventRecorder) -> None:
-    world, person, team = setup
-    row = await world.facilitator.ok("POST", "/memberships", spell(person, team, "2024-01-01"), 201)
+    role_world, person, team = setup
+    row = await role_world.facilitator.ok(
+        "POST", "/memberships", spell(person, team, "2024-01-01"), 201
+    )
     recorder.events.clear()
-    await assert_denied(world.non_managers, "DELETE", f"/memberships/{row['id']}")
-    await assert_needs_login(world.admin, "DELETE", f"/memberships/{row['id']}")
-    assert await world.admin.ok("GET", f"/memberships/{row['id']}") == row
+    await assert_denied(role_world.non_managers, "DELETE", f"/memberships/{row['id']}")
+    await assert_needs_login(role_world.admin, "DELETE", f"/memberships/{row['id']}")
+    assert await role_world.admin.ok("GET", f"/memberships/{row['id']}") == row
     assert recorder.events == []
-    assert await world.facilitator.ok("DELETE", f"/memberships/{row['id']}", status=204) is None
+    assert (
+        await role_world.facilitator.ok("DELETE", f"/memberships/{row['id']}", status=204) is None
+    )
     assert recorder.events == [event(row, "deleted")]
     for method in ("GET", "DELETE"):
-        status, answer = await world.facilitator.call(method, f"/memberships/{row['id']}")
+        status, answer = await role_world.facilitator.call(method, f"/memberships/{row['id']}")
         assert_error(status, answer, 404)
 
 
 async def test_deleting_a_person_or_team_removes_their_memberships(setup) -> None:
-    world, person, team = setup
-    other_person, other_team = await make_person(world, "Ben"), await make_team(world, "DIDT")
-    await world.facilitator.ok("POST", "/memberships", spell(person, team, "2024-01-01"), 201)
-    kept = await world.facilitator.ok(
+    role_world, person, team = setup
+    other_person, other_team = (
+        await make_person(role_world, "Ben"),
+        await make_team(role_world, "DIDT"),
+    )
+    await role_world.facilitator.ok("POST", "/memberships", spell(person, team, "2024-01-01"), 201)
+    kept = await role_world.facilitator.ok(
         "POST", "/memberships", spell(other_person, other_team, "2024-01-01"), 201
     )
-    await world.facilitator.ok("POST", "/memberships", spell(other_person, team, "2024-01-01"), 201)
-    await world.facilitator.ok("DELETE", f"/people/{person['id']}", status=204)
-    await world.facilitator.ok("DELETE", f"/teams/{team['id']}", status=204)
-    assert (await listing(world.admin, "/memberships"))["items"] == [kept]
+    await role_world.facilitator.ok(
+        "POST", "/memberships", spell(other_person, team, "2024-01-01"), 201
+    )
+    await role_world.facilitator.ok("DELETE", f"/people/{person['id']}", status=204)
+    await role_world.facilitator.ok("DELETE", f"/teams/{team['id']}", status=204)
+    assert (await listing(role_world.admin, "/memberships"))["items"] == [kept]
 
 
-async def test_memberships_refuse_other_roles(setup, other: World, recorder: EventRecorder) -> None:
-    world, person, team = setup
-    row = await world.facilitator.ok("POST", "/memberships", spell(person, team, "2024-01-01"), 201)
+async def test_memberships_refuse_other_roles(
+    setup, other_role_world: World, recorder: EventRecorder
+) -> None:
+    role_world, person, team = setup
+    row = await role_world.facilitator.ok(
+        "POST", "/memberships", spell(person, team, "2024-01-01"), 201
+    )
     recorder.events.clear()
     body = spell(person, team, "2020-01-01", "2020-12-31")
-    await assert_denied(world.non_managers, "POST", "/memberships", body)
+    await assert_denied(role_world.non_managers, "POST", "/memberships", body)
     await assert_hidden(
-        [other.facilitator, other.member], "POST", "/memberships", body, field="team_id"
+        [other_role_world.facilitator, other_role_world.member],
+        "POST",
+        "/memberships",
+        body,
+        field="team_id",
     )
-    await assert_hidden([other.member, other.facilitator], "GET", f"/memberships/{row['id']}")
     await assert_hidden(
-        [other.facilitator], "PATCH", f"/memberships/{row['id']}", {"role": "liaison"}
+        [other_role_world.member, other_role_world.facilitator], "GET", f"/memberships/{row['id']}"
     )
-    assert (await listing(other.facilitator, "/memberships"))["total"] == 0
-    await assert_needs_login(world.admin, "GET", "/memberships")
-    await assert_needs_login(world.admin, "POST", "/memberships", body)
-    await assert_needs_login(world.admin, "PATCH", f"/memberships/{row['id']}", {"role": "liaison"})
-    assert (await listing(world.admin, "/memberships"))["items"] == [row]
+    await assert_hidden(
+        [other_role_world.facilitator], "PATCH", f"/memberships/{row['id']}", {"role": "liaison"}
+    )
+    assert (await listing(other_role_world.facilitator, "/memberships"))["total"] == 0
+    await assert_needs_login(role_world.admin, "GET", "/memberships")
+    await assert_needs_login(role_world.admin, "POST", "/memberships", body)
+    await assert_needs_login(
+        role_world.admin, "PATCH", f"/memberships/{row['id']}", {"role": "liaison"}
+    )
+    assert (await listing(role_world.admin, "/memberships"))["items"] == [row]
     assert recorder.events == []
 
 
-async def test_membership_list_filters_and_pages(setup, other: World) -> None:
-    world, ana, sidt = setup
-    ben, didt = await make_person(world, "Ben"), await make_team(world, "DIDT")
+async def test_membership_list_filters_and_pages(setup, other_role_world: World) -> None:
+    role_world, ana, sidt = setup
+    ben, didt = await make_person(role_world, "Ben"), await make_team(role_world, "DIDT")
     spells = [
         spell(ana, sidt, "2023-01-01", "2023-12-31"),
         spell(ana, sidt, "2024-01-01", role="coordinator"),
@@ -606,14 +675,17 @@ async def test_membership_list_filters_and_pages(setup, other: World) -> None:
         spell(ben, sidt, "2024-03-01"),
         spell(ben, didt, "2025-01-01"),
     ]
-    ids = [(await world.facilitator.ok("POST", "/memberships", s, 201))["id"] for s in spells]
-    theirs = await make_team(other, "Theirs")
-    await other.facilitator.ok(
-        "POST", "/memberships", spell(await make_person(other, "Cy"), theirs, "2024-01-01"), 201
+    ids = [(await role_world.facilitator.ok("POST", "/memberships", s, 201))["id"] for s in spells]
+    theirs = await make_team(other_role_world, "Theirs")
+    await other_role_world.facilitator.ok(
+        "POST",
+        "/memberships",
+        spell(await make_person(other_role_world, "Cy"), theirs, "2024-01-01"),
+        201,
     )
 
     async def ids_of(**params: Any) -> list[int]:
-        body = await listing(world.researcher, "/memberships", **params)
+        body = await listing(role_world.researcher, "/memberships", **params)
         assert body["total"] == len(body["items"]) or "per_page" in params
         return [ids.index(m["id"]) for m in body["items"]]
 
@@ -625,11 +697,13 @@ async def test_membership_list_filters_and_pages(setup, other: World) -> None:
     assert await ids_of(active_on="2024-07-01", team=sidt["id"]) == [1, 3]
     assert await ids_of(person=ben["id"]) == [3, 4]
     assert await ids_of(team=didt["id"], role="coordinator") == [2]
-    assert await ids_of(community=world.id, role="member") == [0, 3, 4]
-    page = await listing(world.researcher, "/memberships", per_page=2, page=2)
+    assert await ids_of(community=role_world.id, role="member") == [0, 3, 4]
+    page = await listing(role_world.researcher, "/memberships", per_page=2, page=2)
     assert (page["page"], page["per_page"], page["total"], page["pages"]) == (2, 2, 5, 3)
     assert [ids.index(m["id"]) for m in page["items"]] == [2, 3]
-    assert (await listing(world.admin, "/memberships", community=other.id))["total"] == 1
+    assert (await listing(role_world.admin, "/memberships", community=other_role_world.id))[
+        "total"
+    ] == 1
     for params, field in (
         ({"active_on": "2024-02-30"}, "active_on"),
         ({"active_on": "today"}, "active_on"),
@@ -638,5 +712,5 @@ async def test_membership_list_filters_and_pages(setup, other: World) -> None:
         ({"per_page": "lots"}, "per_page"),
         ({"start_date": "2024-01-01"}, "start_date"),
     ):
-        status, answer = await world.researcher.get("/memberships", **params)
+        status, answer = await role_world.researcher.get("/memberships", **params)
         assert_error(status, answer, 422, field)

@@ -4,23 +4,12 @@ every write raises the community's change counter, and a failed one leaves it.""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from communities.changes import change_counter
-from communities.exchange import load_community, read_document
-from core.context import Actor, ServiceContext
-from tests.conftest import Api
-
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
-
-
-@pytest.fixture
-async def small(app: Any) -> dict[str, int]:
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    return await load_community(ctx, read_document(SMALL), str(SMALL))
+from core.testing import Api
 
 
 async def _cycle(admin, title: str) -> dict[str, Any]:

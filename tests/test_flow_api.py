@@ -15,9 +15,9 @@ import pytest
 from communities.exchange import load_community, read_document
 from communities.flow.exports import read_csv_zip, read_dl, read_gexf, read_graphml, read_json
 from core.context import Actor, ServiceContext
+from tests.helpers import SMALL
 from tests.scratch import run_nic, scratch_database
 
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 FLOW = "/communities/cedar-valley/flow"
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
-from communities.exchange import load_community, read_document
 from communities.flow.build import build_graph
 from communities.flow.cache import cache_for, community_graph
 from communities.flow.evolution import evolution
@@ -23,15 +21,13 @@ from communities.services.links import record_link
 from core.context import Actor, ServiceContext
 from core.hookspecs import hookimpl
 from core.nodes import GraphContribution, NodeInfo, NodeKind
-from tests.test_api_kernel import count_queries
-
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
+from tests.factories import load_small
+from tests.helpers import count_queries
 
 
 @pytest.fixture
 async def small(app: Any) -> int:
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    await load_community(ctx, read_document(SMALL), str(SMALL))
+    await load_small(app)
     return await community_id_for_slug("cedar-valley")
 
 

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from starlette.routing import Mount, Route
 
-from communities.exchange import load_community, read_document
 from communities.models import Cycle, Team
 from core.bounds import MAX_ID, IdConvertor
-from core.context import Actor, ServiceContext
-from core.testing import BASE_URL, csrf_of, sign_in
-from tests.conftest import Api
+from core.testing import BASE_URL, Api, csrf_of, sign_in
+from tests.factories import load_small
 
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 SLUG = "cedar-valley"
 
 BEYOND = ("2147483648", "9223372036854775808", "1" + "0" * 30)
@@ -38,8 +34,7 @@ PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 @pytest.fixture
 async def small(app: Any, admin: Api) -> dict[str, Any]:
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    summary = await load_community(ctx, read_document(SMALL), str(SMALL))
+    summary = await load_small(app)
     return {"community_id": summary["community_id"]}
 
 

@@ -30,7 +30,7 @@ from core.context import Actor, ServiceContext
 from core.testing import Api, csrf_of, page_clients
 from plugins.forums.models import Board, Post, Thread
 from plugins.rubrics.models import Assessment, Rubric
-from tests.conftest import UserFactory
+from tests.factories import UserFactory
 
 MISSING_ID = 987_654_321
 MISSING_SLUG = "no-such-place"  # as long as B's slug would not matter; kept distinct

@@ -32,8 +32,8 @@ from core.plugins import PluginHost
 from core.settings import Settings, SettingsError, load_settings
 from core.testing import TEST_SECRET
 from plugins.convenings.agenda import agenda_items
+from tests.helpers import as_admin, make_account, submit_sign_in
 from tests.scratch import SECRET, run_nic, scratch_database
-from tests.test_web_admin import as_admin, sign_in, user
 
 PACKAGES = {
     "nicfake_good/__init__.py": "",
@@ -506,8 +506,8 @@ async def test_only_site_admins_see_the_plugins_page(web: Any) -> None:
     signed_out = await web.get("/admin/plugins")
     assert signed_out.status_code == 303
     assert signed_out.headers["location"] == "/sign-in?next=/admin/plugins"
-    await user("member@example.org")
-    assert await sign_in(web, "member@example.org") == 303
+    await make_account("member@example.org")
+    assert (await submit_sign_in(web, "member@example.org")).status_code == 303
     page = await web.get("/admin/plugins")
     assert page.status_code == 403
     assert "Only site admins may see the installed plugins." in page.text

@@ -22,7 +22,8 @@ from core.testing import csrf_of, page_clients
 from core.web.render import NavItem, Panel
 from plugins.api import plugin_enabled, this_plugin
 from plugins.convenings.agenda import agenda_items
-from tests.conftest import UserFactory
+from tests.factories import UserFactory
+from tests.helpers import count_queries
 
 PLUGIN = "scoped"
 
@@ -73,7 +74,7 @@ class Broken:
 async def scoped(app: Any) -> AsyncIterator[Scoped]:
     plugin = Scoped()
     app.state.plugins.pm.register(plugin, name=PLUGIN)
-    cache_for(app.state.plugins)._entries.clear()  # ids are reused between tests
+    cache_for(app.state.plugins).clear()  # ids are reused between tests
     try:
         yield plugin
     finally:
@@ -357,8 +358,6 @@ async def test_admins_see_an_unavailable_note_for_a_failing_panel(
 async def test_a_page_reads_the_switches_once_and_not_again_until_the_community_changes(
     scoped: Scoped, world: dict[str, Any], browser: Browser
 ) -> None:
-    from tests.test_api_kernel import count_queries
-
     mo = await browser("mo@example.org")
 
     async def switch_reads() -> int:

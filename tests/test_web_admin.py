@@ -12,28 +12,15 @@ import httpx
 
 from communities.models import Community, CommunityRole
 from core.auth.passwords import verify_password
-from core.auth.users import create_user
 from core.models import User
-
-PASSWORD = "a-long-password"
-
-
-def csrf_of(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
+from core.testing import csrf_of
+from tests.helpers import as_admin, make_account, submit_sign_in
 
 
 def shown_password(page: str) -> str:
     match = re.search(r'<code class="password">([^<]+)</code>', page)
     assert match, "no password shown on the page"
     return html.unescape(match.group(1))
-
-
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> int:
-    page = await client.get("/sign-in")
-    form = {"email": email, "password": password, "csrf_token": csrf_of(page.text)}
-    return (await client.post("/sign-in", data=form)).status_code
 
 
 async def signed_in(client: httpx.AsyncClient) -> bool:
@@ -52,17 +39,6 @@ async def browser(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield other
 
 
-async def user(email: str, *, admin: bool = False, name: str = "") -> dict[str, Any]:
-    row, _ = await create_user(email, PASSWORD, name=name, is_admin=admin)
-    return row
-
-
-async def as_admin(client: httpx.AsyncClient) -> dict[str, Any]:
-    row = await user("root@example.org", admin=True, name="Site Admin")
-    assert await sign_in(client, "root@example.org") == 303
-    return row
-
-
 async def password_hash(user_id: int) -> str:
     return str((await User.filter(id=user_id).values_list("password_hash", flat=True))[0])
 
@@ -72,8 +48,8 @@ async def password_hash(user_id: int) -> str:
 
 async def test_admin_lists_and_searches_users(client) -> None:
     await as_admin(client)
-    await user("ana@example.org", name="Ana Ruiz")
-    await user("bo@example.org", name="Bo Chen")
+    await make_account("ana@example.org", name="Ana Ruiz")
+    await make_account("bo@example.org", name="Bo Chen")
     page = await client.get("/admin/users")
     assert page.status_code == 200
     assert "ana@example.org" in page.text and "Bo Chen" in page.text and "3 users." in page.text
@@ -122,7 +98,9 @@ async def test_admin_creates_a_user_with_a_chosen_password(app, client) -> None:
     row = await User.get(email="cleo@example.org")
     assert row.name == "Cleo" and not row.is_admin and row.is_active
     async with browser(app) as cleo:
-        assert await sign_in(cleo, "cleo@example.org", "cleos-own-password") == 303
+        assert (
+            await submit_sign_in(cleo, "cleo@example.org", "cleos-own-password")
+        ).status_code == 303
 
 
 async def test_a_generated_password_is_shown_once(app, client) -> None:
@@ -140,7 +118,7 @@ async def test_a_generated_password_is_shown_once(app, client) -> None:
     again = await client.get(f"/admin/users/{row.id}")
     assert again.status_code == 200 and password not in again.text
     async with browser(app) as dee:
-        assert await sign_in(dee, "dee@example.org", password) == 303
+        assert (await submit_sign_in(dee, "dee@example.org", password)).status_code == 303
 
 
 async def test_create_form_shows_problems_beside_the_fields(client) -> None:
@@ -189,9 +167,9 @@ async def test_password_reset_signs_the_user_out_and_shows_the_new_password_once
     app, client
 ) -> None:
     await as_admin(client)
-    fay = await user("fay@example.org")
+    fay = await make_account("fay@example.org")
     async with browser(app) as other:
-        assert await sign_in(other, "fay@example.org") == 303
+        assert (await submit_sign_in(other, "fay@example.org")).status_code == 303
         assert await signed_in(other)
         page = await client.get(f"/admin/users/{fay['id']}")
         assert page.status_code == 200 and "Reset password" in page.text
@@ -202,8 +180,8 @@ async def test_password_reset_signs_the_user_out_and_shows_the_new_password_once
         assert reset.headers["cache-control"] == "no-store"
         password = shown_password(reset.text)
         assert not await signed_in(other)
-        assert await sign_in(other, "fay@example.org") == 422
-        assert await sign_in(other, "fay@example.org", password) == 303
+        assert (await submit_sign_in(other, "fay@example.org")).status_code == 422
+        assert (await submit_sign_in(other, "fay@example.org", password)).status_code == 303
     assert password not in (await client.get(f"/admin/users/{fay['id']}")).text
     assert await signed_in(client)  # the admin's session is untouched
 
@@ -211,20 +189,22 @@ async def test_password_reset_signs_the_user_out_and_shows_the_new_password_once
 async def test_an_admin_resetting_their_own_password_stays_signed_in(app, client) -> None:
     me = await as_admin(client)
     async with browser(app) as other:
-        assert await sign_in(other, "root@example.org") == 303
+        assert (await submit_sign_in(other, "root@example.org")).status_code == 303
         reset = await client.post(
             f"/admin/users/{me['id']}/password", data={"csrf_token": await token(client)}
         )
         assert reset.status_code == 200
         assert await signed_in(client) and not await signed_in(other)
-        assert await sign_in(other, "root@example.org", shown_password(reset.text)) == 303
+        assert (
+            await submit_sign_in(other, "root@example.org", shown_password(reset.text))
+        ).status_code == 303
 
 
 async def test_deactivate_and_reactivate(app, client) -> None:
     await as_admin(client)
-    gus = await user("gus@example.org")
+    gus = await make_account("gus@example.org")
     async with browser(app) as other:
-        assert await sign_in(other, "gus@example.org") == 303
+        assert (await submit_sign_in(other, "gus@example.org")).status_code == 303
         off = await client.post(
             f"/admin/users/{gus['id']}/active",
             data={"active": "false", "csrf_token": await token(client)},
@@ -234,7 +214,7 @@ async def test_deactivate_and_reactivate(app, client) -> None:
         assert "The account is deactivated" in page.text and "Reactivate account" in page.text
         assert "The account is deactivated" not in (await client.get(page.url)).text
         assert not await signed_in(other)
-        assert await sign_in(other, "gus@example.org") == 422
+        assert (await submit_sign_in(other, "gus@example.org")).status_code == 422
         listed = await client.get("/admin/users", params={"q": "gus"})
         assert "Deactivated" in listed.text
         on = await client.post(
@@ -242,7 +222,7 @@ async def test_deactivate_and_reactivate(app, client) -> None:
             data={"active": "true", "csrf_token": await token(client)},
         )
         assert on.status_code == 303
-        assert await sign_in(other, "gus@example.org") == 303
+        assert (await submit_sign_in(other, "gus@example.org")).status_code == 303
     nonsense = await client.post(
         f"/admin/users/{gus['id']}/active",
         data={"active": "maybe", "csrf_token": await token(client)},
@@ -279,9 +259,9 @@ async def test_unknown_users_are_not_found(client) -> None:
 
 
 async def test_non_admins_get_403_on_every_admin_page(client) -> None:
-    hal = await user("hal@example.org")
-    ivy = await user("ivy@example.org")
-    assert await sign_in(client, "hal@example.org") == 303
+    hal = await make_account("hal@example.org")
+    ivy = await make_account("ivy@example.org")
+    assert (await submit_sign_in(client, "hal@example.org")).status_code == 303
     for path in ("/admin/users", f"/admin/users/{ivy['id']}", f"/admin/users/{hal['id']}"):
         response = await client.get(path)
         assert response.status_code == 403 and "Not allowed" in response.text, path
@@ -303,7 +283,7 @@ async def test_non_admins_get_403_on_every_admin_page(client) -> None:
 
 
 async def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
-    someone = await user("jo@example.org")
+    someone = await make_account("jo@example.org")
     paths = ["/admin/users", f"/admin/users/{someone['id']}"]
     for path in paths:
         response = await client.get(path)
@@ -318,7 +298,7 @@ async def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
 
 async def test_admin_forms_refuse_a_post_without_the_csrf_token(client) -> None:
     await as_admin(client)
-    kim = await user("kim@example.org")
+    kim = await make_account("kim@example.org")
     before = await password_hash(kim["id"])
     posts = {
         "/admin/users": {"email": "new@example.org", "password": ""},
@@ -342,9 +322,9 @@ async def community_with_roles() -> dict[str, Any]:
     community = await Community.create(slug="north", name="North Network")
     people = {}
     for name, role in (("fran", "facilitator"), ("mo", "member"), ("obi", "observer")):
-        people[name] = await user(f"{name}@example.org", name=name.title())
+        people[name] = await make_account(f"{name}@example.org", name=name.title())
         await CommunityRole.create(community=community, user_id=people[name]["id"], role=role)
-    people["nia"] = await user("nia@example.org", name="Nia")
+    people["nia"] = await make_account("nia@example.org", name="Nia")
     return {"community": community, **people}
 
 
@@ -358,7 +338,7 @@ async def role_of(community: Community, user_id: int) -> str | None:
 async def test_a_facilitator_assigns_changes_and_removes_roles(client) -> None:
     world = await community_with_roles()
     north = world["community"]
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     page = await client.get("/communities/north/roles")
     assert page.status_code == 200 and "Roles in North Network" in page.text
     assert "mo@example.org" in page.text and "obi@example.org" in page.text
@@ -397,7 +377,7 @@ async def test_a_facilitator_assigns_changes_and_removes_roles(client) -> None:
 async def test_the_roles_page_keeps_the_last_facilitator(client) -> None:
     world = await community_with_roles()
     north = world["community"]
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     csrf = await token(client)
     demoted = await client.post(
         "/communities/north/roles",
@@ -415,7 +395,7 @@ async def test_the_roles_page_keeps_the_last_facilitator(client) -> None:
 
 async def test_the_roles_form_shows_problems_beside_the_fields(client) -> None:
     world = await community_with_roles()
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     csrf = await token(client)
     unknown = await client.post(
         "/communities/north/roles",
@@ -448,7 +428,7 @@ async def test_members_and_observers_may_not_manage_roles(app, client) -> None:
     for email, refused in (("mo@example.org", 403), ("obi@example.org", 403),
                            ("nia@example.org", 404)):  # fmt: skip
         async with browser(app) as someone:
-            assert await sign_in(someone, email) == 303
+            assert (await submit_sign_in(someone, email)).status_code == 303
             page = await someone.get("/communities/north/roles")
             title = "Not allowed" if refused == 403 else "Not found"
             assert page.status_code == refused and title in page.text, email
@@ -483,7 +463,7 @@ async def test_a_site_admin_manages_roles_without_holding_one(client) -> None:
 
 async def test_unknown_communities_are_not_found(client) -> None:
     await community_with_roles()
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     missing = await client.get("/communities/nowhere/roles")
     assert missing.status_code == 404 and "Not found" in missing.text
     csrf = await token(client)
@@ -498,7 +478,7 @@ async def test_unknown_communities_are_not_found(client) -> None:
 
 async def test_roles_forms_refuse_a_post_without_the_csrf_token(client) -> None:
     world = await community_with_roles()
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     for extra in ({}, {"csrf_token": "forged"}):
         give = await client.post(
             "/communities/north/roles",
@@ -519,7 +499,7 @@ async def test_the_roles_page_needs_a_signed_in_user_and_escapes_names(client) -
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in?next=/communities/north/roles"
     await User.filter(id=world["mo"]["id"]).update(name="<script>alert(1)</script>")
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     page = await client.get("/communities/north/roles")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>alert(1)" not in page.text
@@ -530,7 +510,7 @@ async def test_a_facilitator_who_gives_up_managing_is_sent_home(client) -> None:
     await CommunityRole.filter(community=world["community"], user_id=world["mo"]["id"]).update(
         role="facilitator"
     )  # the community keeps a facilitator
-    assert await sign_in(client, "fran@example.org") == 303
+    assert (await submit_sign_in(client, "fran@example.org")).status_code == 303
     demoted = await client.post(
         "/communities/north/roles",
         data={

@@ -11,9 +11,8 @@ import pytest
 from markupsafe import escape
 
 from communities.models import Artifact, ArtifactVersion, Person
-from tests.test_api_kernel import count_queries
-from tests.test_web_auth import sign_in
-from tests.test_web_pages import world  # noqa: F401 - a fixture
+from core.testing import sign_in
+from tests.helpers import count_queries
 
 LIBRARY = "/communities/cedar-valley/artifacts"
 SEARCH = "/communities/cedar-valley/search"
@@ -36,11 +35,11 @@ def section(page: str, start: str, end: str | None = None) -> str:
 
 
 @pytest.fixture
-async def library(world: dict[str, Any], admin: Any) -> dict[str, Any]:  # noqa: F811
+async def library(cedar: dict[str, Any], admin: Any) -> dict[str, Any]:
     """The small community's two protocols, plus a tool, a routine and a third-generation
     adaptation, with versions and shares."""
-    cid = world["community_id"]
-    teams = world["teams"]
+    cid = cedar["community_id"]
+    teams = cedar["teams"]
     ids = {a.title: a.id for a in await Artifact.filter(community_id=cid)}
     ana = await Person.get(community_id=cid, email="ana.ruiz@cedar.example")
 
@@ -80,7 +79,7 @@ async def library(world: dict[str, Any], admin: Any) -> dict[str, Any]:  # noqa:
         derived_from_id=ids["South's huddle protocol"],
     )
     await admin.ok("POST", f"/artifacts/{east}/share", {"team_ids": [teams["South SIDT"]]})
-    return {**world, "artifacts": ids}
+    return {**cedar, "artifacts": ids}
 
 
 async def test_library_lists_artifacts_with_count_and_links(client, library) -> None:

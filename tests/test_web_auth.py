@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 import httpx
 from argon2 import Type, extract_parameters
 
 from core.auth.passwords import SITE_HASHER, verify_password
 from core.auth.users import create_user
 from core.models import User
-
-PASSWORD = "a-long-password"
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD, **extra: str):
-    page = await client.get("/sign-in")
-    form = {"email": email, "password": password, "csrf_token": csrf_of(page.text), **extra}
-    return await client.post("/sign-in", data=form)
+from core.testing import csrf_of
+from tests.helpers import PASSWORD, submit_sign_in
 
 
 async def test_passwords_are_stored_as_argon2id(app, client) -> None:
     user, _ = await create_user("ana@example.org", PASSWORD)
     stored = (await User.get(id=user["id"])).password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
-    assert (await sign_in(client, "ana@example.org")).status_code == 303
+    assert (await submit_sign_in(client, "ana@example.org")).status_code == 303
     # The site's own parameters (the suite hashes cheaply): RFC 9106's low-memory profile.
     site_hash = SITE_HASHER.hash(PASSWORD)
     parameters = extract_parameters(site_hash)
@@ -41,7 +27,7 @@ async def test_passwords_are_stored_as_argon2id(app, client) -> None:
 
 async def test_sign_in_sets_a_signed_http_only_cookie(client) -> None:
     await create_user("ana@example.org", PASSWORD, name="Ana Ruiz")
-    response = await sign_in(client, "Ana@Example.org", next="/account/password")
+    response = await submit_sign_in(client, "Ana@Example.org", next="/account/password")
     assert response.status_code == 303
     assert response.headers["location"] == "/account/password"
     cookie = response.headers["set-cookie"]
@@ -53,17 +39,17 @@ async def test_sign_in_sets_a_signed_http_only_cookie(client) -> None:
 
 async def test_next_may_not_leave_the_site(client) -> None:
     await create_user("ana@example.org", PASSWORD)
-    response = await sign_in(client, "ana@example.org", next="//evil.example/x")
+    response = await submit_sign_in(client, "ana@example.org", next="//evil.example/x")
     assert response.headers["location"] == "/"
 
 
 async def test_wrong_password_re_renders_the_form(client) -> None:
     await create_user("ana@example.org", PASSWORD)
-    response = await sign_in(client, "ana@example.org", "not-the-password")
+    response = await submit_sign_in(client, "ana@example.org", "not-the-password")
     assert response.status_code == 422
     assert "do not match an account" in response.text
     assert 'value="ana@example.org"' in response.text
-    empty = await sign_in(client, "", "")
+    empty = await submit_sign_in(client, "", "")
     assert empty.status_code == 422 and 'id="e-email"' in empty.text
 
 
@@ -77,13 +63,15 @@ async def test_five_wrong_passwords_stop_that_address_not_the_owner(app, client)
     await create_user("ana@example.org", PASSWORD)
     async with browser_at(app, "203.0.113.9") as guesser, browser_at(app, "198.51.100.4") as ana:
         for _ in range(5):
-            assert (await sign_in(guesser, "ana@example.org", "wrong-guess!")).status_code == 422
-        blocked = await sign_in(guesser, "ana@example.org")
+            assert (
+                await submit_sign_in(guesser, "ana@example.org", "wrong-guess!")
+            ).status_code == 422
+        blocked = await submit_sign_in(guesser, "ana@example.org")
         assert blocked.status_code == 429 and "Wait 15 minutes" in blocked.text
         assert blocked.headers["retry-after"] == "900"
         assert "Sign out" not in (await guesser.get("/")).text
-        assert (await sign_in(ana, "ana@example.org")).status_code == 303
-        assert (await sign_in(guesser, "ana@example.org")).status_code == 429
+        assert (await submit_sign_in(ana, "ana@example.org")).status_code == 303
+        assert (await submit_sign_in(guesser, "ana@example.org")).status_code == 429
 
 
 async def test_one_address_spraying_many_accounts_is_stopped(app) -> None:
@@ -92,9 +80,9 @@ async def test_one_address_spraying_many_accounts_is_stopped(app) -> None:
     async with browser_at(app, "203.0.113.9") as sprayer, browser_at(app, "198.51.100.4") as other:
         for n in range(20):
             for _ in range(5):
-                await sign_in(sprayer, f"user{n}@example.org", "wrong-guess!")
-        assert (await sign_in(sprayer, "user20@example.org")).status_code == 429
-        assert (await sign_in(other, "user20@example.org")).status_code == 303
+                await submit_sign_in(sprayer, f"user{n}@example.org", "wrong-guess!")
+        assert (await submit_sign_in(sprayer, "user20@example.org")).status_code == 429
+        assert (await submit_sign_in(other, "user20@example.org")).status_code == 303
 
 
 async def test_many_addresses_guessing_one_account_lock_it_for_an_hour(app) -> None:
@@ -102,9 +90,11 @@ async def test_many_addresses_guessing_one_account_lock_it_for_an_hour(app) -> N
     for n in range(10):
         async with browser_at(app, f"203.0.113.{n}") as guesser:
             for _ in range(5):
-                assert (await sign_in(guesser, "ana@example.org", "wrong!")).status_code == 422
+                assert (
+                    await submit_sign_in(guesser, "ana@example.org", "wrong!")
+                ).status_code == 422
     async with browser_at(app, "198.51.100.4") as ana:
-        locked = await sign_in(ana, "ana@example.org")
+        locked = await submit_sign_in(ana, "ana@example.org")
         assert locked.status_code == 429 and "Wait 60 minutes" in locked.text
         assert locked.headers["retry-after"] == "3600"
 
@@ -118,14 +108,14 @@ async def test_forms_without_a_csrf_token_are_refused(client) -> None:
         "/sign-in", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": "x"}
     )
     assert wrong.status_code == 403
-    await sign_in(client, "ana@example.org")
+    await submit_sign_in(client, "ana@example.org")
     assert (await client.post("/sign-out", data={})).status_code == 403
     assert "Sign out" in (await client.get("/")).text
 
 
 async def test_sign_out(client) -> None:
     await create_user("ana@example.org", PASSWORD)
-    await sign_in(client, "ana@example.org")
+    await submit_sign_in(client, "ana@example.org")
     home = await client.get("/")
     response = await client.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
     assert response.status_code == 303
@@ -134,7 +124,7 @@ async def test_sign_out(client) -> None:
 
 async def test_a_cookie_saved_before_sign_out_opens_nothing(app, client) -> None:
     await create_user("ana@example.org", PASSWORD)
-    await sign_in(client, "ana@example.org")
+    await submit_sign_in(client, "ana@example.org")
     saved = client.cookies["nic_session"]
     home = await client.get("/")
     await client.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
@@ -148,9 +138,9 @@ async def test_a_cookie_saved_before_sign_out_opens_nothing(app, client) -> None
 
 async def test_signing_in_again_replaces_the_browsers_session(app, client) -> None:
     await create_user("ana@example.org", PASSWORD)
-    await sign_in(client, "ana@example.org")
+    await submit_sign_in(client, "ana@example.org")
     first = client.cookies["nic_session"]
-    await sign_in(client, "ana@example.org")
+    await submit_sign_in(client, "ana@example.org")
     assert "Sign out" in (await client.get("/")).text
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as old:
@@ -162,8 +152,8 @@ async def test_password_change_ends_other_sessions(app, client) -> None:
     await create_user("ana@example.org", PASSWORD)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
-        await sign_in(other, "ana@example.org")
-        await sign_in(client, "ana@example.org")
+        await submit_sign_in(other, "ana@example.org")
+        await submit_sign_in(client, "ana@example.org")
         page = await client.get("/account/password")
         token = csrf_of(page.text)
         bad = await client.post(
@@ -180,7 +170,7 @@ async def test_password_change_ends_other_sessions(app, client) -> None:
         assert done.status_code == 200 and "password is changed" in done.text
         assert "Sign out" in (await client.get("/")).text
         assert "Sign out" not in (await other.get("/")).text
-    assert (await sign_in(client, "ana@example.org", "a-newer-password")).status_code == 303
+    assert (await submit_sign_in(client, "ana@example.org", "a-newer-password")).status_code == 303
 
 
 async def test_pages_need_a_signed_in_user_and_errors_are_friendly(client) -> None:

@@ -13,31 +13,31 @@ from communities.services.communities import assign_role
 from communities.services.people import add_membership, create_person
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
-from tests.test_web_auth import PASSWORD, csrf_of, sign_in
-from tests.test_web_pages import world  # noqa: F401 - a fixture
+from core.testing import csrf_of, sign_in
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture
-async def sam(app: Any, world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+async def sam(app: Any, cedar: dict[str, Any]) -> dict[str, Any]:
     """A member user on South SIDT only."""
     ctx = ServiceContext(Actor.system(), app.state.plugins)
     user, _ = await create_user("sam@example.org", PASSWORD, name="Sam South")
     await assign_role(
-        ctx, world["community_id"], RoleAssign(user_email="sam@example.org", role="member")
+        ctx, cedar["community_id"], RoleAssign(user_email="sam@example.org", role="member")
     )
     person = await create_person(
-        ctx, PersonCreate(community_id=world["community_id"], name="Sam South", user_id=user["id"])
+        ctx, PersonCreate(community_id=cedar["community_id"], name="Sam South", user_id=user["id"])
     )
     await add_membership(
         ctx,
         MembershipCreate(
             person_id=person["id"],
-            team_id=world["teams"]["South SIDT"],
+            team_id=cedar["teams"]["South SIDT"],
             role="member",
             start_date=date(2024, 8, 1),
         ),
     )
-    return world
+    return cedar
 
 
 async def _form(client, path: str) -> str:
@@ -46,15 +46,15 @@ async def _form(client, path: str) -> str:
     return csrf_of(page.text)
 
 
-async def test_member_posts_a_cycle_with_what_informed_it(client, world) -> None:  # noqa: F811
-    north = world["teams"]["North SIDT"]
+async def test_member_posts_a_cycle_with_what_informed_it(client, cedar) -> None:
+    north = cedar["teams"]["North SIDT"]
     await sign_in(client, "ana.ruiz@cedar.example")
     team_page = (await client.get(f"/communities/cedar-valley/teams/{north}")).text
     assert "Post a cycle" in team_page
     path = f"/communities/cedar-valley/teams/{north}/cycles/new"
     token = await _form(client, path)
     ana = await Person.get(email="ana.ruiz@cedar.example")
-    source = f"cycle:{world['cycles']['Huddle with three advisors']}"
+    source = f"cycle:{cedar['cycles']['Huddle with three advisors']}"
     response = await client.post(
         path,
         data={
@@ -75,8 +75,8 @@ async def test_member_posts_a_cycle_with_what_informed_it(client, world) -> None
     assert "Move to doing" in page
 
 
-async def test_new_cycle_form_shows_errors_beside_fields(client, world) -> None:  # noqa: F811
-    north = world["teams"]["North SIDT"]
+async def test_new_cycle_form_shows_errors_beside_fields(client, cedar) -> None:
+    north = cedar["teams"]["North SIDT"]
     await sign_in(client, "ana.ruiz@cedar.example")
     path = f"/communities/cedar-valley/teams/{north}/cycles/new"
     token = await _form(client, path)
@@ -137,8 +137,8 @@ async def test_members_of_other_teams_and_observers_cannot_write(client, sam) ->
         assert "Move to" not in text and "Record the link" not in text
 
 
-async def test_a_stale_edit_shows_both_versions_and_saves_nothing(client, admin, world) -> None:  # noqa: F811
-    cycle_id = world["cycles"]["Huddle with all grade 9 advisors"]
+async def test_a_stale_edit_shows_both_versions_and_saves_nothing(client, admin, cedar) -> None:
+    cycle_id = cedar["cycles"]["Huddle with all grade 9 advisors"]
     await sign_in(client, "ana.ruiz@cedar.example")
     edit = await client.get(f"/cycles/{cycle_id}/edit")
     token = csrf_of(edit.text)
@@ -179,8 +179,8 @@ async def test_a_stale_edit_shows_both_versions_and_saves_nothing(client, admin,
     assert (await Cycle.get(id=cycle_id)).title == "Huddle with all advisors"
 
 
-async def test_advancing_through_the_phases(client, world) -> None:  # noqa: F811
-    cycle_id = world["cycles"]["District huddle protocol pilot"]  # DIDT, planning; Ana is on it
+async def test_advancing_through_the_phases(client, cedar) -> None:
+    cycle_id = cedar["cycles"]["District huddle protocol pilot"]  # DIDT, planning; Ana is on it
     await sign_in(client, "ana.ruiz@cedar.example")
     token = csrf_of((await client.get(f"/cycles/{cycle_id}")).text)
     version = (await Cycle.get(id=cycle_id)).version
@@ -202,8 +202,8 @@ async def test_advancing_through_the_phases(client, world) -> None:  # noqa: F81
     assert (await Cycle.get(id=cycle_id)).status == "doing"
 
 
-async def test_entering_data_and_recording_links(client, world) -> None:  # noqa: F811
-    cycle_id = world["cycles"]["Huddle with three advisors"]
+async def test_entering_data_and_recording_links(client, cedar) -> None:
+    cycle_id = cedar["cycles"]["Huddle with three advisors"]
     await sign_in(client, "ana.ruiz@cedar.example")
     page = await client.get(f"/cycles/{cycle_id}")
     token = csrf_of(page.text)
@@ -232,9 +232,9 @@ async def test_entering_data_and_recording_links(client, world) -> None:  # noqa
     assert bad.status_code == 422 and "value" in bad.text
     assert await DataPoint.filter(measure_id=measure).count() == before + 1
 
-    target = world["cycles"]["District huddle protocol pilot"]
+    target = cedar["cycles"]["District huddle protocol pilot"]
     north = await Team.get(name="North SIDT")
-    assert north.id == world["teams"]["North SIDT"]
+    assert north.id == cedar["teams"]["North SIDT"]
     page = await client.get(f"/cycles/{target}")
     linked = await client.post(
         f"/cycles/{target}/links",
@@ -248,8 +248,8 @@ async def test_entering_data_and_recording_links(client, world) -> None:  # noqa
     assert older.status_code == 422 and "learning only flows forward in time" in older.text
 
 
-async def test_the_cycle_page_shows_its_edit_history(client, admin, world) -> None:  # noqa: F811
-    cycle_id = world["cycles"]["Huddle with all grade 9 advisors"]
+async def test_the_cycle_page_shows_its_edit_history(client, admin, cedar) -> None:
+    cycle_id = cedar["cycles"]["Huddle with all grade 9 advisors"]
     version = (await Cycle.get(id=cycle_id)).version
     await admin.ok(
         "PATCH", f"/cycles/{cycle_id}", {"version": version, "title": "Huddle, all advisors"}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import networkx as nx
 import pytest
 
-from communities.exchange import load_community, read_document
 from communities.models import ArtifactVersion, Cycle, Team
 from communities.schemas import CommunityCreate, LinkCreate, RoleAssign, TeamCreate, TeamUpdate
 from communities.services.communities import assign_role, create_community
@@ -21,9 +19,10 @@ from communities.web.flow_pages import as_of_choices, quarter_end
 from communities.web.flowdraw import WorkItem, WorkRow, team_graph_svg, work_svg
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
-from tests.test_web_auth import PASSWORD, sign_in
+from core.testing import sign_in
+from tests.factories import load_small
+from tests.helpers import PASSWORD
 
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 FLOW = "/communities/cedar-valley/flow"
 TRACE = FLOW + "/trace"
 
@@ -32,7 +31,7 @@ TRACE = FLOW + "/trace"
 async def world(app: Any) -> dict[str, Any]:
     """The small community; Olu observes it (read), nobody has no role in it."""
     ctx = ServiceContext(Actor.system(), app.state.plugins)
-    summary = await load_community(ctx, read_document(SMALL), str(SMALL))
+    summary = await load_small(app)
     cid = summary["community_id"]
     await create_user("olu@example.org", PASSWORD, name="Olu Observer")
     await create_user("nobody@example.org", PASSWORD)

@@ -34,21 +34,21 @@ from core.context import Actor, ServiceContext
 from core.models import User
 from core.request_memory import request_memory
 from core.stamped_cache import StampedCache
-from tests.test_web_auth import PASSWORD, csrf_of, sign_in
-from tests.test_web_pages import world  # noqa: F401 - a fixture
+from core.testing import csrf_of, sign_in
+from tests.helpers import PASSWORD, count_queries
 
 TITLE = "Huddle with three advisors"
 
 
 @pytest.fixture
-async def fran(app: Any, world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+async def fran(app: Any, cedar: dict[str, Any]) -> dict[str, Any]:
     """Fran Facilitator, who may edit every team's cycles."""
     ctx = ServiceContext(Actor.system(), app.state.plugins)
     await create_user("fran@example.org", PASSWORD, name="Fran Facilitator")
     await assign_role(
-        ctx, world["community_id"], RoleAssign(user_email="fran@example.org", role="facilitator")
+        ctx, cedar["community_id"], RoleAssign(user_email="fran@example.org", role="facilitator")
     )
-    return world
+    return cedar
 
 
 @pytest.fixture
@@ -209,8 +209,8 @@ def test_the_cache_is_bounded_and_keyed_on_the_stamp() -> None:
     assert len(cache) == 1 and cache.get("d", stamp) == "D"
 
 
-async def test_remembered_keeps_a_result_until_the_community_changes(app, world) -> None:  # noqa: F811
-    cid = world["community_id"]
+async def test_remembered_keeps_a_result_until_the_community_changes(app, cedar) -> None:
+    cid = cedar["community_id"]
     calls: list[int] = []
 
     async def compute() -> list[str]:
@@ -236,13 +236,11 @@ async def test_remembered_keeps_a_result_until_the_community_changes(app, world)
 
 async def test_a_page_reads_its_community_once_for_its_fragments_panels_and_switches(
     client,
-    world,  # noqa: F811
+    cedar,
 ) -> None:
-    from tests.test_api_kernel import count_queries
-
     await sign_in(client, "ana.ruiz@cedar.example")
-    north = world["teams"]["North SIDT"]
-    cycle = world["cycles"][TITLE]
+    north = cedar["teams"]["North SIDT"]
+    cycle = cedar["cycles"][TITLE]
     for path in (f"/communities/cedar-valley/teams/{north}", f"/cycles/{cycle}"):
         await client.get(path)  # warm
         with count_queries() as seen:
@@ -252,8 +250,8 @@ async def test_a_page_reads_its_community_once_for_its_fragments_panels_and_swit
         assert not [q for q in seen if "COMMUNITY_PLUGIN" in q], path
 
 
-async def test_a_noted_counter_lasts_one_request_and_a_write_drops_it(app, world) -> None:  # noqa: F811
-    cid = world["community_id"]
+async def test_a_noted_counter_lasts_one_request_and_a_write_drops_it(app, cedar) -> None:
+    cid = cedar["community_id"]
     row = await Community.get(id=cid)
     counter = (row.created_at, row.change_counter)
     note_counter(cid, *counter)
@@ -278,13 +276,11 @@ async def test_a_noted_counter_lasts_one_request_and_a_write_drops_it(app, world
         assert noted_counter(cid) is None  # the next request starts with nothing noted
 
 
-async def test_home_panels_are_kept_until_one_of_my_communities_changes(client, app, world) -> None:  # noqa: F811
+async def test_home_panels_are_kept_until_one_of_my_communities_changes(client, app, cedar) -> None:
     """Home keeps its panels rendered under the stamps of the communities the viewer reads:
     a warm view makes two queries (who is signed in, those stamps); a new community with a
     role in it, a team joined there, a cycle posted there each show on the very next view;
     a team in a community the viewer may not read is not listed as theirs."""
-    from tests.test_api_kernel import count_queries
-
     ctx = ServiceContext(Actor.system(), app.state.plugins)
     await sign_in(client, "ana.ruiz@cedar.example")
     await client.get("/")  # warm
@@ -329,10 +325,10 @@ async def test_home_panels_are_kept_until_one_of_my_communities_changes(client, 
     assert "Birch warm calls" in (await client.get("/")).text
 
 
-async def test_each_app_keeps_its_own_remembered_results(app, world) -> None:  # noqa: F811
+async def test_each_app_keeps_its_own_remembered_results(app, cedar) -> None:
     """What a panel keeps may be markup of its app's templates: two apps in one process
     (tests, the benchmark) each compute their own; outside a request the process keeps it."""
-    cid = world["community_id"]
+    cid = cedar["community_id"]
     calls: list[str] = []
 
     def compute(name: str) -> Any:
@@ -360,8 +356,6 @@ async def test_a_warm_page_knows_its_viewers_role_and_a_change_shows_at_once(
     page read with its community: a warm team or cycle page makes two queries (who is signed
     in, the community), and a role given, changed or taken, or a membership ended, shows on
     the very next view."""
-    from tests.test_api_kernel import count_queries
-
     ctx = ServiceContext(Actor.system(), app.state.plugins)
     cid = fran["community_id"]
     cycle = await Cycle.get(id=fran["cycles"][TITLE])

@@ -3,49 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 
-from communities.exchange import load_community, read_document
-from communities.models import Cycle, Person, Team
-from communities.schemas import PersonUpdate, RoleAssign
-from communities.services.communities import assign_role
-from communities.services.people import update_person
-from core.auth.users import create_user
-from core.context import Actor, ServiceContext
 from core.models import User
+from core.testing import sign_in
 from core.web.session import VISIT_GAP
-from tests.test_web_auth import PASSWORD, sign_in
-
-SMALL = Path(__file__).parent / "data" / "small-community.yaml"
 
 
-@pytest.fixture
-async def world(app: Any) -> dict[str, Any]:
-    """The small community, with Ana (North SIDT coordinator) as a member user and an observer."""
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    summary = await load_community(ctx, read_document(SMALL), str(SMALL))
-    cid = summary["community_id"]
-    ana, _ = await create_user("ana.ruiz@cedar.example", PASSWORD, name="Ana Ruiz")
-    await create_user("olu@example.org", PASSWORD, name="Olu Observer")
-    await create_user("nobody@example.org", PASSWORD)
-    await assign_role(ctx, cid, RoleAssign(user_email="ana.ruiz@cedar.example", role="member"))
-    await assign_role(ctx, cid, RoleAssign(user_email="olu@example.org", role="observer"))
-    person = await Person.get(community_id=cid, email="ana.ruiz@cedar.example")
-    await update_person(ctx, person.id, PersonUpdate(user_id=ana["id"]))
-    teams = {t.name: t.id for t in await Team.filter(community_id=cid)}
-    cycles = {c.title: c.id for c in await Cycle.filter(community_id=cid)}
-    return {"community_id": cid, "teams": teams, "cycles": cycles}
-
-
-async def test_pages_need_sign_in(client: httpx.AsyncClient, world) -> None:
+async def test_pages_need_sign_in(client: httpx.AsyncClient, cedar) -> None:
     for path in (
         "/communities",
         "/communities/cedar-valley",
-        f"/cycles/{world['cycles']['Huddle with three advisors']}",
+        f"/cycles/{cedar['cycles']['Huddle with three advisors']}",
     ):
         response = await client.get(path)
         assert (
@@ -53,7 +23,7 @@ async def test_pages_need_sign_in(client: httpx.AsyncClient, world) -> None:
         )
 
 
-async def test_home_shows_my_teams_and_recent_cycles(client, world) -> None:
+async def test_home_shows_my_teams_and_recent_cycles(client, cedar) -> None:
     await sign_in(client, "ana.ruiz@cedar.example")
     home = (await client.get("/")).text
     assert "My teams" in home and "North SIDT" in home and "Cedar Valley DIDT" in home
@@ -61,7 +31,7 @@ async def test_home_shows_my_teams_and_recent_cycles(client, world) -> None:
     assert 'href="/communities"' in home
 
 
-async def test_community_page_draws_the_didt_above_its_sidts(client, world) -> None:
+async def test_community_page_draws_the_didt_above_its_sidts(client, cedar) -> None:
     await sign_in(client, "olu@example.org")
     page = await client.get("/communities/cedar-valley")
     assert page.status_code == 200
@@ -72,39 +42,39 @@ async def test_community_page_draws_the_didt_above_its_sidts(client, world) -> N
     assert "people sit on more than one team" in text
 
 
-async def test_team_page_lists_members_with_dates_and_cycles_by_status(client, world) -> None:
+async def test_team_page_lists_members_with_dates_and_cycles_by_status(client, cedar) -> None:
     await sign_in(client, "olu@example.org")
-    north = world["teams"]["North SIDT"]
+    north = cedar["teams"]["North SIDT"]
     page = (await client.get(f"/communities/cedar-valley/teams/{north}")).text
     assert "Ana Ruiz" in page and "coordinator" in page and "2024-08-01" in page
     assert "Completed (1)" in page and "Doing (1)" in page
     assert "Weekly attendance of the pilot group" in page
-    south = world["teams"]["South SIDT"]
+    south = cedar["teams"]["South SIDT"]
     south_page = (await client.get(f"/communities/cedar-valley/teams/{south}")).text
     assert "2025-06-30" in south_page  # Ben's membership ended
     assert "has not posted a cycle yet" in south_page
     assert (await client.get("/communities/cedar-valley/teams/999999")).status_code == 404
 
 
-async def test_cycle_page_shows_phases_links_and_run_chart(client, world) -> None:
+async def test_cycle_page_shows_phases_links_and_run_chart(client, cedar) -> None:
     await sign_in(client, "olu@example.org")
-    base = world["cycles"]["Huddle with three advisors"]
+    base = cedar["cycles"]["Huddle with three advisors"]
     page = (await client.get(f"/cycles/{base}")).text
     assert "Test a 15-minute weekly huddle with three advisors." in page
     assert "Decision: adapt." in page
     assert "Advisory huddle protocol v1" in page  # what it informed
     assert "Huddle with all grade 9 advisors" in page
     assert "<svg" in page and "Weekly attendance of the pilot group" in page
-    ramp = world["cycles"]["Huddle with all grade 9 advisors"]
+    ramp = cedar["cycles"]["Huddle with all grade 9 advisors"]
     ramp_page = (await client.get(f"/cycles/{ramp}")).text
     assert "Huddle with three advisors" in ramp_page.split("What informed this cycle")[1]
     assert "Not yet." in ramp_page  # study and act are still empty
 
 
-async def test_people_without_a_role_are_refused(client, world) -> None:
+async def test_people_without_a_role_are_refused(client, cedar) -> None:
     await sign_in(client, "nobody@example.org")
     assert (await client.get("/communities/cedar-valley")).status_code == 404
-    cycle = world["cycles"]["Huddle with three advisors"]
+    cycle = cedar["cycles"]["Huddle with three advisors"]
     refused = await client.get(f"/cycles/{cycle}")  # as if there were no such cycle
     missing = await client.get("/cycles/999999")
     assert refused.status_code == 404 and "Huddle" not in refused.text
@@ -114,8 +84,8 @@ async def test_people_without_a_role_are_refused(client, world) -> None:
     assert (await client.get("/communities/no-such-place")).status_code == 404
 
 
-async def test_user_text_is_escaped(client, world, admin) -> None:
-    north = world["teams"]["North SIDT"]
+async def test_user_text_is_escaped(client, cedar, admin) -> None:
+    north = cedar["teams"]["North SIDT"]
     status, _ = await admin.post(
         "/cycles",
         {"team_id": north, "title": "<script>alert(1)</script>", "plan_objective": "<b>x</b>"},
@@ -127,12 +97,12 @@ async def test_user_text_is_escaped(client, world, admin) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-async def test_home_tells_what_changed_since_the_last_visit(client, world, admin) -> None:
+async def test_home_tells_what_changed_since_the_last_visit(client, cedar, admin) -> None:
     await sign_in(client, "olu@example.org")
     first = (await client.get("/")).text
     assert "This is your first visit" in first
     assert "Nothing has changed since" in (await client.get("/")).text
-    north = world["teams"]["North SIDT"]
+    north = cedar["teams"]["North SIDT"]
     await admin.ok(
         "POST",
         "/cycles",
@@ -143,10 +113,10 @@ async def test_home_tells_what_changed_since_the_last_visit(client, world, admin
     assert "1 cycle changed since" in later and "Brand new test" in later
 
 
-async def test_team_page_pages_through_many_cycles(client, world, admin) -> None:
+async def test_team_page_pages_through_many_cycles(client, cedar, admin) -> None:
     from communities.web.pages import TEAM_CYCLES_PER_PAGE
 
-    north = world["teams"]["North SIDT"]
+    north = cedar["teams"]["North SIDT"]
     for n in range(TEAM_CYCLES_PER_PAGE):
         await admin.ok(
             "POST",
@@ -164,7 +134,7 @@ async def test_team_page_pages_through_many_cycles(client, world, admin) -> None
     assert junk.status_code == 200 and "Page 1 of 2" in junk.text
 
 
-async def test_reloading_home_within_a_visit_writes_nothing(client, world) -> None:
+async def test_reloading_home_within_a_visit_writes_nothing(client, cedar) -> None:
     await sign_in(client, "olu@example.org")
     await client.get("/")
     first = (await User.get(email="olu@example.org")).last_seen_at

@@ -8,9 +8,8 @@ from typing import Any
 
 from communities.models import Aim, ChangeIdea, Community, Cycle, Driver, Membership, Person
 from communities.web.people_pages import MIN_BAR, timeline
-from tests.test_api_kernel import count_queries
-from tests.test_web_auth import sign_in
-from tests.test_web_pages import world  # noqa: F401 - a fixture
+from core.testing import sign_in
+from tests.helpers import count_queries
 
 AIM = "Raise ninth-grade on-track rates to 90%"
 
@@ -129,15 +128,15 @@ def test_timeline_thins_year_labels_over_long_spans() -> None:
 
 async def test_person_page_shows_memberships_over_time_and_cycles_authored(
     client,
-    world,  # noqa: F811
+    cedar,
 ) -> None:
     await sign_in(client, "olu@example.org")
-    ana = await _person(world, "Ana Ruiz")
+    ana = await _person(cedar, "Ana Ruiz")
     page = await _page(client, f"/communities/cedar-valley/people/{ana}")
     assert "<h1>Ana Ruiz</h1>" in page
     assert "Assistant principal" in page and "North High" in page
     memberships = page.split('id="memberships"')[1].split('id="cycles"')[0]
-    north, didt = world["teams"]["North SIDT"], world["teams"]["Cedar Valley DIDT"]
+    north, didt = cedar["teams"]["North SIDT"], cedar["teams"]["Cedar Valley DIDT"]
     assert f'href="/communities/cedar-valley/teams/{north}">North SIDT</a>' in memberships
     assert f'href="/communities/cedar-valley/teams/{didt}">Cedar Valley DIDT</a>' in memberships
     assert "coordinator" in memberships and "2024-08-01" in memberships
@@ -149,12 +148,12 @@ async def test_person_page_shows_memberships_over_time_and_cycles_authored(
         "Huddle with all grade 9 advisors",
         "District huddle protocol pilot",
     ):
-        assert f'<a href="/cycles/{world["cycles"][title]}">{title}</a>' in authored
+        assert f'<a href="/cycles/{cedar["cycles"][title]}">{title}</a>' in authored
 
 
-async def test_person_page_shows_ended_spells_beside_current_ones(client, world) -> None:  # noqa: F811
-    ben = await _person(world, "Ben Okafor")
-    didt = world["teams"]["Cedar Valley DIDT"]
+async def test_person_page_shows_ended_spells_beside_current_ones(client, cedar) -> None:
+    ben = await _person(cedar, "Ben Okafor")
+    didt = cedar["teams"]["Cedar Valley DIDT"]
     await Membership.create(
         person_id=ben, team_id=didt, role="at_large", start_date=date(2025, 9, 1)
     )
@@ -170,8 +169,8 @@ async def test_person_page_shows_ended_spells_beside_current_ones(client, world)
     assert "has not authored a cycle yet" in page
 
 
-async def test_person_without_spells_or_cycles_gets_empty_states(client, world) -> None:  # noqa: F811
-    loner = await Person.create(community_id=world["community_id"], name="Lee Loner")
+async def test_person_without_spells_or_cycles_gets_empty_states(client, cedar) -> None:
+    loner = await Person.create(community_id=cedar["community_id"], name="Lee Loner")
     await sign_in(client, "ana.ruiz@cedar.example")
     page = await _page(client, f"/communities/cedar-valley/people/{loner.id}")
     assert "Lee Loner is not on any team yet." in page
@@ -179,8 +178,8 @@ async def test_person_without_spells_or_cycles_gets_empty_states(client, world) 
     assert 'class="tl-bar' not in page
 
 
-async def test_person_page_refuses_and_hides(client, world) -> None:  # noqa: F811
-    ana = await _person(world, "Ana Ruiz")
+async def test_person_page_refuses_and_hides(client, cedar) -> None:
+    ana = await _person(cedar, "Ana Ruiz")
     path = f"/communities/cedar-valley/people/{ana}"
     signed_out = await client.get(path)
     assert signed_out.status_code == 303
@@ -201,18 +200,18 @@ async def test_person_page_refuses_and_hides(client, world) -> None:  # noqa: F8
 # --- the aim pages -----------------------------------------------------------------------
 
 
-async def test_aim_page_draws_the_driver_diagram(client, world) -> None:  # noqa: F811
-    south = world["teams"]["South SIDT"]
+async def test_aim_page_draws_the_driver_diagram(client, cedar) -> None:
+    south = cedar["teams"]["South SIDT"]
     huddle = await ChangeIdea.get(title="Weekly advisory huddle")
     spread = await Cycle.create(
-        community_id=world["community_id"],
+        community_id=cedar["community_id"],
         team_id=south,
         change_idea_id=huddle.id,
         title="South tries the huddle",
         status="doing",
     )
     await sign_in(client, "olu@example.org")
-    page = await _page(client, f"/communities/cedar-valley/aims/{await _aim(world)}")
+    page = await _page(client, f"/communities/cedar-valley/aims/{await _aim(cedar)}")
     assert f"<h1>{AIM}</h1>" in page
     assert "By June 2026, 90% of ninth graders are on track." in page
     assert "2026-06-30" in page and "The whole community" in page
@@ -232,23 +231,23 @@ async def test_aim_page_draws_the_driver_diagram(client, world) -> None:  # noqa
     dashboard = diagram.split("One-page grade dashboard")[1].split("Weekly advisory huddle")[0]
     assert '<span class="badge stage-testing">testing</span>' in dashboard
     assert "No cycles have tested it yet." in dashboard
-    north = world["teams"]["North SIDT"]
+    north = cedar["teams"]["North SIDT"]
     huddle_part = diagram.split("Weekly advisory huddle")[1]
     assert '<span class="badge stage-implementing">implementing</span>' in huddle_part
     assert "3 cycles in 2 teams" in huddle_part
     by_north = huddle_part.split(f'teams/{north}">North SIDT</a>')[1].split("</li>\n")[0]
     assert '<span class="badge">2 cycles</span>' in by_north
     for title in ("Huddle with three advisors", "Huddle with all grade 9 advisors"):
-        assert f'<a href="/cycles/{world["cycles"][title]}">{title}</a>' in by_north
+        assert f'<a href="/cycles/{cedar["cycles"][title]}">{title}</a>' in by_north
     by_south = huddle_part.split(f'teams/{south}">South SIDT</a>')[1]
     assert '<span class="badge">1 cycle</span>' in by_south
     assert f'<a href="/cycles/{spread.id}">South tries the huddle</a>' in by_south
     assert "District huddle protocol pilot" not in page  # a cycle on no change idea
 
 
-async def test_driver_diagram_reads_as_nested_lists(client, world) -> None:  # noqa: F811
+async def test_driver_diagram_reads_as_nested_lists(client, cedar) -> None:
     await sign_in(client, "olu@example.org")
-    page = await _page(client, f"/communities/cedar-valley/aims/{await _aim(world)}")
+    page = await _page(client, f"/communities/cedar-valley/aims/{await _aim(cedar)}")
     tree = list_tree(page)
     (aim,) = tree
     assert aim["text"].startswith(f"Aim {AIM}")
@@ -273,19 +272,19 @@ async def test_driver_diagram_reads_as_nested_lists(client, world) -> None:  # n
     ]
 
 
-async def test_many_cycles_of_a_team_fold_into_a_disclosure(client, world) -> None:  # noqa: F811
-    north = world["teams"]["North SIDT"]
+async def test_many_cycles_of_a_team_fold_into_a_disclosure(client, cedar) -> None:
+    north = cedar["teams"]["North SIDT"]
     dashboard = await ChangeIdea.get(title="One-page grade dashboard")
     for n in range(5):
         await Cycle.create(
-            community_id=world["community_id"],
+            community_id=cedar["community_id"],
             team_id=north,
             change_idea_id=dashboard.id,
             title=f"Dashboard try {n}",
             planned_start=date(2024, 9, 1) + timedelta(days=n),
         )
     await sign_in(client, "olu@example.org")
-    page = await _page(client, f"/communities/cedar-valley/aims/{await _aim(world)}")
+    page = await _page(client, f"/communities/cedar-valley/aims/{await _aim(cedar)}")
     part = page.split("One-page grade dashboard")[1].split("Weekly advisory huddle")[0]
     assert '<span class="badge">5 cycles</span>' in part
     shown, folded = part.split("<details>")
@@ -294,8 +293,8 @@ async def test_many_cycles_of_a_team_fold_into_a_disclosure(client, world) -> No
     assert "Dashboard try 3" in folded and "Dashboard try 4" in folded
 
 
-async def test_aim_pages_show_empty_states(client, world) -> None:  # noqa: F811
-    cid = world["community_id"]
+async def test_aim_pages_show_empty_states(client, cedar) -> None:
+    cid = cedar["community_id"]
     bare = await Aim.create(community_id=cid, title="A bare aim")
     await sign_in(client, "olu@example.org")
     page = await _page(client, f"/communities/cedar-valley/aims/{bare.id}")
@@ -312,14 +311,14 @@ async def test_aim_pages_show_empty_states(client, world) -> None:  # noqa: F811
     assert "This community has not set an aim yet." in listing
 
 
-async def test_aims_list_summarizes_every_aim(client, world) -> None:  # noqa: F811
-    north = world["teams"]["North SIDT"]
+async def test_aims_list_summarizes_every_aim(client, cedar) -> None:
+    north = cedar["teams"]["North SIDT"]
     team_aim = await Aim.create(
-        community_id=world["community_id"], team_id=north, title="North's own aim"
+        community_id=cedar["community_id"], team_id=north, title="North's own aim"
     )
     await sign_in(client, "ana.ruiz@cedar.example")
     page = await _page(client, "/communities/cedar-valley/aims")
-    aim = await _aim(world)
+    aim = await _aim(cedar)
     assert f'<a href="/communities/cedar-valley/aims/{aim}">{AIM}</a>' in page
     assert "1 primary driver, 1 secondary driver," in page
     assert "2 change ideas (1 testing, 1 implementing, 0 spreading)," in page
@@ -329,8 +328,8 @@ async def test_aims_list_summarizes_every_aim(client, world) -> None:  # noqa: F
     assert "0 primary drivers, 0 secondary drivers,\n    0 change ideas,\n    0 cycles." in page
 
 
-async def test_aim_pages_refuse_and_hide(client, world) -> None:  # noqa: F811
-    aim = await _aim(world)
+async def test_aim_pages_refuse_and_hide(client, cedar) -> None:
+    aim = await _aim(cedar)
     for path in ("/communities/cedar-valley/aims", f"/communities/cedar-valley/aims/{aim}"):
         signed_out = await client.get(path)
         assert signed_out.status_code == 303
@@ -348,12 +347,12 @@ async def test_aim_pages_refuse_and_hide(client, world) -> None:  # noqa: F811
     assert (await client.get("/communities/no-such-place/aims")).status_code == 404
 
 
-async def test_user_text_is_escaped(client, world) -> None:  # noqa: F811
+async def test_user_text_is_escaped(client, cedar) -> None:
     evil = "<script>alert(1)</script>"
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    ana = await _person(world, "Ana Ruiz")
+    ana = await _person(cedar, "Ana Ruiz")
     await Person.filter(id=ana).update(name=evil, title="<b>AP</b>")
-    aim = await _aim(world)
+    aim = await _aim(cedar)
     await Aim.filter(id=aim).update(statement=evil)
     await Driver.filter(title="Shared data routines").update(title=evil, description=evil)
     await ChangeIdea.filter(title="Weekly advisory huddle").update(title=evil, description=evil)
@@ -369,9 +368,9 @@ async def test_user_text_is_escaped(client, world) -> None:  # noqa: F811
         assert escaped in page, path
 
 
-async def test_query_counts_do_not_grow_with_the_data(client, world) -> None:  # noqa: F811
-    cid, aim = world["community_id"], await _aim(world)
-    ana = await _person(world, "Ana Ruiz")
+async def test_query_counts_do_not_grow_with_the_data(client, cedar) -> None:
+    cid, aim = cedar["community_id"], await _aim(cedar)
+    ana = await _person(cedar, "Ana Ruiz")
     paths = (
         f"/communities/cedar-valley/aims/{aim}",
         "/communities/cedar-valley/aims",
@@ -389,7 +388,7 @@ async def test_query_counts_do_not_grow_with_the_data(client, world) -> None:  #
         return found
 
     before = await counts()
-    teams = list(world["teams"].values())
+    teams = list(cedar["teams"].values())
     for n in range(4):
         primary = await Driver.create(aim_id=aim, title=f"Primary {n}")
         secondary = await Driver.create(aim_id=aim, parent=primary, title=f"Secondary {n}")

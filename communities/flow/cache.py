@@ -49,6 +49,10 @@ class GraphCache:
             self._entries.popitem(last=False)
         return graph
 
+    def clear(self) -> None:
+        """Forget every graph (a new database may reuse the ids and change counters)."""
+        self._entries.clear()
+
 
 _caches: WeakKeyDictionary[PluginHost, GraphCache] = WeakKeyDictionary()
 

@@ -12,16 +12,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser.pages import policy_violations
+from tests.helpers import PASSWORD, SMALL
 from tests.scratch import SECRET, run_nic, scratch_database
 
-SMALL = Path(__file__).parent.parent / "data" / "small-community.yaml"
-PASSWORD = "a-long-password"
 CHROMIUM = os.environ.get("NIC_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -109,42 +108,10 @@ def clean_database() -> None:
     """
 
 
-_policy_violations: list[str] = []
-
-
 @pytest.fixture(autouse=True)
 def no_content_security_policy_violations() -> Iterator[None]:
     """Every page a test opens keeps working under the site's Content-Security-Policy: the
     browser reports nothing it refused (an inline script, a style element, a framed page)."""
-    _policy_violations.clear()
+    policy_violations.clear()
     yield
-    assert _policy_violations == []
-
-
-def _watch(message: ConsoleMessage) -> None:
-    if "Content Security Policy" in message.text:
-        _policy_violations.append(message.text)
-
-
-def signed_in_as(browser: Browser, site: str, email: str) -> Page:
-    """A new browser context signed in as ``email``."""
-    page = browser.new_context(base_url=site).new_page()
-    page.on("console", _watch)
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
-
-
-def admin_page(browser: Browser, site: str) -> Page:
-    """A page signed in as the site admin."""
-    return signed_in_as(browser, site, "admin@example.org")
-
-
-def signed_in(browser: Browser, site: str) -> Page:
-    """A page signed in as Ana Ruiz (coordinator of North SIDT, on the DIDT too)."""
-    page = signed_in_as(browser, site, "ana.ruiz@cedar.example")
-    expect(page.get_by_role("heading", name="My teams")).to_be_visible()
-    return page
+    assert policy_violations == []

@@ -12,7 +12,7 @@ import httpx
 from icalendar import Calendar
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import admin_page, signed_in
+from tests.browser.pages import admin_page, signed_in
 
 
 def test_plan_answer_confirm_draft_and_record_a_convening(browser: Browser, site: str) -> None:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import signed_in
+from tests.browser.pages import signed_in
 
 
 def edit(page: Page, fields: dict[str, str], decision: str | None = None) -> None:

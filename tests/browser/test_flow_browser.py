@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import signed_in
+from tests.browser.pages import signed_in
 
 
 def team(page: Page, label: str) -> Locator:

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import admin_page, signed_in
+from tests.browser.pages import admin_page, signed_in
 
 
 def test_post_a_thread_with_a_reference(browser: Browser, site: str) -> None:

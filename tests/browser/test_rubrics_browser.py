@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import admin_page, signed_in
+from tests.browser.pages import admin_page, signed_in
 
 
 def test_fill_in_an_assessment_with_a_draft_in_between(browser: Browser, site: str) -> None:

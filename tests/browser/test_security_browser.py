@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import admin_page, signed_in
+from tests.browser.pages import admin_page, signed_in
 
 
 def test_a_facilitator_saves_the_plugins_page(browser: Browser, site: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.convenings import agenda_plugin
+from tests.factories import build_district
 
 
 @pytest.fixture(scope="session")
@@ -23,58 +24,40 @@ def nic_plugins() -> list[object]:
 
 @pytest.fixture
 async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
-    api = nic_admin.api
-    community = await api.ok(
-        "POST", "/communities",
-        {"slug": "cedar", "name": "Cedar Valley", "time_zone": "America/New_York"}, 201,
+    district = await build_district(
+        nic_admin, nic_user, time_zone="America/New_York",
+        teams=[
+            ("didt", "Cedar DIDT", "district_design_team"),
+            ("north", "North SIDT", "school_design_team"),
+            ("south", "South SIDT", "school_design_team"),
+        ],
+        accounts=[
+            ("fran", "fran@cedar.example", "Fran Facilitator", "facilitator"),
+            ("ana", "ana@cedar.example", "Ana Ruiz", "member"),
+            ("rita", "rita@cedar.example", "Rita Researcher", "researcher"),
+        ],
+        people=[
+            ("ana", "Ana Ruiz", "ana@cedar.example", "ana"),
+            ("fran", "Fran Facilitator", "fran@cedar.example", "fran"),
+            ("lee", "Lee Park", "lee@cedar.example", None),
+            ("pat", "Pat Gray", "pat@cedar.example", None),
+            ("sam", "Sam Cole", "sam@cedar.example", None),
+            ("nia", "Nia Bell", "nia@cedar.example", None),
+        ],
+        memberships=[
+            ("ana", "north", "coordinator", "2024-08-01", None),
+            ("ana", "didt", "member", "2024-08-01", None),
+            ("lee", "didt", "member", "2024-08-01", None),
+            ("pat", "south", "coordinator", "2024-08-01", "2024-12-31"),
+            ("pat", "didt", "member", "2024-08-01", "2024-12-31"),
+            ("sam", "south", "coordinator", "2025-01-01", None),
+            ("sam", "didt", "member", "2025-01-01", None),
+            ("nia", "north", "member", "2024-08-01", None),
+        ],
     )  # fmt: skip
-    cid = community["id"]
-    teams = {}
-    for key, name, kind in (
-        ("didt", "Cedar DIDT", "district_design_team"),
-        ("north", "North SIDT", "school_design_team"),
-        ("south", "South SIDT", "school_design_team"),
-    ):
-        team = await api.ok(
-            "POST", "/teams", {"community_id": cid, "name": name, "kind": kind}, 201
-        )
-        teams[key] = team["id"]
-    users = {}
-    for key, email, name, role in (
-        ("fran", "fran@cedar.example", "Fran Facilitator", "facilitator"),
-        ("ana", "ana@cedar.example", "Ana Ruiz", "member"),
-        ("rita", "rita@cedar.example", "Rita Researcher", "researcher"),
-    ):
-        users[key] = await nic_user(email, name=name)
-        await api.ok("PUT", f"/communities/{cid}/roles", {"user_email": email, "role": role})
-    people = {}
-    for key, name, user in (
-        ("ana", "Ana Ruiz", users["ana"]),
-        ("fran", "Fran Facilitator", users["fran"]),
-        ("lee", "Lee Park", None),
-        ("pat", "Pat Gray", None),
-        ("sam", "Sam Cole", None),
-        ("nia", "Nia Bell", None),
-    ):
-        body = {"community_id": cid, "name": name, "email": f"{key}@cedar.example"}
-        if user is not None:
-            body["user_id"] = user.id
-        people[key] = (await api.ok("POST", "/people", body, 201))["id"]
-    for person, team, role, start, end in (
-        ("ana", "north", "coordinator", "2024-08-01", None),
-        ("ana", "didt", "member", "2024-08-01", None),
-        ("lee", "didt", "member", "2024-08-01", None),
-        ("pat", "south", "coordinator", "2024-08-01", "2024-12-31"),
-        ("pat", "didt", "member", "2024-08-01", "2024-12-31"),
-        ("sam", "south", "coordinator", "2025-01-01", None),
-        ("sam", "didt", "member", "2025-01-01", None),
-        ("nia", "north", "member", "2024-08-01", None),
-    ):
-        body = {"person_id": people[person], "team_id": teams[team], "role": role,
-                "start_date": start}  # fmt: skip
-        if end:
-            body["end_date"] = end
-        await api.ok("POST", "/memberships", body, 201)
+    cid, teams, users, people = (
+        district.community_id, district.teams, district.users, district.people
+    )  # fmt: skip
     return {
         "community_id": cid,
         "teams": teams,

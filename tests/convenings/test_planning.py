@@ -19,6 +19,7 @@ from plugins.convenings.schemas import (
     InviteeChange,
     RsvpIn,
 )
+from tests.helpers import count_queries
 
 
 def test_the_best_option_covers_every_team_before_counting_heads() -> None:
@@ -179,8 +180,6 @@ async def test_a_change_or_cancellation_tells_the_invitees_again(world, nic_outb
 
 
 async def test_reading_a_convening_takes_the_same_queries_whatever_its_size(world) -> None:
-    from tests.test_api_kernel import count_queries
-
     p, fran = world["people"], world["users"]["fran"].ctx
     conv = await _plan(world, "2025-02-04T16:00")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from icalendar import Calendar
 
-from core.testing import csrf_of
+from core.testing import csrf_of, page_clients
 from plugins.convenings import services
 from plugins.convenings.schemas import ConfirmIn, ConveningCreate, ConveningUpdate
 
@@ -25,7 +25,7 @@ async def _confirmed(world: dict[str, Any], title: str, start: str) -> dict[str,
     return await services.confirm(fran, conv["id"], ConfirmIn(option_id=conv["options"][0]["id"]))
 
 
-async def test_ics_download_and_feed_keep_local_time_across_dst(world) -> None:
+async def test_ics_download_and_feed_keep_local_time_across_dst(world, nic_app) -> None:
     winter = await _confirmed(world, "Winter", "2025-03-04T16:00")  # EST, UTC-5
     spring = await _confirmed(world, "Spring", "2025-03-11T16:00")  # EDT, UTC-4
     ana, fran = world["users"]["ana"], world["users"]["fran"]
@@ -50,10 +50,8 @@ async def test_ics_download_and_feed_keep_local_time_across_dst(world) -> None:
     listing = (await fran.client.get("/communities/cedar/convenings")).text
     url = re.search(r"<code>http://testserver(/convenings/feed/[^<]+\.ics)</code>", listing)[1]
     assert "Calendar feed" not in (await ana.client.get("/communities/cedar/convenings")).text
-    import httpx
-
-    transport = httpx.ASGITransport(app=ana.client._transport.app)  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anonymous:
+    async with page_clients(nic_app) as open_client:
+        anonymous = await open_client()  # signed out
         feed = await anonymous.get(url)
         assert feed.status_code == 200
         events = {e["SUMMARY"]: e for e in Calendar.from_ical(feed.content).walk("VEVENT")}

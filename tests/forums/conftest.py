@@ -11,6 +11,7 @@ import pytest
 from core.testing import NicUser
 from plugins.forums import services
 from plugins.forums.schemas import BoardCreate
+from tests.factories import build_district
 
 
 @dataclass
@@ -31,58 +32,44 @@ async def world(nic_admin: NicUser, nic_user: Any) -> World:
     """Cedar Valley: a district team (Ben on it) and North (Ana on it); Fay facilitates,
     Olu observes, Rae researches, Sam is a member on no team. Boards: ``general``
     (everyone), ``north`` (North and facilitators) and ``staff`` (facilitators)."""
-    api = nic_admin.api
-    community = await api.ok("POST", "/communities", {"slug": "cedar", "name": "Cedar Valley"}, 201)
-    cid = community["id"]
-    didt = await api.ok(
-        "POST", "/teams",
-        {"community_id": cid, "name": "Cedar DIDT", "kind": "district_design_team"}, 201,
-    )  # fmt: skip
-    north = await api.ok(
-        "POST", "/teams",
-        {"community_id": cid, "name": "North SIDT", "kind": "school_design_team"}, 201,
-    )  # fmt: skip
-    users: dict[str, NicUser] = {}
     roles = {"ana": "member", "ben": "member", "fay": "facilitator", "olu": "observer",
              "rae": "researcher", "sam": "member"}  # fmt: skip
     full = {"ana": "Ana Ruiz", "ben": "Ben Okafor", "fay": "Fay Lin", "olu": "Olu Obi",
             "rae": "Rae Stone", "sam": "Sam Vale"}  # fmt: skip
-    people: dict[str, int] = {}
-    for key, role in roles.items():
-        user = await nic_user(f"{key}@cedar.example", name=full[key])
-        users[key] = user
-        await api.ok("PUT", f"/communities/{cid}/roles", {"user_email": user.email, "role": role})
-        person = await api.ok(
-            "POST", "/people",
-            {"community_id": cid, "name": full[key], "email": user.email, "user_id": user.id},
-            201,
-        )  # fmt: skip
-        people[key] = person["id"]
-    for key, team in (("ana", north), ("ben", didt)):
-        await api.ok(
-            "POST", "/memberships",
-            {"person_id": people[key], "team_id": team["id"], "role": "member",
-             "start_date": "2024-08-01"}, 201,
-        )  # fmt: skip
+    district = await build_district(
+        nic_admin, nic_user,
+        teams=[
+            ("didt", "Cedar DIDT", "district_design_team"),
+            ("north", "North SIDT", "school_design_team"),
+        ],
+        accounts=[(k, f"{k}@cedar.example", full[k], role) for k, role in roles.items()],
+        people=[(k, full[k], f"{k}@cedar.example", k) for k in roles],
+        memberships=[
+            ("ana", "north", "member", "2024-08-01", None),
+            ("ben", "didt", "member", "2024-08-01", None),
+        ],
+    )  # fmt: skip
+    api, cid, users, people = nic_admin.api, district.community_id, district.users, district.people
+    teams = district.teams
     north_cycle = await api.ok(
         "POST", "/cycles",
-        {"team_id": north["id"], "title": "Advisory huddles", "plan_objective": "Try huddles",
+        {"team_id": teams["north"], "title": "Advisory huddles", "plan_objective": "Try huddles",
          "planned_start": "2024-09-02"}, 201,
     )  # fmt: skip
     didt_cycle = await api.ok(
         "POST", "/cycles",
-        {"team_id": didt["id"], "title": "District data wall", "plan_objective": "Build a wall",
+        {"team_id": teams["didt"], "title": "District data wall", "plan_objective": "Build a wall",
          "planned_start": "2024-09-09"}, 201,
     )  # fmt: skip
     artifact = await api.ok(
         "POST", "/artifacts",
-        {"community_id": cid, "team_id": didt["id"], "title": "Huddle protocol",
+        {"community_id": cid, "team_id": teams["didt"], "title": "Huddle protocol",
          "kind": "protocol"}, 201,
     )  # fmt: skip
     ctx = nic_admin.ctx
     general = await services.create_board(ctx, cid, BoardCreate(name="General"))
     north_board = await services.create_board(
-        ctx, cid, BoardCreate(name="North room", visibility="team", team_id=north["id"])
+        ctx, cid, BoardCreate(name="North room", visibility="team", team_id=teams["north"])
     )
     staff = await services.create_board(
         ctx, cid, BoardCreate(name="Facilitators", visibility="facilitators")
@@ -90,7 +77,7 @@ async def world(nic_admin: NicUser, nic_user: Any) -> World:
     return World(
         community_id=cid,
         slug="cedar",
-        teams={"didt": didt["id"], "north": north["id"]},
+        teams=teams,
         people=people,
         cycles={"north": north_cycle["id"], "didt": didt_cycle["id"]},
         artifact=artifact["id"],

@@ -19,6 +19,7 @@ from plugins.api import (
 from plugins.convenings.agenda import agenda_items
 from plugins.forums import services
 from plugins.forums.schemas import PostEdit, ReplyCreate, Resolution, ThreadCreate
+from tests.helpers import count_queries
 
 
 async def _open(world: Any, who: str = "ana", board: str = "general", **extra: Any) -> dict:
@@ -285,8 +286,6 @@ def _lock() -> Any:
 
 
 async def test_query_counts_do_not_grow_with_posts_or_threads(world) -> None:
-    from tests.test_api_kernel import count_queries
-
     ana, ben = world.users["ana"], world.users["ben"]
     thread = await _open(world, body=f"#cycle-{world.cycles['didt']} @person-{world.people['ben']}")
     board_url = f"/communities/cedar/forums/boards/{world.boards['general']}"

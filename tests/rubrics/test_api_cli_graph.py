@@ -10,7 +10,7 @@ from plugins.api import LinkCreate, community_graph, record_link
 from plugins.convenings.agenda import agenda_items
 from plugins.rubrics import definitions, progress, services
 from plugins.rubrics.schemas import ConsensusIn, ConsensusSet
-from tests.rubrics.conftest import open_assessment
+from tests.rubrics.helpers import open_assessment
 
 KEYS = [i["key"] for i in definitions.indicators_of(definitions.DEFAULT_FRAMEWORK)]
 

@@ -8,7 +8,7 @@ import pytest
 from plugins.api import InvalidInput, PermissionDenied
 from plugins.rubrics import definitions, services
 from plugins.rubrics.definitions import DEFAULT_FRAMEWORK, parse_yaml, to_yaml
-from tests.rubrics.conftest import open_assessment
+from tests.rubrics.helpers import open_assessment
 
 GOOD = """\
 name: Data culture

@@ -10,7 +10,8 @@ import httpx
 
 from core.testing import csrf_of
 from plugins.rubrics import definitions
-from tests.rubrics.conftest import open_assessment
+from tests.helpers import count_queries
+from tests.rubrics.helpers import open_assessment
 
 KEYS = [i["key"] for i in definitions.indicators_of(definitions.DEFAULT_FRAMEWORK)]
 BASE = "/communities/cedar/rubrics"
@@ -207,7 +208,6 @@ async def test_the_team_is_told_an_assessment_waits_for_scores(world) -> None:
 async def test_query_counts_do_not_grow_with_teams_or_raters(world) -> None:
     from plugins.rubrics import services
     from plugins.rubrics.schemas import ScoreIn, ScoresIn
-    from tests.test_api_kernel import count_queries
 
     async def rate(a: dict, who: str) -> None:
         await services.save_scores(

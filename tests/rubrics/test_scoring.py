@@ -18,7 +18,7 @@ from plugins.rubrics.schemas import (
     TargetIn,
     TargetsSet,
 )
-from tests.rubrics.conftest import open_assessment
+from tests.rubrics.helpers import open_assessment
 
 KEYS = [i["key"] for i in definitions.indicators_of(definitions.DEFAULT_FRAMEWORK)]
 

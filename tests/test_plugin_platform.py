@@ -300,7 +300,7 @@ def test_a_built_in_plugin_can_be_blocked_unless_essential(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "core.plugins.BUILTIN_PLUGINS", ("communities.plugin", "nicfake_good.plugin")
+        "core.plugins.host.BUILTIN_PLUGINS", ("communities.plugin", "nicfake_good.plugin")
     )
     host = PluginHost.from_settings(Settings(), autoload=False)
     assert row_of(host, "nicfake_good")["version"] == "built-in"

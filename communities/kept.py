@@ -1,35 +1,32 @@
-"""Results kept under the stamps of the communities they were made from.
+"""Stamps of communities, for keeping what is made from them (:func:`core.kept.kept`).
 
 A community's stamp (:class:`Stamp`) is its creation time, its change counter
 (:mod:`communities.changes`: every write raises it in the write's own transaction) and the
-day. Whatever is derived only from a community's data (rendered page fragments, panels,
-the viewer's role in it) can be kept under that stamp: what is found under the stamp a
-request read is never older than what the request would read itself, so a write shows on
-the very next view, in every app process sharing the database.
-
-In a web request the app serving it keeps the results (:func:`core.request_memory.app_cache`,
-so they may be markup of its templates); outside one, this process does.
+day. Whatever is derived only from a community's data (a rendered part of a page, a panel,
+the viewer's role in it, its graph) can be kept under that stamp: what is found under the
+stamp a request read is never older than what the request would read itself, so a write
+shows on the very next view, in every app process sharing the database.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from communities.changes import noted_counter
 from communities.models import Community
+from core.kept import kept
 from core.prepared import PreparedValues
-from core.request_memory import app_cache
-from core.stamped_cache import StampedCache
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """The state of a community a fragment was rendered from."""
+    """The state of a community something was made from."""
 
     community_id: int
     created_at: datetime
@@ -38,7 +35,7 @@ class Stamp:
 
 
 STAMP_FIELDS = ("created_at", "change_counter")
-"""The community's fields a page reads, with the community, to stamp its fragments."""
+"""The community's fields a page reads, with the community, to stamp what it keeps."""
 
 
 def stamp_of(community_id: int, created_at: datetime, change_counter: int) -> Stamp:
@@ -49,55 +46,20 @@ _STAMP = PreparedValues(
     Community, lambda community_id: Community.filter(id=community_id).values(*STAMP_FIELDS)
 )
 
-REMEMBERED = StampedCache()
-"""What :func:`remembered` keeps outside a web request (a web request uses its app's
-cache, :func:`core.request_memory.app_cache`)."""
 
+async def community_stamp(community_id: int) -> Stamp | None:
+    """The community's stamp: the one this request noted with its community (no query), or
+    read now; ``None`` when there is no such community (nothing made from it is kept).
 
-async def remembered(community_id: int, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-    """``await compute()``, kept until the community's next change (or midnight).
-
-    For plugins' panels and other parts of pages that are the same for whoever sees them
-    (or that carry who sees them in ``key``): the community's stamp is read (once; a page
-    of the community has already read it with the community), and
-    the result computed under the same stamp is reused, in this process. ``key`` names
-    what is computed, beginning with the plugin's name (``("rubrics", "team", 7)``). The
-    result is shared between requests: treat it as read-only. Only data written through
-    ``community_write`` (or with ``bump``) moves the stamp.
-
-    In a web request the result is kept by the app serving it, so it may be markup the
-    panel's ``render`` made: a panel that keeps its rendered HTML renders it once per
-    change of the community.
+    Only data written through ``community_write`` (or with ``bump``) moves the stamp.
     """
     counter = noted_counter(community_id)
     if counter is None:
         rows = await _STAMP(community_id)
         if not rows:
-            return await compute()
+            return None
         counter = (rows[0]["created_at"], rows[0]["change_counter"])
-    return await kept(("remembered", community_id, key), stamp_of(community_id, *counter), compute)
-
-
-async def kept(key: Hashable, stamp: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-    """``await compute()``, kept under ``key`` for as long as ``stamp`` is current.
-
-    The caller names in ``stamp`` everything the result was made from: the stamps of the
-    communities it reads (:func:`stamp_of`), the day. In a web request the app serving it
-    keeps the result (so it may be markup of the app's templates); outside one, this
-    process does.
-    """
-    cache = app_cache()
-    if cache is None:
-        cache = REMEMBERED
-    found = cache.get(key, stamp)
-    if found is not None:
-        return cast(T, found[0])
-    value = await compute()
-    # A write that commits while computing only makes this newer than its stamp: the next
-    # request reads the newer stamp and computes again.
-    parts = value if isinstance(value, tuple) else (value,)
-    cache.put(key, stamp, (value,), sum(len(part) for part in parts if isinstance(part, str)))
-    return value
+    return stamp_of(community_id, *counter)
 
 
 async def kept_if_noted(community_id: int, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
@@ -113,3 +75,14 @@ async def kept_if_noted(community_id: int, key: Hashable, read: Callable[[], Awa
     if counter is None:
         return await read()
     return await kept(key, stamp_of(community_id, *counter), read)
+
+
+async def remembered(community_id: int, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    """Deprecated (one release): ``await kept(key, await community_stamp(community_id),
+    compute)`` says the same with the one cache's own words."""
+    warnings.warn(
+        "remembered() is deprecated: use kept(key, await community_stamp(community_id), compute)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return await kept(key, await community_stamp(community_id), compute)

@@ -14,11 +14,8 @@ Actions and their scope:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from communities.kept import kept_if_noted
 from communities.models import CommunityRole, Membership
@@ -33,24 +30,6 @@ RULES: dict[str, frozenset[str]] = {
     "manage": frozenset({"facilitator"}),
     "write": frozenset({"facilitator", "member"}),
 }
-
-
-_remembered: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
-    "nic_remembered_roles", default=None
-)
-
-
-@contextmanager
-def roles_remembered() -> Iterator[None]:
-    """Within this block, look each role and team membership up once (for a page that only
-    reads: a page asks "may they read?" and "may they edit?" of the same community).
-
-    Never around a write: a request that changes roles must see the change."""
-    token = _remembered.set({})
-    try:
-        yield
-    finally:
-        _remembered.reset(token)
 
 
 _ROLE = PreparedValues(
@@ -70,19 +49,13 @@ _READABLE = PreparedValues(
 async def role_of(actor: Actor, community_id: int) -> str | None:
     if actor.user_id is None:
         return None
-    memo, key = _remembered.get(), ("role", actor.user_id, community_id)
-    if memo is not None and key in memo:
-        return cast(str | None, memo[key])
     user_id = actor.user_id
 
     async def read() -> str | None:
         rows = await _ROLE(user_id, community_id)
         return str(rows[0]["role"]) if rows else None
 
-    role = await kept_if_noted(community_id, ("permissions", *key), read)
-    if memo is not None:
-        memo[key] = role
-    return role
+    return await kept_if_noted(community_id, ("role", user_id, community_id), read)
 
 
 async def current_team_ids(actor: Actor, community_id: int, on: date | None = None) -> set[int]:
@@ -90,9 +63,6 @@ async def current_team_ids(actor: Actor, community_id: int, on: date | None = No
     if actor.user_id is None:
         return set()
     day = on or date.today()
-    memo, key = _remembered.get(), ("teams", actor.user_id, community_id, day)
-    if memo is not None and key in memo:
-        return set(memo[key])
     user_id = actor.user_id
 
     async def read() -> frozenset[int]:
@@ -101,10 +71,8 @@ async def current_team_ids(actor: Actor, community_id: int, on: date | None = No
         ).values_list("team_id", "end_date")
         return frozenset(team_id for team_id, end in rows if end is None or end >= day)
 
-    teams = await kept_if_noted(community_id, ("permissions", *key), read)
-    if memo is not None:
-        memo[key] = teams
-    return set(teams)
+    key = ("teams", user_id, community_id, day)
+    return set(await kept_if_noted(community_id, key, read))
 
 
 async def readable_community_ids(actor: Actor) -> list[int] | None:

@@ -27,10 +27,10 @@ from core.auth.sessions import SESSION_MAX_AGE
 from core.auth.users import get_user
 from core.db import tortoise_config
 from core.errors import NotFound, ServiceError
+from core.kept import KeptStore, keeping
 from core.plugins import STATIC_URL, PluginHost
 from core.request_memory import request_memory
 from core.settings import Settings, load_settings
-from core.stamped_cache import StampedCache
 from core.templating import build_templates
 from core.web import admin_pages, auth_pages, notification_pages
 from core.web.render import page_error, panels, render
@@ -80,19 +80,18 @@ def _plugin_static(plugins: PluginHost) -> list[BaseRoute]:
 class RequestMemory:
     """Each request gets its own memory (:func:`core.request_memory.request_memory`): within
     it a community's plugin switches are read once (its panels and navigation ask the
-    same), and its change counter is reused once its page has read it. The memory also
-    hands the app's cache (:func:`core.request_memory.app_cache`) to what the request
-    calls."""
+    same), and its change counter is reused once its page has read it. It also works
+    inside the app's store of kept results (:mod:`core.kept`)."""
 
-    def __init__(self, app: ASGIApp, cache: StampedCache) -> None:
+    def __init__(self, app: ASGIApp, store: KeptStore) -> None:
         self.app = app
-        self.cache = cache
+        self.store = store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with request_memory(self.cache):
+        with request_memory(), keeping(self.store):
             await self.app(scope, receive, send)
 
 
@@ -127,7 +126,7 @@ def create_app(
     openapi: dict[str, Any] = {}
     operations = _kernel_operations(openapi) + operations
     openapi.update(build_openapi(operations))
-    page_fragments = StampedCache()
+    store = KeptStore()
     handlers = {
         ServiceError: page_error,
         HTTPException: page_error,
@@ -137,7 +136,7 @@ def create_app(
     app = NicApp(
         debug=settings.debug,
         routes=_routes(plugins, operations),
-        middleware=_middleware(settings, page_fragments),
+        middleware=_middleware(settings, store),
         exception_handlers=handlers,
         lifespan=_lifespan(plugins, settings, config, freeze_startup_objects),
     )
@@ -146,7 +145,7 @@ def create_app(
     app.state.plugins = plugins
     app.state.tortoise_config = config
     app.state.templates = templates
-    app.state.page_fragments = page_fragments
+    app.state.kept = store
     return app
 
 
@@ -193,9 +192,9 @@ def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]
     ]
 
 
-def _middleware(settings: Settings, page_fragments: StampedCache) -> list[Middleware]:
+def _middleware(settings: Settings, store: KeptStore) -> list[Middleware]:
     return [
-        Middleware(RequestMemory, cache=page_fragments),
+        Middleware(RequestMemory, store=store),
         Middleware(
             SessionMiddleware,
             secret_key=settings.require_secret_key(),

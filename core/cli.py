@@ -18,6 +18,7 @@ from core.auth.users import create_user, find_user, issue_token
 from core.cli_commands import Command
 from core.db import migrate, open_database, tortoise_config
 from core.errors import ServiceError
+from core.kept import KeptStore, keeping
 from core.plugins import PluginHost
 from core.settings import SETTINGS_FILE, Settings, SettingsError, load_settings
 
@@ -303,8 +304,10 @@ def build_parser(commands: list[Command]) -> argparse.ArgumentParser:
 async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) -> int:
     if not command.needs_database:
         return await command.run(args, ctx)
-    async with open_database(ctx.tortoise_config):
-        return await command.run(args, ctx)
+    # A command keeps what it makes (a community's graph for several analyses) for its run.
+    with keeping(KeptStore()):
+        async with open_database(ctx.tortoise_config):
+            return await command.run(args, ctx)
 
 
 def all_commands(plugins: PluginHost) -> list[Command]:

@@ -48,7 +48,9 @@ Resolver = Callable[[list[int]], Awaitable[dict[int, NodeInfo]]]
 class NodeKind:
     """A kind of node: its name in ``kind:id``, a label, and how to look nodes up.
 
-    ``resolve`` takes ids and returns the ones that exist, in one query.
+    ``resolve`` takes ids and returns the ones that exist, in one query. A node's label may
+    change only with a write that raises its community's change counter: pages and graphs
+    that show it are kept under that counter (``docs/plugins.md``, ``nic_node_kinds``).
     """
 
     name: str

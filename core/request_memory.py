@@ -3,7 +3,8 @@
 The web app wraps every request in :func:`request_memory` (middleware), so nothing
 remembered here outlives the request that remembered it, even when one task serves
 several requests in a row (a test client, the benchmark). Outside a request (the
-command line, direct service calls) there is no memory and every read happens.
+command line, direct service calls) there is no memory and every read happens. What lasts
+longer than a request is kept under a stamp instead (:mod:`core.kept`).
 """
 
 from __future__ import annotations
@@ -13,22 +14,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from core.stamped_cache import StampedCache
-
-_APP_CACHE = "app_cache"
-
 _memory: ContextVar[dict[Hashable, Any] | None] = ContextVar("nic_request_memory", default=None)
 
 
 @contextmanager
-def request_memory(cache: StampedCache | None = None) -> Iterator[None]:
-    """A fresh memory for the block; nested blocks share the outer block's.
-
-    ``cache`` is the cache of the app serving the request (:func:`app_cache`)."""
+def request_memory() -> Iterator[None]:
+    """A fresh memory for the block; nested blocks share the outer block's."""
     if _memory.get() is not None:
         yield
         return
-    token = _memory.set({} if cache is None else {_APP_CACHE: cache})
+    token = _memory.set({})
     try:
         yield
     finally:
@@ -38,10 +33,3 @@ def request_memory(cache: StampedCache | None = None) -> Iterator[None]:
 def request_memo() -> dict[Hashable, Any] | None:
     """This request's memory, or ``None`` outside a request."""
     return _memory.get()
-
-
-def app_cache() -> StampedCache | None:
-    """The cache of the app serving this request (it outlives the request; entries hold
-    for their stamp), or ``None`` outside a request."""
-    memo = _memory.get()
-    return None if memo is None else memo.get(_APP_CACHE)

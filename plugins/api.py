@@ -101,9 +101,10 @@ Writing a community's data
     graphs and pages of the community are rebuilt after your write commits.
     ``bump(community_id)`` raises the counter inside a transaction you opened
     yourself; ``change_counter(community_id)`` reads it.
-    ``await remembered(community_id, key, compute)`` keeps what ``compute()`` returned
-    (a panel's rendered HTML, say; each app keeps its own) until the community's next
-    change: one query at most instead of the panel's own reads on every page view.
+    ``await kept(key, await community_stamp(community_id), compute)`` keeps what
+    ``compute()`` returned (a panel's rendered HTML, say; each app keeps its own) until
+    the community's next change: one query at most instead of the panel's own reads on
+    every page view (``remembered``, its old name, is deprecated).
 
 Domain services plugins may call (each checks the actor's permission)
     Communities: ``community_by_slug(ctx, slug)`` and ``get_community(ctx,
@@ -170,7 +171,7 @@ from communities.flow import (
 )
 from communities.flow.cache import community_graph
 from communities.flow.service import readable_graph
-from communities.kept import remembered
+from communities.kept import community_stamp, remembered
 from communities.models import (
     Artifact,
     ArtifactVersion,
@@ -229,6 +230,7 @@ from core.errors import (
     ServiceError,
 )
 from core.hookspecs import hookimpl, hookspec
+from core.kept import kept
 from core.mail import Message, send_mail
 from core.nodes import GraphContribution, NodeInfo, NodeKind, NodeRef
 from core.notifications import notify
@@ -291,6 +293,7 @@ __all__ = [
     "community_by_slug",
     "community_graph",
     "community_id_for_slug",
+    "community_stamp",
     "community_write",
     "create_artifact",
     "cut_people",
@@ -310,6 +313,7 @@ __all__ = [
     "hookspec",
     "id_or_none",
     "int_or_none",
+    "kept",
     "list_artifacts",
     "list_cycles",
     "list_memberships",

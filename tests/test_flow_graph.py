@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from communities.flow.build import build_graph
-from communities.flow.cache import cache_for, community_graph
+from communities.flow.cache import community_graph
 from communities.flow.evolution import evolution
 from communities.flow.reach import downstream, upstream
 from communities.flow.silos import silos
@@ -20,6 +20,7 @@ from communities.services.cycles import update_cycle
 from communities.services.links import record_link
 from core.context import Actor, ServiceContext
 from core.hookspecs import hookimpl
+from core.kept import KeptStore, keeping
 from core.nodes import GraphContribution, NodeInfo, NodeKind
 from tests.factories import load_small
 from tests.helpers import count_queries
@@ -122,21 +123,24 @@ async def test_the_build_reads_a_fixed_number_of_queries(app, small, admin) -> N
     assert len(domain) <= 10
 
 
-async def test_the_cache_rebuilds_after_any_write(app, small) -> None:
+async def test_the_kept_graph_is_rebuilt_after_any_write(app, small) -> None:
     plugins = app.state.plugins
-    cache = cache_for(plugins)
-    first = await community_graph(plugins, [small])
-    builds = cache.builds
-    assert await community_graph(plugins, [small]) is first
-    assert cache.builds == builds
-    with pytest.raises(nx.NetworkXError):
-        first.add_node("x")  # cached graphs are frozen
-    cycle = by_label(first)["Huddle with three advisors"]
-    ctx = ServiceContext(Actor.system(), plugins)
-    change = CycleUpdate.model_validate({"version": 1, "title": "Renamed"})
-    await update_cycle(ctx, int(cycle.split(":")[1]), change)
-    second = await community_graph(plugins, [small])
-    assert second is not first and second.nodes[cycle]["label"] == "Renamed"
+    store = KeptStore()
+    with keeping(store):
+        first = await community_graph(plugins, [small])
+        built = store.computed
+        assert await community_graph(plugins, [small]) is first
+        assert store.computed == built
+        with pytest.raises(nx.NetworkXError):
+            first.add_node("x")  # kept graphs are frozen
+        cycle = by_label(first)["Huddle with three advisors"]
+        ctx = ServiceContext(Actor.system(), plugins)
+        change = CycleUpdate.model_validate({"version": 1, "title": "Renamed"})
+        await update_cycle(ctx, int(cycle.split(":")[1]), change)
+        second = await community_graph(plugins, [small])
+        assert second is not first and second.nodes[cycle]["label"] == "Renamed"
+    # Outside an app's request or a command nothing is kept: each call builds anew.
+    assert await community_graph(plugins, [small]) is not await community_graph(plugins, [small])
 
 
 class Meetings:

@@ -1,9 +1,12 @@
-"""Cached page fragments: a write shows on the very next view; nothing of one viewer reaches
-another (edit controls, CSRF tokens, names)."""
+"""Kept pages and results (the one cache, ``core.kept``): a write shows on the very next
+view; nothing of one viewer reaches another (edit controls, CSRF tokens, names); a cold page
+renders once however many ask for it at the same time."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import warnings
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,7 +15,7 @@ import httpx
 import pytest
 
 from communities.changes import community_write, note_counter, noted_counter
-from communities.kept import Stamp, remembered
+from communities.kept import Stamp, community_stamp, remembered
 from communities.models import Community, Cycle, Membership
 from communities.schemas import (
     CommunityCreate,
@@ -28,12 +31,12 @@ from communities.services.communities import assign_role, create_community, remo
 from communities.services.cycles import post_cycle, update_cycle
 from communities.services.people import add_membership, create_person, end_membership
 from communities.services.teams import create_team
-from communities.web.page_cache import CSRF_PLACEHOLDER, page_cache
+from communities.web.page_cache import CSRF_PLACEHOLDER
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
+from core.kept import KeptStore, keeping, kept
 from core.models import User
 from core.request_memory import request_memory
-from core.stamped_cache import StampedCache
 from core.testing import csrf_of, sign_in
 from tests.helpers import PASSWORD, count_queries
 
@@ -74,7 +77,7 @@ async def test_a_web_form_edit_shows_on_the_very_next_page_views(client, app, fr
     for _ in range(2):  # the second round comes from the cache
         assert TITLE in (await client.get(cycle_path)).text
         assert TITLE in (await client.get(team_path)).text
-    assert page_cache_of(app).hits >= 2
+    assert app.state.kept.hits >= 2
 
     token = csrf_of((await client.get(f"{cycle_path}/edit")).text)
     saved = await client.post(
@@ -133,7 +136,7 @@ async def test_an_observer_never_sees_edit_controls_cached_for_a_facilitator(
             assert "Fran Facilitator" not in page and "Olu Observer" in page
             assert len(_tokens(page)) == 1  # the sign-out form's token only, Olu's own
             assert _tokens(page).isdisjoint(_tokens(facilitator_cycle))
-    assert page_cache_of(app).hits >= 4
+    assert app.state.kept.hits >= 4
 
 
 async def test_an_observer_first_does_not_hide_the_facilitators_controls(
@@ -154,10 +157,10 @@ async def test_cached_forms_carry_each_viewers_own_csrf_token(client, other, app
     await sign_in(client, "fran@example.org")
     await sign_in(other, "ana.ruiz@cedar.example")  # a member of the cycle's team
     fran_page = (await client.get(f"/cycles/{cycle_id}")).text
-    fragments = [key for key in page_cache_of(app) if key[:3] == ("cycle", cid, cycle_id)]
+    fragments = [key for key in app.state.kept if key[:3] == ("cycle", cid, cycle_id)]
     ana_page = (await other.get(f"/cycles/{cycle_id}")).text
     assert len(fragments) == 1  # Ana's page came from the same fragment as Fran's
-    assert [key for key in page_cache_of(app) if key[:3] == ("cycle", cid, cycle_id)] == fragments
+    assert [key for key in app.state.kept if key[:3] == ("cycle", cid, cycle_id)] == fragments
     assert str(CSRF_PLACEHOLDER) not in fran_page and str(CSRF_PLACEHOLDER) not in ana_page
     fran_tokens, ana_tokens = _tokens(fran_page), _tokens(ana_page)
     assert len(fran_tokens) == 1 and len(ana_tokens) == 1 and fran_tokens != ana_tokens
@@ -185,31 +188,93 @@ async def test_user_text_that_spells_the_placeholder_stays_text(client, admin, f
     assert f"x {token} y" not in page
 
 
-def page_cache_of(app: Any) -> StampedCache:
-    class _Request:  # page_cache only needs request.app
-        def __init__(self, app: Any) -> None:
-            self.app = app
-
-    return page_cache(_Request(app))  # type: ignore[arg-type]
-
-
-def test_the_cache_is_bounded_and_keyed_on_the_stamp() -> None:
-    cache = StampedCache(max_entries=2, max_chars=10)
+async def test_the_store_is_bounded_and_keyed_on_the_stamp() -> None:
+    store = KeptStore(max_entries=2, max_chars=10)
     stamp = Stamp(1, datetime(2025, 1, 1), 5, date(2025, 1, 2))
-    cache.put("a", stamp, "A", 4)
-    assert cache.get("a", stamp) == "A"
-    assert cache.get("a", Stamp(1, datetime(2025, 1, 1), 6, date(2025, 1, 2))) is None
-    assert cache.get("a", Stamp(1, datetime(2025, 1, 1), 5, date(2025, 1, 3))) is None
-    assert cache.get("a", Stamp(1, datetime(2024, 1, 1), 5, date(2025, 1, 2))) is None
-    cache.put("b", stamp, "B", 4)
-    cache.get("a", stamp)  # a is now the most recently used
-    cache.put("c", stamp, "C", 4)
-    assert len(cache) == 2 and cache.get("b", stamp) is None and cache.get("a", stamp) == "A"
-    cache.put("d", stamp, "D", 9)  # too big to keep anything else
-    assert len(cache) == 1 and cache.get("d", stamp) == "D"
+    made: list[str] = []
+
+    def make(value: str) -> Any:
+        async def compute() -> str:
+            made.append(value)
+            return value
+
+        return compute
+
+    with keeping(store):
+        assert await kept("a", stamp, make("AAAA")) == "AAAA"
+        assert await kept("a", stamp, make("other")) == "AAAA" and made == ["AAAA"]
+        for newer in (
+            Stamp(1, datetime(2025, 1, 1), 6, date(2025, 1, 2)),
+            Stamp(1, datetime(2025, 1, 1), 5, date(2025, 1, 3)),
+            Stamp(1, datetime(2024, 1, 1), 5, date(2025, 1, 2)),
+        ):
+            assert await kept("a", newer, make("AAAA")) == "AAAA"
+            assert made[-1] == "AAAA" and len(made) > 1
+        assert await kept("a", stamp, make("AAAA")) == "AAAA"
+        await kept("b", stamp, make("BBBB"))
+        await kept("a", stamp, make("x"))  # a is now the most recently used
+        await kept("c", stamp, make("CCCC"))
+        assert list(store) == ["a", "c"]
+        await kept("d", stamp, make("DDDDDDDDD"))  # too big to keep anything else
+        assert list(store) == ["d"]
+        await kept("e", None, make("E"))  # no stamp: computed, not kept
+        assert list(store) == ["d"]
 
 
-async def test_remembered_keeps_a_result_until_the_community_changes(app, cedar) -> None:
+async def test_concurrent_asks_for_one_key_compute_it_once() -> None:
+    """Single flight: twenty tasks asking for the same key and stamp wait for one
+    computation; a task that is cancelled does not cancel it for the others."""
+    store = KeptStore()
+    calls: list[int] = []
+    release = asyncio.Event()
+
+    async def slow() -> str:
+        calls.append(1)
+        await release.wait()
+        return "made once"
+
+    with keeping(store):
+        tasks = [asyncio.ensure_future(kept("page", 1, slow)) for _ in range(20)]
+        await asyncio.sleep(0)
+        tasks[0].cancel()
+        release.set()
+        results = await asyncio.gather(*tasks[1:])
+    assert results == ["made once"] * 19 and calls == [1] and store.computed == 1
+
+    async def failing() -> str:
+        calls.append(2)
+        raise ValueError("no")
+
+    with keeping(store):
+        outcomes = await asyncio.gather(
+            *(kept("bad", 1, failing) for _ in range(5)), return_exceptions=True
+        )
+    assert all(isinstance(o, ValueError) for o in outcomes) and calls.count(2) == 1
+    assert "bad" not in store  # a failure is not kept: the next ask tries again
+
+
+async def test_twenty_browsers_on_a_cold_page_render_it_once(app, fran) -> None:
+    cycle = await Cycle.get(id=fran["cycles"][TITLE])
+    cycle_path, team_path = _paths(cycle.id, cycle.team_id)
+    transport = httpx.ASGITransport(app=app)
+    browsers = [
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in range(20)
+    ]
+    for browser in browsers:
+        await sign_in(browser, "olu@example.org")
+    for path in (cycle_path, team_path):
+        before, keys = app.state.kept.computed, set(app.state.kept)
+        pages = await asyncio.gather(*(browser.get(path) for browser in browsers))
+        assert {page.status_code for page in pages} == {200}
+        assert all(TITLE in page.text for page in pages)
+        made = set(app.state.kept) - keys  # the body, the role, the panels...
+        assert any(key[0] in ("cycle", "team") for key in made), made
+        assert app.state.kept.computed - before == len(made)  # ...each made once, not 20 times
+    for browser in browsers:
+        await browser.aclose()
+
+
+async def test_kept_under_a_community_stamp_until_the_community_changes(app, cedar) -> None:
     cid = cedar["community_id"]
     calls: list[int] = []
 
@@ -218,20 +283,35 @@ async def test_remembered_keeps_a_result_until_the_community_changes(app, cedar)
         return sorted(await Cycle.filter(community_id=cid).values_list("title", flat=True))
 
     key = ("test", "titles")
-    first = await remembered(cid, key, compute)
-    assert await remembered(cid, key, compute) is first and len(calls) == 1
-    assert await remembered(cid, ("test", "other"), compute) == first and len(calls) == 2
 
-    cycle = await Cycle.filter(community_id=cid).first()
-    assert cycle is not None
-    ctx = ServiceContext(Actor.system(), app.state.plugins)
-    await update_cycle(ctx, cycle.id, CycleUpdate(version=cycle.version, title="Renamed"))
-    again = await remembered(cid, key, compute)
-    assert len(calls) == 3 and "Renamed" in again and "Renamed" not in first
-    # A community that does not exist has no stamp: nothing is kept for it.
-    await remembered(999_999, key, compute)
-    await remembered(999_999, key, compute)
-    assert len(calls) == 5
+    async def keep(community_id: int, key: Any) -> list[str]:
+        return await kept(key, await community_stamp(community_id), compute)
+
+    with keeping(KeptStore()):
+        first = await keep(cid, key)
+        assert await keep(cid, key) is first and len(calls) == 1
+        assert await keep(cid, ("test", "other")) == first and len(calls) == 2
+
+        cycle = await Cycle.filter(community_id=cid).first()
+        assert cycle is not None
+        ctx = ServiceContext(Actor.system(), app.state.plugins)
+        await update_cycle(ctx, cycle.id, CycleUpdate(version=cycle.version, title="Renamed"))
+        again = await keep(cid, key)
+        assert len(calls) == 3 and "Renamed" in again and "Renamed" not in first
+        # A community that does not exist has no stamp: nothing is kept for it.
+        await keep(999_999, key)
+        await keep(999_999, key)
+        assert len(calls) == 5
+
+
+async def test_remembered_still_works_and_says_it_is_deprecated(app, cedar) -> None:
+    async def compute() -> str:
+        return "<p>panel</p>"
+
+    with keeping(KeptStore()), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert await remembered(cedar["community_id"], ("test", "old"), compute) == "<p>panel</p>"
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
 
 
 async def test_a_page_reads_its_community_once_for_its_fragments_panels_and_switches(
@@ -262,16 +342,21 @@ async def test_a_noted_counter_lasts_one_request_and_a_write_drops_it(app, cedar
         calls.append(1)
         return len(calls)
 
-    with request_memory():
+    async def keep() -> int:
+        return await kept(("test", "n"), await community_stamp(cid), compute)
+
+    with request_memory(), keeping(KeptStore()):
         note_counter(cid, *counter)
         assert noted_counter(cid) == counter
-        assert await remembered(cid, ("test", "n"), compute) == 1
-        assert await remembered(cid, ("test", "n"), compute) == 1
+        with count_queries() as seen:
+            assert await keep() == 1
+            assert await keep() == 1
+        assert seen == []  # the noted stamp: no query for it
         async with community_write(cid):
             pass
         assert noted_counter(cid) is None
         # The write moved the counter: what was kept is computed again, not served stale.
-        assert await remembered(cid, ("test", "n"), compute) == 2
+        assert await keep() == 2
     with request_memory():
         assert noted_counter(cid) is None  # the next request starts with nothing noted
 
@@ -308,7 +393,7 @@ async def test_home_panels_are_kept_until_one_of_my_communities_changes(client, 
     )
     home = (await client.get("/")).text
     assert "Birch SIDT" not in home and "Birch exit tickets" not in home  # no role there
-    app.state.page_fragments.clear()  # nor when the panels are made afresh
+    app.state.kept.clear()  # nor when the panels are made afresh
     home = (await client.get("/")).text
     assert "Birch SIDT" not in home and "Birch exit tickets" not in home
 
@@ -325,9 +410,9 @@ async def test_home_panels_are_kept_until_one_of_my_communities_changes(client, 
     assert "Birch warm calls" in (await client.get("/")).text
 
 
-async def test_each_app_keeps_its_own_remembered_results(app, cedar) -> None:
+async def test_each_app_keeps_its_own_results(app, cedar) -> None:
     """What a panel keeps may be markup of its app's templates: two apps in one process
-    (tests, the benchmark) each compute their own; outside a request the process keeps it."""
+    (tests, the benchmark) each compute their own; outside an app nothing is kept."""
     cid = cedar["community_id"]
     calls: list[str] = []
 
@@ -338,15 +423,19 @@ async def test_each_app_keeps_its_own_remembered_results(app, cedar) -> None:
 
         return run
 
-    first, second = StampedCache(), StampedCache()
+    async def keep(name: str) -> str:
+        return await kept(("test", "panel"), await community_stamp(cid), compute(name))
+
+    first, second = KeptStore(), KeptStore()
     for _ in range(2):
-        with request_memory(first):
-            assert await remembered(cid, ("test", "panel"), compute("first")) == "<p>first</p>"
-        with request_memory(second):
-            assert await remembered(cid, ("test", "panel"), compute("second")) == "<p>second</p>"
+        with keeping(first):
+            assert await keep("first") == "<p>first</p>"
+        with keeping(second):
+            assert await keep("second") == "<p>second</p>"
     assert calls == ["first", "second"] and len(first) == 1 and len(second) == 1
-    assert await remembered(cid, ("test", "panel"), compute("outside")) == "<p>outside</p>"
-    assert calls == ["first", "second", "outside"]
+    assert await keep("outside") == "<p>outside</p>"
+    assert await keep("outside") == "<p>outside</p>"
+    assert calls == ["first", "second", "outside", "outside"]
 
 
 async def test_a_warm_page_knows_its_viewers_role_and_a_change_shows_at_once(
@@ -388,9 +477,9 @@ async def test_a_warm_page_knows_its_viewers_role_and_a_change_shows_at_once(
     assert "Post a cycle" not in (await client.get(team_path)).text
 
 
-async def test_a_cached_part_is_spliced_into_the_page_whole(client, fran) -> None:
-    """Cached parts reach the page as encoded bytes put in place of a marker: the page
-    carries the part exactly once, no marker, and a Content-Length that fits."""
+async def test_a_kept_body_reaches_the_page_whole(client, fran) -> None:
+    """A kept body is in the page exactly once, with no placeholder left, and a
+    Content-Length that fits."""
     cycle = await Cycle.get(id=fran["cycles"][TITLE])
     await sign_in(client, "fran@example.org")
     for path in _paths(cycle.id, cycle.team_id) * 2:  # rendered, then from the cache

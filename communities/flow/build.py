@@ -349,19 +349,18 @@ async def build_graph(
     ids = [r["id"] for r in rows["communities"]]
     results: list[Any] = []
     failed: list[str] = []
-    with plugins.scopes_remembered():
-        # Each plugin hears only of the communities it is switched on in: communities
-        # with the same plugins switched off are asked about together (one call per
-        # plugin for a single community; the switches are read once, for all of them).
-        groups: dict[frozenset[str], list[int]] = {}
-        for cid, off in (await plugins.disabled_plugins(ids)).items():
-            groups.setdefault(off, []).append(cid)
-        for group in groups.values():
-            outcome = await plugins.call_outcome(
-                "nic_graph_contributions", community_id=group[0], community_ids=group, as_of=as_of
-            )
-            results += [value for _, value in outcome.results]
-            failed += outcome.failed
+    # Each plugin hears only of the communities it is switched on in: communities with the
+    # same plugins switched off are asked about together (one call per plugin for a single
+    # community).
+    groups: dict[frozenset[str], list[int]] = {}
+    for cid, off in (await plugins.disabled_plugins(ids)).items():
+        groups.setdefault(off, []).append(cid)
+    for group in groups.values():
+        outcome = await plugins.call_outcome(
+            "nic_graph_contributions", community_id=group[0], community_ids=group, as_of=as_of
+        )
+        results += [value for _, value in outcome.results]
+        failed += outcome.failed
     contributions = [c for c in results if isinstance(c, GraphContribution)]
     # The collector would walk the growing graph again and again while it is built (a
     # third of the time at the national size) and finds nothing to free in it.

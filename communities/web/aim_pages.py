@@ -18,9 +18,9 @@ from tortoise.functions import Count
 from communities.choices import ChangeIdeaStage
 from communities.models import Aim, ChangeIdea, Cycle, Driver
 from communities.web import queries
+from communities.web.page_cache import kept_page
 from core.errors import NotFound
 from core.web.context import signed_in_context
-from core.web.render import panels, render
 
 STAGES: tuple[str, ...] = get_args(ChangeIdeaStage)
 SHOWN_CYCLES = 3
@@ -96,6 +96,18 @@ def _summary(
 async def aims_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    return await kept_page(
+        request,
+        "communities/aim.html",
+        community,
+        ("aims",),
+        lambda: _aims_context(community),
+        subject="aim",
+        panels_for="aims",
+    )
+
+
+async def _aims_context(community: dict[str, Any]) -> dict[str, Any]:
     cid = community["id"]
     aims = await Aim.filter(community_id=cid).order_by("id").values(*AIM_FIELDS)
     drivers = await Driver.filter(aim__community_id=cid).values("aim_id", "parent_id")
@@ -125,20 +137,27 @@ async def aims_page(request: Request) -> Response:
                 "cycles": cycles_of.get(aim["id"], 0),
             }
         )
-    context = {
-        "community": community,
-        "aim": None,
-        "aims": listed,
-        "panels": await panels(request, "aims", community, community_id=community["id"]),
-    }
-    return await render(request, "communities/aim.html", context)
+    return {"community": community, "aim": None, "aims": listed}
 
 
 async def aim_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    aim_id = request.path_params["aim_id"]
+    return await kept_page(
+        request,
+        "communities/aim.html",
+        community,
+        ("aim", aim_id),
+        lambda: _aim_context(community, aim_id),
+        subject="aim",
+        panels_for="aim",
+    )
+
+
+async def _aim_context(community: dict[str, Any], aim_id: int) -> dict[str, Any]:
     cid = community["id"]
-    rows = await Aim.filter(id=request.path_params["aim_id"], community_id=cid).values(*AIM_FIELDS)
+    rows = await Aim.filter(id=aim_id, community_id=cid).values(*AIM_FIELDS)
     if not rows:
         raise NotFound("There is no such aim in this community.")
     aim = dict(rows[0])
@@ -166,16 +185,14 @@ async def aim_page(request: Request) -> Response:
             "actual_start",
         )
     )
-    context = {
+    return {
         "community": community,
         "aim": aim,
         "primaries": driver_diagram(drivers, ideas, cycles),
         "summary": _summary(drivers, ideas, cycles),
         "stages": STAGES,
         "shown_cycles": SHOWN_CYCLES,
-        "panels": await panels(request, "aim", aim, community_id=cid),
     }
-    return await render(request, "communities/aim.html", context)
 
 
 ROUTES = [

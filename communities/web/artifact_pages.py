@@ -22,26 +22,26 @@ from communities.models import Artifact, ArtifactVersion, Cycle, LearningLink, T
 from communities.services.base import related_ids
 from communities.services.links import node_kinds
 from communities.web import queries
+from communities.web.page_cache import kept_page
 from core.bounds import MAX_ID
 from core.context import ServiceContext
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.web.context import signed_in_context
 from core.web.paging import page_number
-from core.web.render import panels, render
 
 PAGE_SIZE = 25
 ARTIFACT_KINDS: tuple[str, ...] = get_args(ArtifactKind)
 VETTING_LABELS = {"draft": "Draft", "shared": "Shared", "known_good": "Known good"}
 
 
+FILTERS = ("kind", "team", "vetting")
+
+
 def read_filters(
-    request: Request, team_ids: set[int]
-) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    typed: dict[str, str], team_ids: set[int]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The filters as typed, as values to query with, and a problem per bad filter."""
-    typed = {
-        name: request.query_params.get(name, "").strip() for name in ("kind", "team", "vetting")
-    }
     chosen: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if typed["kind"]:
@@ -60,7 +60,7 @@ def read_filters(
             chosen["vetting"] = typed["vetting"]
         else:
             errors["vetting"] = "Choose draft, shared or known good."
-    return typed, chosen, errors
+    return chosen, errors
 
 
 def library_query(community_id: int, chosen: dict[str, Any]) -> Any:
@@ -78,12 +78,26 @@ def library_query(community_id: int, chosen: dict[str, Any]) -> Any:
 async def artifacts_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    typed = {name: request.query_params.get(name, "").strip() for name in FILTERS}
+    number = page_number(request)
+    return await kept_page(
+        request,
+        "communities/artifacts.html",
+        community,
+        (tuple(typed.values()), number),
+        lambda: _library_context(community, typed, number),
+        panels_for="artifacts",
+    )
+
+
+async def _library_context(
+    community: dict[str, Any], typed: dict[str, str], number: int
+) -> dict[str, Any]:
     cid = community["id"]
     teams = await Team.filter(community_id=cid).order_by("name").values("id", "name")
     team_names = {t["id"]: t["name"] for t in teams}
-    typed, chosen, errors = read_filters(request, set(team_names))
+    chosen, errors = read_filters(typed, set(team_names))
     base = f"/communities/{community['slug']}/artifacts"
-    number = page_number(request)
     context: dict[str, Any] = {
         "community": community,
         "teams": teams,
@@ -102,8 +116,7 @@ async def artifacts_page(request: Request) -> Response:
         "first_url": None,
     }
     if errors:
-        context["panels"] = await panels(request, "artifacts", community, community_id=cid)
-        return await render(request, "communities/artifacts.html", context, status=422)
+        return context | {"status": 422}
     query = library_query(cid, chosen)
     total = await query.count()
     rows = list(
@@ -124,16 +137,14 @@ async def artifacts_page(request: Request) -> Response:
     def page_url(page: int) -> str:
         return f"{base}?{urlencode({**kept, 'page': page})}"
 
-    context.update(
-        artifacts=rows,
-        total=total,
-        pages=pages,
-        previous_url=page_url(min(number - 1, pages)) if number > 1 else None,
-        next_url=page_url(number + 1) if number < pages else None,
-        first_url=page_url(1),
-        panels=await panels(request, "artifacts", community, community_id=cid),
-    )
-    return await render(request, "communities/artifacts.html", context)
+    return context | {
+        "artifacts": rows,
+        "total": total,
+        "pages": pages,
+        "previous_url": page_url(min(number - 1, pages)) if number > 1 else None,
+        "next_url": page_url(number + 1) if number < pages else None,
+        "first_url": page_url(1),
+    }
 
 
 def _web_url(url: str) -> str | None:
@@ -223,8 +234,22 @@ async def node_links(
 async def artifact_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
-    cid = community["id"]
     artifact_id = request.path_params["artifact_id"]
+    return await kept_page(
+        request,
+        "communities/artifact.html",
+        community,
+        (artifact_id,),
+        lambda: _artifact_context(ctx, community, artifact_id),
+        subject="artifact",
+        panels_for="artifact",
+    )
+
+
+async def _artifact_context(
+    ctx: ServiceContext, community: dict[str, Any], artifact_id: int
+) -> dict[str, Any]:
+    cid = community["id"]
     rows = []
     if 0 < artifact_id <= MAX_ID:
         rows = await Artifact.filter(id=artifact_id, community_id=cid).values(
@@ -286,7 +311,7 @@ async def artifact_page(request: Request) -> Response:
         for link in links
         if link["source"] in refs
     ]
-    context = {
+    return {
         "community": community,
         "artifact": artifact,
         "vettings": VETTING_LABELS,
@@ -296,9 +321,7 @@ async def artifact_page(request: Request) -> Response:
         "adaptations": adaptations,
         "informed_by": informed_by,
         "informed": informed,
-        "panels": await panels(request, "artifact", artifact, community_id=community["id"]),
     }
-    return await render(request, "communities/artifact.html", context)
 
 
 ROUTES = [

@@ -46,11 +46,12 @@ from communities.web.flowdraw import (
     team_graph_svg,
     work_svg,
 )
+from communities.web.page_cache import kept_page
 from core.bounds import parse_day
+from core.context import ServiceContext
 from core.errors import InvalidInput, ServiceError
 from core.jsonutil import dumps
 from core.web.context import signed_in_context
-from core.web.render import panels, render
 
 WORK_CAP = 300  # pieces of the team's own work drawn in the drill-down
 LINKED_CAP = 300  # pieces of other teams' work drawn beside them
@@ -318,8 +319,22 @@ def _silo_report(graph: nx.MultiDiGraph, today: date) -> dict[str, Any]:
 async def flow_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
-    slug, cid = community["slug"], community["id"]
     filters = read_filters(request.query_params)
+    asked = (tuple(filters.params().items()), tuple(filters.errors.items()))
+    return await kept_page(
+        request,
+        "communities/flow.html",
+        community,
+        asked,
+        lambda: _flow_context(ctx, community, filters),
+        panels_for="flow",
+    )
+
+
+async def _flow_context(
+    ctx: ServiceContext, community: dict[str, Any], filters: Filters
+) -> dict[str, Any]:
+    slug, cid = community["slug"], community["id"]
     today = date.today()
     everything = await community_graph(ctx.plugins, [cid])
     graph = everything
@@ -352,7 +367,7 @@ async def flow_page(request: Request) -> Response:
     links = sorted(
         flow.graph.edges(data="weight"), key=lambda e: (-e[2], labels[e[0]], labels[e[1]])
     )
-    context = {
+    return {
         "community": community,
         "filters": filters,
         "as_of": filters.as_of,
@@ -375,9 +390,7 @@ async def flow_page(request: Request) -> Response:
         "drill": drill_down(graph, slug, filters.team, filters) if filters.team else None,
         "all_teams_url": filters.url(team=None, kind=None, **{"from": None, "to": None}),
         "trace_url": f"/communities/{slug}/flow/trace",
-        "panels": await panels(request, "flow", community, community_id=community["id"]),
     }
-    return await render(request, "communities/flow.html", context)
 
 
 # --- The trace, as JSON for flow.js --------------------------------------------------------

@@ -13,16 +13,14 @@ from tortoise.expressions import Q
 from communities.changes import note_counter
 from communities.kept import STAMP_FIELDS, stamp_of
 from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
-from communities.permissions import roles_remembered
 from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
-from communities.web.page_cache import CSRF_PLACEHOLDER, Fragment, page_cache, with_csrf
+from communities.web.page_cache import kept_body, kept_page
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.prepared import PreparedValues
 from core.web.context import signed_in_context
-from core.web.csrf import FIELD
 from core.web.paging import page_number
 from core.web.render import panels, render
 
@@ -40,38 +38,46 @@ async def community_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
     cid = community["id"]
-    context = {
-        "community": community,
-        "structure": await queries.team_structure(cid, date.today()),
-        "cycles": await queries.recent_cycles(Q(community_id=cid)),
-        "artifacts": await queries.recent_artifacts(cid),
-        "can_manage": await ctx.allowed("manage", community_id=cid),
-        "panels": await panels(request, "community", community, community_id=cid),
-    }
-    return await render(request, "communities/community.html", context)
+    can_manage = await ctx.allowed("manage", community_id=cid)
+
+    async def data() -> dict[str, Any]:
+        return {
+            "community": community,
+            "structure": await queries.team_structure(cid, date.today()),
+            "cycles": await queries.recent_cycles(Q(community_id=cid)),
+            "artifacts": await queries.recent_artifacts(cid),
+            "can_manage": can_manage,
+        }
+
+    return await kept_page(
+        request,
+        "communities/community.html",
+        community,
+        (can_manage,),
+        data,
+        panels_for="community",
+    )
 
 
 async def team_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
-    with roles_remembered():
-        community = await queries.community_by_slug(ctx, request.path_params["slug"])
-        cid, team_id, page = community["id"], request.path_params["team_id"], page_number(request)
-        can_write = await ctx.allowed("write_team", community_id=cid, team_id=team_id)
-    cache = page_cache(request)
-    key = ("team", cid, team_id, page, can_write)
-    stamp = stamp_of(cid, community["created_at"], community["change_counter"])
-    part = cache.get(key, stamp)
-    if part is None:
-        context = await _team_context(community, team_id, page, can_write)
-        part = {"team": context["team"], "body": _fragment(request, "_team_body", context)}
-        cache.put(key, stamp, part, len(part["body"]))
+    community = await queries.community_by_slug(ctx, request.path_params["slug"])
+    cid, team_id, page = community["id"], request.path_params["team_id"], page_number(request)
+    can_write = await ctx.allowed("write_team", community_id=cid, team_id=team_id)
+    body = await kept_body(
+        request,
+        "communities/_team_body.html",
+        ("team", cid, team_id, page, can_write),
+        stamp_of(cid, community["created_at"], community["change_counter"]),
+        lambda: _team_context(community, team_id, page, can_write),
+        subject="team",
+    )
+    team = body.subject
     context = {
         "community": community,
-        "team": part["team"],
-        "body": with_csrf(request, part["body"]),
-        "panels": await panels(
-            request, "team", dict(part["team"], community_id=cid), community_id=cid
-        ),
+        "team": team,
+        "body": body.html,
+        "panels": await panels(request, "team", dict(team, community_id=cid), community_id=cid),
     }
     return await render(request, "communities/team.html", context)
 
@@ -113,13 +119,6 @@ async def _team_context(
     }
 
 
-def _fragment(request: Request, name: str, context: dict[str, Any]) -> Fragment:
-    """Render ``communities/{name}.html`` for the cache: only ``context`` (the page's data,
-    nothing of the signed-in user) and the CSRF placeholder for its forms."""
-    template = request.app.state.templates.env.get_template(f"communities/{name}.html")
-    return Fragment.of(template.render(**context, csrf_field=FIELD, csrf_token=CSRF_PLACEHOLDER))
-
-
 async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:
     kinds = await node_kinds(ctx)
     wanted: dict[str, list[int]] = {}
@@ -135,9 +134,8 @@ async def _link_labels(ctx: Any, refs: list[str]) -> dict[str, str]:
 
 
 async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, Any]:
-    """Everything the cycle page shows (used to re-show it with an error; never cached)."""
-    with roles_remembered():
-        context = await _cycle_data(ctx, cycle_id)
+    """Everything the cycle page shows (used to re-show it with an error; never kept)."""
+    context = await _cycle_data(ctx, cycle_id)
     context["panels"] = await panels(
         request, "cycle", context["cycle"], community_id=context["cycle"]["community_id"]
     )
@@ -232,21 +230,21 @@ async def cycle_page(request: Request) -> Response:
     note_counter(
         row["community_id"], row["community__created_at"], row["community__change_counter"]
     )
-    with roles_remembered():
-        cid = await ctx.require_readable(row["community_id"], missing)
-        can_write = await ctx.allowed("write_team", community_id=cid, team_id=row["team_id"])
-        cache = page_cache(request)
-        key = ("cycle", cid, cycle_id, can_write)
-        stamp = stamp_of(cid, row["community__created_at"], row["community__change_counter"])
-        part = cache.get(key, stamp)
-        if part is None:
-            context = await _cycle_data(ctx, cycle_id)
-            part = {"cycle": context["cycle"], "body": _fragment(request, "_cycle_body", context)}
-            cache.put(key, stamp, part, len(part["body"]))
+    cid = await ctx.require_readable(row["community_id"], missing)
+    can_write = await ctx.allowed("write_team", community_id=cid, team_id=row["team_id"])
+    body = await kept_body(
+        request,
+        "communities/_cycle_body.html",
+        ("cycle", cid, cycle_id, can_write),
+        stamp_of(cid, row["community__created_at"], row["community__change_counter"]),
+        lambda: _cycle_data(ctx, cycle_id),
+        subject="cycle",
+    )
+    cycle = body.subject
     context = {
-        "cycle": part["cycle"],
-        "body": with_csrf(request, part["body"]),
-        "panels": await panels(request, "cycle", dict(part["cycle"]), community_id=cid),
+        "cycle": cycle,
+        "body": body.html,
+        "panels": await panels(request, "cycle", dict(cycle), community_id=cid),
     }
     return await render(request, "communities/cycle.html", context, community_id=cid)
 

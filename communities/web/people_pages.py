@@ -12,9 +12,9 @@ from tortoise.expressions import Q
 
 from communities.models import Membership, Person
 from communities.web import queries
+from communities.web.page_cache import kept_page
 from core.errors import NotFound
 from core.web.context import signed_in_context
-from core.web.render import panels, render
 
 MIN_BAR = 0.8
 """The narrowest bar (in percent of the timeline), so a one-day spell stays visible."""
@@ -67,9 +67,22 @@ def timeline(spells: list[dict[str, Any]], today: date) -> dict[str, Any]:
 async def person_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
-    rows = await Person.filter(
-        id=request.path_params["person_id"], community_id=community["id"]
-    ).values("id", "name", "title", "organization_id", "organization__name")
+    person_id = request.path_params["person_id"]
+    return await kept_page(
+        request,
+        "communities/person.html",
+        community,
+        (person_id,),
+        lambda: _person_context(community, person_id),
+        subject="person",
+        panels_for="person",
+    )
+
+
+async def _person_context(community: dict[str, Any], person_id: int) -> dict[str, Any]:
+    rows = await Person.filter(id=person_id, community_id=community["id"]).values(
+        "id", "name", "title", "organization_id", "organization__name"
+    )
     if not rows:
         raise NotFound("There is no such person in this community.")
     person = dict(rows[0])
@@ -82,15 +95,13 @@ async def person_page(request: Request) -> Response:
         Q(authors__id=person["id"], community_id=community["id"]), limit=200
     )
     today = date.today()
-    context = {
+    return {
         "community": community,
         "person": person,
         "today": today,
         "timeline": timeline(list(spells), today),
         "cycles": cycles,
-        "panels": await panels(request, "person", person, community_id=community["id"]),
     }
-    return await render(request, "communities/person.html", context)
 
 
 ROUTES = [

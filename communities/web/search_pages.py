@@ -16,9 +16,9 @@ from tortoise.expressions import Q
 
 from communities.models import Artifact, Cycle, Person
 from communities.web import queries
+from communities.web.page_cache import kept_page
 from core.bounds import fold_line
 from core.web.context import signed_in_context
-from core.web.render import panels, render
 
 MIN_LENGTH = 2
 MAX_LENGTH = 200
@@ -79,6 +79,18 @@ async def search_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
     q = fold_line(request.query_params.get("q", ""))
+    return await kept_page(
+        request,
+        "communities/search.html",
+        community,
+        (q,),
+        lambda: _search_context(community, q),
+        panels_for="search",
+        around={"q": q},
+    )
+
+
+async def _search_context(community: dict[str, Any], q: str) -> dict[str, Any]:
     message = None
     results = None
     if len(q) > MAX_LENGTH:
@@ -87,7 +99,7 @@ async def search_page(request: Request) -> Response:
         message = f"Type at least {MIN_LENGTH} characters to search."
     elif q:
         results = await search_community(community["id"], q)
-    context = {
+    return {
         "community": community,
         "q": q,
         "message": message,
@@ -95,9 +107,7 @@ async def search_page(request: Request) -> Response:
         "total": sum(group["total"] for group in results.values()) if results else 0,
         "per_group": PER_GROUP,
         "min_length": MIN_LENGTH,
-        "panels": await panels(request, "search", community, community_id=community["id"]),
     }
-    return await render(request, "communities/search.html", context)
 
 
 ROUTES = [Route("/communities/{slug}/search", search_page)]

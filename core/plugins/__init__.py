@@ -13,8 +13,8 @@ is read as ``NIC_PLUGINS_BLOCKED`` by :mod:`core.settings`).
 Per-community scoping: :meth:`PluginHost.call` and its siblings take a
 ``community_id`` keyword; given one, plugins switched off in that community are
 not called. The host asks the ``nic_disabled_plugins`` hook which plugins those
-are (the domain answers from its settings), at most once per community within
-:meth:`PluginHost.scopes_remembered` (the web app wraps every request in it).
+are (the domain answers from its settings, kept under the community's stamp on its
+pages).
 Essential plugins are never left out.
 """
 

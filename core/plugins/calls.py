@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import pluggy
 
 from core.plugins.records import ESSENTIAL_NAMES, SCOPE_HOOK, HookOutcome, plugin_key
-from core.request_memory import request_memo, request_memory
 from core.settings import SettingsError
 
 logger = logging.getLogger("nic.plugins")
@@ -71,52 +69,29 @@ class HookCalls:
 
     # --- scoping to a community ------------------------------------------------------
 
-    @contextmanager
-    def scopes_remembered(self) -> Iterator[None]:
-        """Within this block, ask which plugins a community switched off once per community.
-
-        It is a :func:`core.request_memory.request_memory` block, which the web app opens
-        around every request: a page that calls several hooks for one community (panels,
-        navigation) reads the switches once. Nested blocks share the outer block's memory.
-        Outside any block every scoped call asks again.
-        """
-        with request_memory():
-            yield
-
     async def disabled_plugins(self, community_ids: Iterable[int]) -> dict[int, frozenset[str]]:
         """The plugins switched off in each of these communities, as keys (see ``_key``).
 
-        One call of ``nic_disabled_plugins`` for the communities not remembered yet (the
-        domain answers in one query). Essential plugins are never in the answer; a plugin
-        that raises in the hook is logged and its answer left out.
+        One call of ``nic_disabled_plugins`` (the domain answers in one query, or from what
+        it keeps under the community's stamp). Essential plugins are never in the answer; a
+        plugin that raises in the hook is logged and its answer left out.
         """
         ids = list(dict.fromkeys(int(cid) for cid in community_ids))
-        memo = request_memo()
-        host = id(self)
-        found = {
-            cid: memo[("plugin_scopes", host, cid)]
-            for cid in ids
-            if memo and ("plugin_scopes", host, cid) in memo
-        }
-        missing = [cid for cid in ids if cid not in found]
-        if missing:
-            answers: dict[int, set[str]] = {cid: set() for cid in missing}
-            for impl in self._impls(SCOPE_HOOK):
-                try:
-                    value = impl.function(community_ids=missing)
-                    if inspect.isawaitable(value):
-                        value = await value
-                    for cid, names in dict(cast(Mapping[int, Iterable[str]], value or {})).items():
-                        if cid in answers:
-                            answers[cid].update(plugin_key(str(name)) for name in names)
-                except Exception:
-                    logger.exception("plugin %s failed in %s", impl.plugin_name, SCOPE_HOOK)
-            essential = {plugin_key(name) for name in ESSENTIAL_NAMES}
-            for cid, names in answers.items():
-                found[cid] = frozenset(names - essential)
-                if memo is not None:
-                    memo[("plugin_scopes", host, cid)] = found[cid]
-        return found
+        if not ids:
+            return {}
+        answers: dict[int, set[str]] = {cid: set() for cid in ids}
+        for impl in self._impls(SCOPE_HOOK):
+            try:
+                value = impl.function(community_ids=ids)
+                if inspect.isawaitable(value):
+                    value = await value
+                for cid, names in dict(cast(Mapping[int, Iterable[str]], value or {})).items():
+                    if cid in answers:
+                        answers[cid].update(plugin_key(str(name)) for name in names)
+            except Exception:
+                logger.exception("plugin %s failed in %s", impl.plugin_name, SCOPE_HOOK)
+        essential = {plugin_key(name) for name in ESSENTIAL_NAMES}
+        return {cid: frozenset(names - essential) for cid, names in answers.items()}
 
     async def enabled_in(self, plugin: str | object, community_id: int) -> bool:
         """Whether ``plugin`` (its registered name, or the plugin object or module itself)

@@ -39,23 +39,6 @@ class Panel:
     unavailable: bool = False
 
 
-class Encoded:
-    """Markup already encoded as UTF-8: a large cached part of a page (see
-    :mod:`communities.web.page_cache`). In the page's context it renders as a marker, which
-    :func:`render` replaces with these bytes in the encoded page, so the part is not encoded
-    again (nor copied through the template's output) on every view."""
-
-    __slots__ = ("data", "marker")
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        # A comment no user text can spell (user text is escaped), unique to this object.
-        self.marker = f"<!--nic:encoded:{id(self)}-->"
-
-    def __html__(self) -> str:
-        return self.marker
-
-
 async def panels(
     request: Request,
     page: str,
@@ -134,13 +117,6 @@ async def render(
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
     )
-    encoded = [value for value in context.values() if isinstance(value, Encoded)]
-    if encoded:
-        body = bytes(response.body)
-        for part in encoded:
-            body = body.replace(part.marker.encode(), part.data, 1)
-        response.body = body
-        response.headers["content-length"] = str(len(body))
     return response
 
 

@@ -16,9 +16,12 @@ from core.context import Actor
 from core.models import User
 from core.notifications import unread_badge_column
 from core.prepared import PreparedValues
+from core.request_memory import request_memo
 
 SESSION_USER = "uid"
 SESSION_KEY = "sk"
+_USER, _ACTOR = "session_user", "session_actor"
+"""Where a request's memory holds the signed-in user and actor."""
 
 
 _ACTIVE_USER = PreparedValues(
@@ -55,14 +58,14 @@ def session_key(request: Request) -> str | None:
 
 
 async def session_user(request: Request) -> dict[str, Any] | None:
-    """The signed-in user's row, or ``None``; cached on the request.
+    """The signed-in user's row, or ``None``; read once per request (its memory).
 
     The row carries ``last_seen_at`` as it was when the request began (see :func:`mark_visit`),
     and ``unread_notifications``, the header's badge (up to 100), as the request began too.
     """
-    if "nic_user" in request.scope:
-        user: dict[str, Any] | None = request.scope["nic_user"]
-        return user
+    memo = request_memo()
+    if memo is not None and _USER in memo:
+        return cast(dict[str, Any] | None, memo[_USER])
     user = None
     user_id = request.session.get(SESSION_USER)
     key = request.session.get(SESSION_KEY)
@@ -70,20 +73,22 @@ async def session_user(request: Request) -> dict[str, Any] | None:
         rows = await _ACTIVE_USER(user_id, session_digest(key))
         if rows:
             user = rows[0]
-    request.scope["nic_user"] = user
+    if memo is not None:
+        memo[_USER] = user
     return user
 
 
 async def session_actor(request: Request) -> Actor | None:
     """The signed-in user as an actor (one object per request), or ``None``."""
-    if "nic_actor" in request.scope:
-        actor: Actor | None = request.scope["nic_actor"]
-        return actor
+    memo = request_memo()
+    if memo is not None and _ACTOR in memo:
+        return cast(Actor | None, memo[_ACTOR])
     user = await session_user(request)
     actor = None
     if user is not None:
         actor = Actor(user_id=user["id"], email=user["email"], is_admin=user["is_admin"])
-    request.scope["nic_actor"] = actor
+    if memo is not None:
+        memo[_ACTOR] = actor
     return actor
 
 

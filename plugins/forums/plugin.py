@@ -25,8 +25,9 @@ from plugins.api import (
     Operation,
     Panel,
     ServiceContext,
+    community_stamp,
     hookimpl,
-    remembered,
+    kept,
 )
 from plugins.forums import graph
 
@@ -84,7 +85,7 @@ async def nic_panels(
     # Who sees which thread rests on roles, memberships and boards: community writes all,
     # so the panel is kept (rendered) per viewer until the community changes.
     key = ("forums", "citing", page, target, actor.user_id, actor.is_admin)
-    return [Panel("Forum threads", await remembered(cid, key, citing), order=60)]
+    return [Panel("Forum threads", await kept(key, await community_stamp(cid), citing), order=60)]
 
 
 @hookimpl

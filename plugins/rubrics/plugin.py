@@ -25,8 +25,9 @@ from plugins.api import (
     Panel,
     ServiceContext,
     Team,
+    community_stamp,
     hookimpl,
-    remembered,
+    kept,
 )
 
 
@@ -90,7 +91,8 @@ async def nic_panels(
         return render("rubrics/team_panel.html", summary=summary, team=subject, slug=slug[0])
 
     # Rendered once per change of the community (a new assessment, a renamed team).
-    html = await remembered(cid, ("rubrics", "team-panel", team_id), panel_html)
+    stamp = await community_stamp(cid)
+    html = await kept(("rubrics", "team-panel", team_id), stamp, panel_html)
     return [Panel("Implementation rubric", html, order=60)]
 
 

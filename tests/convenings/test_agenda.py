@@ -169,3 +169,18 @@ async def test_decisions_become_learning_the_flow_analyses_see(graph_world, nic_
     with pytest.raises(InvalidInput) as bad:
         await minutes.add_decision(fran, conv["id"], DecisionCreate(text="x", cycle_ids=[999999]))
     assert "cycle_ids" in bad.value.fields
+
+
+async def test_a_renamed_convening_shows_at_once_on_a_kept_cycle_page(graph_world) -> None:
+    """Node labels change only with a write that raises their community's counter, so the
+    cycle page, kept under that counter, shows a renamed convening on the next view."""
+    api, conv = graph_world["admin"].api, graph_world["conv"]
+    cycle = graph_world["cycles"]["heard"]
+    link = {"source": f"cycle:{cycle}", "target": f"convening:{conv['id']}"}
+    await api.ok("POST", "/links", link, 201)
+    browser = graph_world["users"]["fran"].client
+    for _ in range(2):  # rendered, then kept
+        assert "Winter convening" in (await browser.get(f"/cycles/{cycle}")).text
+    await api.ok("PATCH", f"/convenings/{conv['id']}", {"title": "Midwinter convening"})
+    page = (await browser.get(f"/cycles/{cycle}")).text
+    assert "Midwinter convening" in page and "Winter convening" not in page

@@ -27,8 +27,8 @@ from plugins.api import (
 from plugins.rubrics import definitions
 from plugins.rubrics.models import Assessment, Consensus, Rubric, RubricVersion, Score, Target
 from plugins.rubrics.schemas import quarter_index
-from plugins.rubrics.services import subject_filter, subject_key, subject_path
 from plugins.rubrics.stats import lower_median, spearman
+from plugins.rubrics.subjects import subject_filter, subject_key, subject_path
 
 Periods = dict[str, dict[str, Any]]
 """``{period: {"assessment_id", "kind", "held_on", "version", "levels": {key: level}}}``"""
@@ -116,7 +116,7 @@ async def _latest_definitions(rubric_ids: list[int]) -> dict[int, dict[str, Any]
 
 
 async def subject_progress(ctx: ServiceContext, subject: dict[str, Any]) -> list[dict[str, Any]]:
-    """For each rubric a team or organization (``subject`` as :func:`services.subject_of`
+    """For each rubric a team or organization (``subject`` as :func:`subjects.subject_of`
     gives it) was assessed with: the heat map (indicators by period), movement since the
     last period, and this year's targets against the latest level."""
     await ctx.authorize("read", community_id=subject["community_id"])

@@ -228,9 +228,16 @@ async def artifact_page(request: Request) -> Response:
     rows = []
     if 0 < artifact_id <= MAX_ID:
         rows = await Artifact.filter(id=artifact_id, community_id=cid).values(
-            "id", "title", "kind", "vetting", "description", "team_id", "team__name",
-            "derived_from_id", "created_at",
-        )  # fmt: skip
+            "id",
+            "title",
+            "kind",
+            "vetting",
+            "description",
+            "team_id",
+            "team__name",
+            "derived_from_id",
+            "created_at",
+        )
     if not rows:
         raise NotFound("There is no such artifact in this community.")
     artifact = dict(rows[0])

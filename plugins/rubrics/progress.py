@@ -47,9 +47,15 @@ async def levels_by_period(
     if as_of is not None:
         where["held_on__lte"] = as_of
     rows = await Assessment.filter(**where).values(
-        "id", "team_id", "organization_id", "period", "kind", "held_on", "version__number",
+        "id",
+        "team_id",
+        "organization_id",
+        "period",
+        "kind",
+        "held_on",
+        "version__number",
         rubric_id="version__rubric_id",
-    )  # fmt: skip
+    )
     if not rows:  # nothing assessed: spare the two other queries
         return {}
     agreed = await Consensus.filter(**{f"assessment__{k}": v for k, v in where.items()}).values(
@@ -310,9 +316,14 @@ def statement(teams: int, rho: float | None) -> str:
             "rank correlation can be computed."
         )
     strength = (
-        "no clear" if abs(rho) < 0.1 else "a weak" if abs(rho) < 0.3
-        else "a moderate" if abs(rho) < 0.5 else "a strong"
-    )  # fmt: skip
+        "no clear"
+        if abs(rho) < 0.1
+        else "a weak"
+        if abs(rho) < 0.3
+        else "a moderate"
+        if abs(rho) < 0.5
+        else "a strong"
+    )
     direction = ""
     if abs(rho) >= 0.1:
         direction = (

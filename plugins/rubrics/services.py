@@ -110,9 +110,11 @@ async def get_rubric(
         .order_by("-number")
         .values("id", "number", "definition", "note", "created_at")
     )
-    chosen = versions[0] if number is None else next(
-        (v for v in versions if v["number"] == number), None
-    )  # fmt: skip
+    chosen = (
+        versions[0]
+        if number is None
+        else next((v for v in versions if v["number"] == number), None)
+    )
     if chosen is None:
         raise NotFound(f"rubric {rubric_id} has no version {number}")
     rubric["version"] = chosen["number"]
@@ -234,9 +236,11 @@ async def create_assessment(ctx: ServiceContext, data: AssessmentCreate) -> dict
     if not version:
         raise InvalidInput.field("rubric_id", f"no rubric {data.rubric_id} in this community")
     clash = await Assessment.filter(
-        **subject_filter(key), version__rubric_id=data.rubric_id, period=data.period,
+        **subject_filter(key),
+        version__rubric_id=data.rubric_id,
+        period=data.period,
         kind=data.kind,
-    ).exists()  # fmt: skip
+    ).exists()
     if clash:
         raise Conflict(
             f"{subject['name']} already has a {KINDS[data.kind].lower()} for {data.period} "
@@ -491,11 +495,12 @@ async def set_consensus(
         await Consensus.filter(assessment_id=assessment_id, indicator__in=list(given)).delete()
         await Consensus.bulk_create(
             [
-                Consensus(assessment_id=assessment_id, indicator=c.indicator, level=c.level,
-                          note=c.note)
+                Consensus(
+                    assessment_id=assessment_id, indicator=c.indicator, level=c.level, note=c.note
+                )
                 for c in given.values()
             ]
-        )  # fmt: skip
+        )
     return await get_assessment(ctx, assessment_id)
 
 

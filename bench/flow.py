@@ -296,8 +296,10 @@ def generate(name: str, size: Size, seed: int = SEED) -> Tables:
         by_team[artifact_team[aid]].append((day, 1, vid))
 
     # Learning links from earlier work to later work: keys (date, 0 cycle / 1 version, id).
-    work = {team: ([k for k in keys if k[1] == 0], sorted(k for k in keys if k[1] == 1))
-            for team, keys in by_team.items()}  # fmt: skip
+    work = {
+        team: ([k for k in keys if k[1] == 0], sorted(k for k in keys if k[1] == 1))
+        for team, keys in by_team.items()
+    }
     t["learning_link"] = _links(rng, size.links, teams, activity, parent, children, work)
     return t
 
@@ -700,20 +702,24 @@ def report(results: dict[str, dict[str, Any]], database: str) -> None:
     names = list(results)
     print(f"\nKnowledge-flow graph benchmark ({database}). Seconds as wall (CPU of this process);")
     print("2 cores shared with other work, so the wall clock is noisy: CPU time is steadier.\n")
-    print(f"{'size':10} {'teams':>5} {'people':>6} {'cycles':>7} {'links':>7} {'nodes':>7} "
-          f"{'edges':>8} {'gen s':>6} {'load s':>6} {'build s':>15} {'queries s':>15} "
-          f"{'assemble s':>15} {'floor s':>15} {'build/floor':>11} {'MB build':>8} "
-          f"{'MB analyses':>11}")  # fmt: skip
+    print(
+        f"{'size':10} {'teams':>5} {'people':>6} {'cycles':>7} {'links':>7} {'nodes':>7} "
+        f"{'edges':>8} {'gen s':>6} {'load s':>6} {'build s':>15} {'queries s':>15} "
+        f"{'assemble s':>15} {'floor s':>15} {'build/floor':>11} {'MB build':>8} "
+        f"{'MB analyses':>11}"
+    )
     for name in names:
         r, size = results[name], SIZES[name]
         gen = r["generation"]
         made = "kept" if gen.get("kept") else f"{gen['generate']:.1f}"
         loaded = "kept" if gen.get("kept") else f"{gen['load']:.1f}"
         ratio = f"{r['build'][0] / r['floor'][0]:.1f} ({r['build'][1] / r['floor'][1]:.1f})"
-        print(f"{name:10} {size.teams:5} {size.people:6} {size.cycles:7} {size.links:7} "
-              f"{r['nodes']:7} {r['edges']:8} {made:>6} {loaded:>6} {pair(r['build'])} "
-              f"{pair(r['queries'])} {pair(r['assemble'])} {pair(r['floor'])} {ratio:>11} "
-              f"{r['peak_build_mb']:8.0f} {r['peak_mb']:11.0f}")  # fmt: skip
+        print(
+            f"{name:10} {size.teams:5} {size.people:6} {size.cycles:7} {size.links:7} "
+            f"{r['nodes']:7} {r['edges']:8} {made:>6} {loaded:>6} {pair(r['build'])} "
+            f"{pair(r['queries'])} {pair(r['assemble'])} {pair(r['floor'])} {ratio:>11} "
+            f"{r['peak_build_mb']:8.0f} {r['peak_mb']:11.0f}"
+        )
     print("(build: median of 3 runs of build_graph; queries + assemble: one run split in two;")
     print(" floor: networkx building the same MultiDiGraph from in-memory tuples, median of 3;")
     print(" MB: peak RSS of the measuring process during the builds, and during the analyses)")
@@ -753,11 +759,25 @@ def report(results: dict[str, dict[str, Any]], database: str) -> None:
         wall, cpu = r["build"]
         checks = [(f"{name} build < {build_target:.0f} s", wall, cpu, build_target, "s")]
         if ratio_target:
-            checks.append((f"{name} build <= {ratio_target:.0f}x floor", wall / r["floor"][0],
-                           cpu / r["floor"][1], ratio_target, "x"))  # fmt: skip
+            checks.append(
+                (
+                    f"{name} build <= {ratio_target:.0f}x floor",
+                    wall / r["floor"][0],
+                    cpu / r["floor"][1],
+                    ratio_target,
+                    "x",
+                )
+            )
         if memory_target:
-            checks.append((f"{name} build's peak memory < 2 GB", r["peak_build_mb"], None,
-                           memory_target, "MB"))  # fmt: skip
+            checks.append(
+                (
+                    f"{name} build's peak memory < 2 GB",
+                    r["peak_build_mb"],
+                    None,
+                    memory_target,
+                    "MB",
+                )
+            )
         for text, value, steady, target, unit in checks:
             verdict = "meets" if value <= target else "MISSES"
             if steady is not None:
@@ -771,9 +791,12 @@ def report(results: dict[str, dict[str, Any]], database: str) -> None:
         print("\nTargets (ratio = target / measured, >= 1 meets):", *lines, sep="\n")
     if flagged:
         print("\nGrowing more than twice as fast as the cycle count:", *flagged, sep="\n  ")
-    slow = [f"  {n}: {label} {pair(v).strip()}" for n in names
-            for label, v in results[n]["analyses"].items()
-            if not isinstance(v, list) or v[0] > 10]  # fmt: skip
+    slow = [
+        f"  {n}: {label} {pair(v).strip()}"
+        for n in names
+        for label, v in results[n]["analyses"].items()
+        if not isinstance(v, list) or v[0] > 10
+    ]
     if slow:
         print("\nAnalyses over 10 s (or that failed):", *slow, sep="\n")
 
@@ -816,8 +839,9 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown size {unknown[0]!r}; known: {', '.join(SIZES)}")
     if args.database != "sqlite" and urlsplit(args.database).scheme not in (
-        "postgres", "postgresql"
-    ):  # fmt: skip
+        "postgres",
+        "postgresql",
+    ):
         parser.error("--database: sqlite or a postgres:// URL")
     if args.data_dir:
         folder = args.data_dir

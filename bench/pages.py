@@ -178,9 +178,14 @@ def serve_floor(port: int, workers: int) -> None:
     if workers > 1:
         keep_nagle_off()
     uvicorn.run(
-        "pages:floor_app", factory=True, app_dir=str(Path(__file__).parent), port=port,
-        workers=workers, access_log=False, log_level="warning",
-    )  # fmt: skip
+        "pages:floor_app",
+        factory=True,
+        app_dir=str(Path(__file__).parent),
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
 
 
 def run_served(database: str, folder: Path, total: int, workers: int, port: int) -> None:
@@ -192,14 +197,28 @@ def run_served(database: str, folder: Path, total: int, workers: int, port: int)
     }
     out = subprocess.DEVNULL
     server = subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "serve", "--port", str(port),
-         "--workers", str(workers), "--no-access-log"],
-        env=env, cwd=folder, stdout=out, stderr=out,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "core.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=folder,
+        stdout=out,
+        stderr=out,
+    )
     floor = subprocess.Popen(
         [sys.executable, __file__, "--serve-floor", str(port + 1), "--workers", str(workers)],
-        env=env, cwd=folder, stdout=out,
-    )  # fmt: skip
+        env=env,
+        cwd=folder,
+        stdout=out,
+    )
     try:
         deadline = time.perf_counter() + 60
         wait_until_up(f"http://127.0.0.1:{port}/healthz", deadline)

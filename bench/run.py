@@ -35,8 +35,12 @@ def nic(*args: str, env: dict[str, str], cwd: Path, quiet: bool = False) -> subp
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
     return subprocess.Popen(
         [sys.executable, "-m", "core.cli", *args],
-        env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        cwd=cwd,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def demo_startup(folder: Path, port: int, database: str) -> tuple[float, float, str]:
@@ -175,8 +179,17 @@ def main() -> int:
         "NIC_SECRET_KEY": "bench-secret-key-0123456789",
         "NIC_DEBUG": "0",
     }
-    server = nic("serve", "--port", str(args.port), "--workers", str(args.workers),
-                 "--no-access-log", env=env, cwd=folder, quiet=True)  # fmt: skip
+    server = nic(
+        "serve",
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+        "--no-access-log",
+        env=env,
+        cwd=folder,
+        quiet=True,
+    )
     base = f"http://127.0.0.1:{args.port}"
     try:
         wait_until_up(base + "/healthz", time.perf_counter() + 30)
@@ -186,14 +199,18 @@ def main() -> int:
             p95 = statistics.quantiles(lat, n=20)[18]
             p50 = statistics.median(lat)
             ratio = rps / rps_target
-            line = (f"  {scenario:15} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
-                    f"ratio to {rps_target:.0f} req/s: {ratio:4.2f}")  # fmt: skip
+            line = (
+                f"  {scenario:15} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+                f"ratio to {rps_target:.0f} req/s: {ratio:4.2f}"
+            )
             if p95_target:
                 line += f"; p95 target {p95_target:.0f} ms: {p95_target / p95:4.2f}"
             print(line + (f"  ({errors} failed)" if errors else ""))
         answered, others, slowest = asyncio.run(burst(base, token, BURST))
-        print(f"  {BURST} creates at once, a connection each: {answered} answered 201 "
-              f"in {slowest:.2f} s" + (f"; NOT answered: {others}" if others else ""))  # fmt: skip
+        print(
+            f"  {BURST} creates at once, a connection each: {answered} answered 201 "
+            f"in {slowest:.2f} s" + (f"; NOT answered: {others}" if others else "")
+        )
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)

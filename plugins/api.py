@@ -16,6 +16,11 @@ Hooks
     ``Settings`` (what ``nic_startup`` receives), ``PluginHost`` (``ctx.plugins``) and
     ``AgendaItem`` (what ``nic_agenda_items`` returns; implement that hook with
     ``@hookimpl(optionalhook=True)``, as it is declared by the convenings plugin).
+    ``PluginParts(__name__)`` declares in one line each the hooks every plugin writes
+    alike: ``nic_models = PARTS.models("label")``, ``nic_routes = PARTS.routes()``,
+    ``nic_api_operations = PARTS.operations()`` and ``nic_cli_commands =
+    PARTS.commands()`` (``ROUTES`` of ``.pages``, ``OPERATIONS`` of ``.api``,
+    ``COMMANDS`` of ``.cli``, imported when the hook is called).
 
 Who acts, and errors
     ``Actor`` (a signed-in user, or ``Actor.system()`` for the operator),
@@ -235,6 +240,7 @@ from core.mail import Message, send_mail
 from core.nodes import GraphContribution, NodeInfo, NodeKind, NodeRef
 from core.notifications import notify
 from core.plugins import PluginHost
+from core.plugins.parts import PluginParts
 from core.settings import Settings
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
@@ -280,6 +286,7 @@ __all__ = [
     "PermissionDenied",
     "Person",
     "PluginHost",
+    "PluginParts",
     "QueryParam",
     "ServiceContext",
     "ServiceError",

@@ -146,9 +146,16 @@ async def build_cycle_world(admin: Api) -> CycleWorld:
     """Build :class:`CycleWorld` through the JSON API, as ``admin``."""
     users = {}
     for name in (
-        "fac", "mem_a", "mem_b", "mem_didt", "former", "researcher", "observer", "outsider",
+        "fac",
+        "mem_a",
+        "mem_b",
+        "mem_didt",
+        "former",
+        "researcher",
+        "observer",
+        "outsider",
         "other_fac",
-    ):  # fmt: skip
+    ):
         users[name] = await quick_user(admin, f"{name}@example.org")
     community = (
         await admin.ok("POST", "/communities", {"slug": "lakeview", "name": "Lakeview NIC"}, 201)
@@ -157,9 +164,14 @@ async def build_cycle_world(admin: Api) -> CycleWorld:
         await admin.ok("POST", "/communities", {"slug": "riverside", "name": "Riverside"}, 201)
     )["id"]
     roles = {
-        "fac": "facilitator", "mem_a": "member", "mem_b": "member", "mem_didt": "member",
-        "former": "member", "researcher": "researcher", "observer": "observer",
-    }  # fmt: skip
+        "fac": "facilitator",
+        "mem_a": "member",
+        "mem_b": "member",
+        "mem_didt": "member",
+        "former": "member",
+        "researcher": "researcher",
+        "observer": "observer",
+    }
     for name, role in roles.items():
         body = {"user_email": f"{name}@example.org", "role": role}
         await admin.ok("PUT", f"/communities/{community}/roles", body)
@@ -188,11 +200,21 @@ async def build_cycle_world(admin: Api) -> CycleWorld:
     await _member(admin, p_didt, didt, "2024-01-01")
     await _member(admin, p_former, team_a, "2023-01-01", "2024-06-30")
     return CycleWorld(
-        admin=admin, anon=Api(admin.client, None), community=community,
-        other_community=other, didt=didt, team_a=team_a, team_b=team_b,
-        other_team=other_team, p_fac=p_fac, p_a=p_a, p_b=p_b, p_former=p_former,
-        p_other=p_other, **users,
-    )  # fmt: skip
+        admin=admin,
+        anon=Api(admin.client, None),
+        community=community,
+        other_community=other,
+        didt=didt,
+        team_a=team_a,
+        team_b=team_b,
+        other_team=other_team,
+        p_fac=p_fac,
+        p_a=p_a,
+        p_b=p_b,
+        p_former=p_former,
+        p_other=p_other,
+        **users,
+    )
 
 
 async def measure(w: CycleWorld, team: int | None = None, name: str = "Attendance") -> int:
@@ -270,9 +292,11 @@ async def build_district(
         person_ids[key] = (await api.ok("POST", "/people", body, 201))["id"]
     for person, team, role, start, end in memberships:
         body = {
-            "person_id": person_ids[person], "team_id": team_ids[team], "role": role,
+            "person_id": person_ids[person],
+            "team_id": team_ids[team],
+            "role": role,
             "start_date": start,
-        }  # fmt: skip
+        }
         if end is not None:
             body["end_date"] = end
         await api.ok("POST", "/memberships", body, 201)

@@ -60,9 +60,12 @@ async def test_aims_are_created_read_updated_and_deleted(role_world: World) -> N
         role_world, " 90% pass ", statement="By June", team_id=team["id"], target_date="2026-06-30"
     )
     assert {k: v for k, v in aim.items() if k != "id"} == {
-        "community_id": role_world.id, "team_id": team["id"], "title": "90% pass",
-        "statement": "By June", "target_date": "2026-06-30",
-    }  # fmt: skip
+        "community_id": role_world.id,
+        "team_id": team["id"],
+        "title": "90% pass",
+        "statement": "By June",
+        "target_date": "2026-06-30",
+    }
     assert await role_world.observer.ok("GET", f"/aims/{aim['id']}") == aim
     changes = {"title": "95% pass", "statement": "", "team_id": None, "target_date": None}
     changed = await role_world.facilitator.ok("PATCH", f"/aims/{aim['id']}", changes)
@@ -166,8 +169,11 @@ async def test_primary_and_secondary_drivers(role_world: World) -> None:
     aim = await make_aim(role_world)
     primary = await make_driver(role_world, aim, "Feedback")
     assert {k: v for k, v in primary.items() if k != "id"} == {
-        "aim_id": aim["id"], "parent_id": None, "title": "Feedback", "description": "",
-    }  # fmt: skip
+        "aim_id": aim["id"],
+        "parent_id": None,
+        "title": "Feedback",
+        "description": "",
+    }
     secondary = await make_driver(role_world, aim, "Timely feedback", primary)
     assert (secondary["aim_id"], secondary["parent_id"]) == (aim["id"], primary["id"])
     assert await role_world.researcher.ok("GET", f"/drivers/{secondary['id']}") == secondary
@@ -278,9 +284,12 @@ async def test_change_ideas_and_their_stages(role_world: World) -> None:
     secondary = await make_driver(role_world, aim, "Timely feedback", primary)
     idea = await make_idea(role_world, secondary, team_id=team["id"], description="Daily")
     assert {k: v for k, v in idea.items() if k != "id"} == {
-        "driver_id": secondary["id"], "team_id": team["id"], "title": "Exit tickets",
-        "description": "Daily", "stage": "testing",
-    }  # fmt: skip
+        "driver_id": secondary["id"],
+        "team_id": team["id"],
+        "title": "Exit tickets",
+        "description": "Daily",
+        "stage": "testing",
+    }
     assert await role_world.observer.ok("GET", f"/change-ideas/{idea['id']}") == idea
     for stage in ("implementing", "spreading", "testing"):
         changed = await role_world.facilitator.ok(
@@ -402,8 +411,10 @@ async def test_innovations_are_created_read_updated_and_deleted(
     assert rows["items"] == [innovation, changed]
     page = await listing(role_world.admin, "/innovations", per_page=2, page=2)
     assert (page["total"], page["pages"], [i["community_id"] for i in page["items"]]) == (
-        3, 2, [role_world.id],
-    )  # fmt: skip
+        3,
+        2,
+        [role_world.id],
+    )
     assert (await listing(role_world.admin, "/innovations", community=other_role_world.id))[
         "total"
     ] == 1
@@ -481,9 +492,12 @@ async def test_innovation_versions_are_numbered_in_date_order(role_world: World)
         "POST", path, {"released_on": "2024-01-15", "summary": "Pilot"}, 201
     )
     assert first == {
-        "id": first["id"], "innovation_id": innovation["id"], "number": 1, "summary": "Pilot",
+        "id": first["id"],
+        "innovation_id": innovation["id"],
+        "number": 1,
+        "summary": "Pilot",
         "released_on": "2024-01-15",
-    }  # fmt: skip
+    }
     same_day = await role_world.facilitator.ok("POST", path, {"released_on": "2024-01-15"}, 201)
     assert (same_day["number"], same_day["summary"]) == (2, "")
     status, answer = await role_world.facilitator.post(path, {"released_on": "2024-01-14"})

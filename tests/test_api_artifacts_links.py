@@ -36,16 +36,27 @@ async def test_create_and_read_artifacts(cycle_world: World, recorder: Any) -> N
     w = cycle_world
     status, tool = await w.mem_a.post(
         "/artifacts",
-        {"community_id": w.community, "team_id": w.team_a, "title": " Exit ticket ",
-         "kind": "tool", "description": "Three questions"},
-    )  # fmt: skip
+        {
+            "community_id": w.community,
+            "team_id": w.team_a,
+            "title": " Exit ticket ",
+            "kind": "tool",
+            "description": "Three questions",
+        },
+    )
     assert status == 201, tool
     assert tool == {
-        "id": tool["id"], "community_id": w.community, "team_id": w.team_a,
-        "derived_from_id": None, "title": "Exit ticket", "kind": "tool",
-        "description": "Three questions", "vetting": "draft",
-        "created_at": tool["created_at"], "shared_with_ids": [],
-    }  # fmt: skip
+        "id": tool["id"],
+        "community_id": w.community,
+        "team_id": w.team_a,
+        "derived_from_id": None,
+        "title": "Exit ticket",
+        "kind": "tool",
+        "description": "Three questions",
+        "vetting": "draft",
+        "created_at": tool["created_at"],
+        "shared_with_ids": [],
+    }
     # A community-wide artifact may be written by any member; an adaptation points back.
     adapted = await artifact(w.mem_b, w, None, "Exit ticket, Baker", derived_from_id=tool["id"])
     assert (adapted["team_id"], adapted["derived_from_id"]) == (None, tool["id"])
@@ -261,9 +272,15 @@ async def test_artifact_versions_are_numbered_in_date_order(cycle_world: World) 
     other = await artifact(w.mem_b, w, w.team_b, "Other tool")
     v1 = await version(w.mem_a, tool["id"], "2024-09-01", summary="First", author_id=w.p_a)
     assert v1 == {
-        "id": v1["id"], "artifact_id": tool["id"], "number": 1, "summary": "First",
-        "content": "", "url": "", "created_on": "2024-09-01", "author_id": w.p_a,
-    }  # fmt: skip
+        "id": v1["id"],
+        "artifact_id": tool["id"],
+        "number": 1,
+        "summary": "First",
+        "content": "",
+        "url": "",
+        "created_on": "2024-09-01",
+        "author_id": w.p_a,
+    }
     await version(w.mem_b, other["id"], "2024-08-01")
     v2 = await version(w.mem_a, tool["id"], "2024-09-01", url="https://example.org/v2")
     v3 = await version(w.fac, tool["id"], "2024-10-05", content="Four questions now")
@@ -277,8 +294,10 @@ async def test_artifact_versions_are_numbered_in_date_order(cycle_world: World) 
 
     listed = await w.observer.ok("GET", f"/artifact-versions?artifact={tool['id']}")
     assert [(v["number"], v["created_on"]) for v in listed["items"]] == [
-        (1, "2024-09-01"), (2, "2024-09-01"), (3, "2024-10-05"),
-    ]  # fmt: skip
+        (1, "2024-09-01"),
+        (2, "2024-09-01"),
+        (3, "2024-10-05"),
+    ]
     assert listed["total"] == 3
     by_author = await w.observer.ok("GET", f"/artifact-versions?author={w.p_a}")
     assert [v["id"] for v in by_author["items"]] == [v1["id"]]
@@ -317,9 +336,13 @@ async def test_add_version_refusals_without_a_trace(cycle_world: World) -> None:
     assert_error(status, data, 422, "author_id")
     assert data["error"]["fields"]["author_id"] == f"no person {w.p_other} in this community"
     for api, code in (
-        (w.mem_b, 403), (w.former, 403), (w.researcher, 403), (w.observer, 403),
-        (w.outsider, 404), (w.anon, 401),
-    ):  # fmt: skip
+        (w.mem_b, 403),
+        (w.former, 403),
+        (w.researcher, 403),
+        (w.observer, 403),
+        (w.outsider, 404),
+        (w.anon, 401),
+    ):
         assert_error(*await api.post(path, {"created_on": "2024-09-01"}), code)
     assert_error(*await w.fac.post("/artifacts/999999/versions", {"created_on": "2024-09-01"}), 404)
     assert await total(w, "/artifact-versions") == 0
@@ -339,9 +362,12 @@ async def link_world(w: World) -> dict[str, str]:
     cd = await cycle(w.mem_didt, w.didt, "District cycle", planned_start="2024-10-05")
     co = await cycle(w.other_fac, w.other_team, "Elsewhere", planned_start="2024-10-01")
     return {
-        "ca": f"cycle:{ca['id']}", "v1": f"artifact_version:{v1['id']}",
-        "cb": f"cycle:{cb['id']}", "cd": f"cycle:{cd['id']}", "co": f"cycle:{co['id']}",
-    }  # fmt: skip
+        "ca": f"cycle:{ca['id']}",
+        "v1": f"artifact_version:{v1['id']}",
+        "cb": f"cycle:{cb['id']}",
+        "cd": f"cycle:{cd['id']}",
+        "co": f"cycle:{co['id']}",
+    }
 
 
 async def count_links(w: World) -> int:
@@ -357,10 +383,16 @@ async def test_record_link(cycle_world: World, recorder: Any) -> None:
     )
     assert status == 201, link
     assert link == {
-        "id": link["id"], "community_id": w.community, "source": n["ca"], "target": n["v1"],
-        "kind": "informed", "date": "2024-09-15", "note": "the tool came out of it",
-        "recorded_by_id": w.mem_a.user_id, "created_at": link["created_at"],
-    }  # fmt: skip
+        "id": link["id"],
+        "community_id": w.community,
+        "source": n["ca"],
+        "target": n["v1"],
+        "kind": "informed",
+        "date": "2024-09-15",
+        "note": "the tool came out of it",
+        "recorded_by_id": w.mem_a.user_id,
+        "created_at": link["created_at"],
+    }
     assert recorder.names() == ["link_recorded"]
     event = recorder.events[0][1]
     assert (event["id"], event["source"], event["target"]) == (link["id"], n["ca"], n["v1"])
@@ -368,9 +400,11 @@ async def test_record_link(cycle_world: World, recorder: Any) -> None:
     assert (await w.observer.ok("GET", f"/links/{link['id']}")) == link
 
     dated = await w.mem_b.ok(
-        "POST", "/links",
-        {"source": n["v1"], "target": n["cb"], "kind": "adapted_from", "date": "2024-10-20"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/links",
+        {"source": n["v1"], "target": n["cb"], "kind": "adapted_from", "date": "2024-10-20"},
+        201,
+    )
     assert (dated["date"], dated["kind"]) == ("2024-10-20", "adapted_from")
     # A target of the same day is not older; whitespace around a reference is forgiven.
     twin = await cycle(w.mem_b, w.team_b, "B twin", planned_start="2024-10-01")
@@ -463,9 +497,13 @@ async def test_link_permissions(cycle_world: World) -> None:
     n = await link_world(w)
     body = {"source": n["ca"], "target": n["v1"]}  # both team A's work
     for api, code in (
-        (w.mem_b, 403), (w.mem_didt, 403), (w.former, 403), (w.researcher, 403),
-        (w.observer, 403), (w.anon, 401),
-    ):  # fmt: skip
+        (w.mem_b, 403),
+        (w.mem_didt, 403),
+        (w.former, 403),
+        (w.researcher, 403),
+        (w.observer, 403),
+        (w.anon, 401),
+    ):
         status, data = await api.post("/links", body)
         assert_error(status, data, code)
     # Those who may not read the community are told the node does not exist, as for an id
@@ -523,8 +561,12 @@ async def test_delete_link(cycle_world: World) -> None:
     link = await w.mem_a.ok("POST", "/links", {"source": n["ca"], "target": n["v1"]}, 201)
     path = f"/links/{link['id']}"
     for api, code in (
-        (w.mem_b, 403), (w.researcher, 403), (w.observer, 403), (w.outsider, 404), (w.anon, 401),
-    ):  # fmt: skip
+        (w.mem_b, 403),
+        (w.researcher, 403),
+        (w.observer, 403),
+        (w.outsider, 404),
+        (w.anon, 401),
+    ):
         assert_error(*await api.delete(path), code)
     assert (await w.fac.ok("GET", path)) == link
     assert await w.mem_a.delete(path) == (204, None)

@@ -177,9 +177,13 @@ async def test_list_cycles_filters_and_pagination(cycle_world: World) -> None:
     a1 = await cycle(w.mem_a, w.team_a, "A1", planned_start="2024-09-01")
     a2 = await cycle(w.mem_a, w.team_a, "A2", planned_start="2024-10-01")
     a3 = await cycle(
-        w.mem_a, w.team_a, "A3", planned_start="2024-11-01", status="studying",
+        w.mem_a,
+        w.team_a,
+        "A3",
+        planned_start="2024-11-01",
+        status="studying",
         do_what_happened="Ran it",
-    )  # fmt: skip
+    )
     b1 = await cycle(w.mem_b, w.team_b, "B1", planned_start="2024-10-15")
     await cycle(w.other_fac, w.other_team, "Elsewhere", planned_start="2024-10-01")
 
@@ -492,10 +496,13 @@ async def test_builds_on_rules(cycle_world: World) -> None:
     status, data = await w.mem_a.post(
         "/cycles",
         {
-            "team_id": w.team_a, "title": "Before", "plan_objective": "O",
-            "planned_start": "2024-09-15", "builds_on_id": late["id"],
+            "team_id": w.team_a,
+            "title": "Before",
+            "plan_objective": "O",
+            "planned_start": "2024-09-15",
+            "builds_on_id": late["id"],
         },
-    )  # fmt: skip
+    )
     assert_error(status, data, 422, "builds_on_id")
     assert await count_cycles(w) == 3
 

@@ -164,13 +164,21 @@ async def test_list_query_count_does_not_grow_with_page_size(make_user, admin, s
     teams = (await admin.get("/teams", community=community))[1]["items"]
     north = next(t for t in teams if t["name"] == "North SIDT")
     for n in range(40):
-        await admin.ok("POST", "/cycles", {"team_id": north["id"], "title": f"Cycle {n}",
-                                           "plan_objective": "Try it"}, status=201)  # fmt: skip
-    await admin.ok("POST", "/artifacts", {"community_id": community, "title": "A",
-                                          "kind": "tool"}, status=201)  # fmt: skip
+        await admin.ok(
+            "POST",
+            "/cycles",
+            {"team_id": north["id"], "title": f"Cycle {n}", "plan_objective": "Try it"},
+            status=201,
+        )
+    await admin.ok(
+        "POST", "/artifacts", {"community_id": community, "title": "A", "kind": "tool"}, status=201
+    )
     reader = await make_user("reader@example.org")
-    await admin.ok("PUT", f"/communities/{community}/roles",
-                   {"user_email": "reader@example.org", "role": "observer"})  # fmt: skip
+    await admin.ok(
+        "PUT",
+        f"/communities/{community}/roles",
+        {"user_email": "reader@example.org", "role": "observer"},
+    )
     for path in ("/cycles", "/artifacts", "/memberships", "/people", "/links"):
         counts = []
         for size in (2, 40):

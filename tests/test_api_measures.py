@@ -28,9 +28,14 @@ async def test_measures_belong_to_a_team_or_to_the_community(cycle_world: World)
     w = cycle_world
     status, mine = await w.mem_a.post(
         "/measures",
-        {"community_id": w.community, "team_id": w.team_a, "name": "Exit ticket accuracy",
-         "kind": "process", "unit": "%"},
-    )  # fmt: skip
+        {
+            "community_id": w.community,
+            "team_id": w.team_a,
+            "name": "Exit ticket accuracy",
+            "kind": "process",
+            "unit": "%",
+        },
+    )
     assert status == 201, mine
     assert (mine["team_id"], mine["kind"], mine["unit"], mine["description"]) == (
         w.team_a,
@@ -57,9 +62,11 @@ async def test_measures_belong_to_a_team_or_to_the_community(cycle_world: World)
     assert await count(w, "/measures") == 1
 
     everyone = await w.fac.ok(
-        "POST", "/measures", {"community_id": w.community, "name": "Chronic absence",
-                              "kind": "outcome"}, 201
-    )  # fmt: skip
+        "POST",
+        "/measures",
+        {"community_id": w.community, "name": "Chronic absence", "kind": "outcome"},
+        201,
+    )
     assert everyone["team_id"] is None
     listed = await w.observer.ok("GET", f"/measures?team={w.team_a}")
     assert [m["id"] for m in listed["items"]] == [mine["id"]]
@@ -162,26 +169,34 @@ async def test_record_and_filter_data_points(cycle_world: World) -> None:
     )
     assert status == 201, first
     assert first == {
-        "id": first["id"], "measure_id": attendance, "cycle_id": c["id"], "date": "2024-09-10",
-        "value": 91.5, "note": "week 2",
-    }  # fmt: skip
+        "id": first["id"],
+        "measure_id": attendance,
+        "cycle_id": c["id"],
+        "date": "2024-09-10",
+        "value": 91.5,
+        "note": "week 2",
+    }
     await w.mem_a.ok("POST", "/data-points", point(attendance, "2024-09-03", 88), 201)
     await w.mem_a.ok("POST", "/data-points", point(attendance, "2024-09-17", -2.25), 201)
     await w.fac.ok("POST", "/data-points", point(absence, "2024-09-05", 12), 201)
 
     async def values(**params: Any) -> list[tuple[str, float]]:
-        body = await w.observer.ok("GET", "/data-points?" + "&".join(
-            f"{k}={v}" for k, v in params.items()
-        ))  # fmt: skip
+        body = await w.observer.ok(
+            "GET", "/data-points?" + "&".join(f"{k}={v}" for k, v in params.items())
+        )
         return [(p["date"], p["value"]) for p in body["items"]]
 
     assert await values(measure=attendance) == [
-        ("2024-09-03", 88.0), ("2024-09-10", 91.5), ("2024-09-17", -2.25),
-    ]  # fmt: skip
+        ("2024-09-03", 88.0),
+        ("2024-09-10", 91.5),
+        ("2024-09-17", -2.25),
+    ]
     assert await values(measure=absence) == [("2024-09-05", 12.0)]
     assert await values(**{"from": "2024-09-05"}) == [
-        ("2024-09-10", 91.5), ("2024-09-17", -2.25), ("2024-09-05", 12.0),
-    ]  # fmt: skip
+        ("2024-09-10", 91.5),
+        ("2024-09-17", -2.25),
+        ("2024-09-05", 12.0),
+    ]
     assert await values(to="2024-09-05") == [("2024-09-03", 88.0), ("2024-09-05", 12.0)]
     assert await values(measure=attendance, **{"from": "2024-09-04"}, to="2024-09-16") == [
         ("2024-09-10", 91.5)

@@ -65,10 +65,16 @@ async def test_organizations_are_created_read_updated_and_deleted(role_world: Wo
         role_world.id,
     )
     team = await role_world.facilitator.ok(
-        "POST", "/teams",
-        {"community_id": role_world.id, "name": "SIDT", "kind": "school_design_team", "organization_id": org["id"]},  # noqa: E501
+        "POST",
+        "/teams",
+        {
+            "community_id": role_world.id,
+            "name": "SIDT",
+            "kind": "school_design_team",
+            "organization_id": org["id"],
+        },
         201,
-    )  # fmt: skip
+    )
     assert (
         await role_world.facilitator.ok("DELETE", f"/organizations/{org['id']}", status=204) is None
     )
@@ -204,19 +210,27 @@ async def test_people_are_created_read_updated_and_deleted(role_world: World) ->
         201,
     )
     person = await make_person(
-        role_world, " Ana Ruiz ", email="Ana.Ruiz@School.ORG", title="Teacher",
-        organization_id=org["id"], user_id=role_world.member.user_id,
-    )  # fmt: skip
+        role_world,
+        " Ana Ruiz ",
+        email="Ana.Ruiz@School.ORG",
+        title="Teacher",
+        organization_id=org["id"],
+        user_id=role_world.member.user_id,
+    )
     assert {k: v for k, v in person.items() if k != "id"} == {
-        "community_id": role_world.id, "organization_id": org["id"],
-        "user_id": role_world.member.user_id, "name": "Ana Ruiz", "email": "ana.ruiz@school.org",
+        "community_id": role_world.id,
+        "organization_id": org["id"],
+        "user_id": role_world.member.user_id,
+        "name": "Ana Ruiz",
+        "email": "ana.ruiz@school.org",
         "title": "Teacher",
-    }  # fmt: skip
+    }
     assert await role_world.observer.ok("GET", f"/people/{person['id']}") == person
     changed = await role_world.facilitator.ok(
-        "PATCH", f"/people/{person['id']}",
+        "PATCH",
+        f"/people/{person['id']}",
         {"title": "Coach", "email": "ANA@x.org", "organization_id": None, "user_id": None},
-    )  # fmt: skip
+    )
     expected = {**person, "title": "Coach", "email": "ana@x.org"}
     assert changed == {**expected, "organization_id": None, "user_id": None}
     assert await role_world.researcher.ok("GET", f"/people/{person['id']}") == changed

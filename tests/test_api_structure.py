@@ -223,8 +223,11 @@ async def test_roles_are_listed_and_reassigned(role_world: World) -> None:
     assert (page["total"], page["pages"], len(page["items"])) == (4, 2, 1)
     roles = await listing(role_world.admin, f"/communities/{role_world.id}/roles")
     assert sorted(r["role"] for r in roles["items"]) == [
-        "facilitator", "member", "researcher", "researcher",
-    ]  # fmt: skip
+        "facilitator",
+        "member",
+        "researcher",
+        "researcher",
+    ]
 
 
 async def test_assigning_a_role_gives_access(role_world: World, make_user: UserFactory) -> None:
@@ -349,17 +352,28 @@ async def test_teams_of_every_kind_are_created(role_world: World) -> None:
         201,
     )
     didt = await role_world.facilitator.ok(
-        "POST", "/teams",
+        "POST",
+        "/teams",
         team(
-            role_world, "DIDT", "district_design_team", organization_id=org["id"],
+            role_world,
+            "DIDT",
+            "district_design_team",
+            organization_id=org["id"],
             description="Leads",
         ),
         201,
-    )  # fmt: skip
-    assert {k: didt[k] for k in ("community_id", "organization_id", "parent_id", "name", "kind", "description")} == {  # noqa: E501
-        "community_id": role_world.id, "organization_id": org["id"], "parent_id": None,
-        "name": "DIDT", "kind": "district_design_team", "description": "Leads",
-    }  # fmt: skip
+    )
+    assert {
+        k: didt[k]
+        for k in ("community_id", "organization_id", "parent_id", "name", "kind", "description")
+    } == {
+        "community_id": role_world.id,
+        "organization_id": org["id"],
+        "parent_id": None,
+        "name": "DIDT",
+        "kind": "district_design_team",
+        "description": "Leads",
+    }
     for kind in kinds[1:]:
         row = await role_world.facilitator.ok(
             "POST", "/teams", team(role_world, f"T {kind}", kind, parent_id=didt["id"]), 201
@@ -468,8 +482,10 @@ async def test_supervision_may_not_form_a_cycle(role_world: World) -> None:
         assert_error(status, answer, 422, "parent_id")
     rows = (await listing(role_world.admin, "/teams"))["items"]
     assert [(t["name"], t["parent_id"]) for t in rows] == [
-        ("DIDT", None), ("SIDT", didt["id"]), ("Group", sidt["id"]),
-    ]  # fmt: skip
+        ("DIDT", None),
+        ("SIDT", didt["id"]),
+        ("Group", sidt["id"]),
+    ]
     moved = await role_world.facilitator.ok(
         "PATCH", f"/teams/{group['id']}", {"parent_id": didt["id"]}
     )

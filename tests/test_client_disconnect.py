@@ -13,11 +13,19 @@ from core.testing import Api
 async def post_then_hang_up(app: Any, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
     """Send half a body, then the disconnect a server reports when the socket closes."""
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "client": ("127.0.0.1", 40000), "server": ("testserver", 80),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 40000),
+        "server": ("testserver", 80),
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-    }  # fmt: skip
+    }
     incoming = [
         {"type": "http.request", "body": b'{"name": "Half', "more_body": True},
         {"type": "http.disconnect"},

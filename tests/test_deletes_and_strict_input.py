@@ -95,8 +95,12 @@ async def _edit_person(admin: Api, community: int) -> None:
 async def _add_membership(admin: Api, community: int) -> None:
     person = await _find(admin, "/people", "name", "Cleo Park")
     team = await _find(admin, "/teams", "name", "North SIDT")
-    body = {"person_id": person["id"], "team_id": team["id"], "role": "member",
-            "start_date": "2024-09-01"}  # fmt: skip
+    body = {
+        "person_id": person["id"],
+        "team_id": team["id"],
+        "role": "member",
+        "start_date": "2024-09-01",
+    }
     await admin.ok("POST", "/memberships", body, 201)
 
 

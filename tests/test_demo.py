@@ -71,9 +71,13 @@ async def test_demo_communities_load_and_follow_the_pattern(app: Any) -> None:
 def test_nic_demo_builds_a_database_and_prints_how_to_sign_in(tmp_path: Path) -> None:
     with scratch_database(tmp_path) as unused:
         result = run_nic(
-            "demo", "--no-serve", "--database", str(tmp_path / "demo.sqlite3"),
-            database=unused, cwd=tmp_path,
-        )  # fmt: skip
+            "demo",
+            "--no-serve",
+            "--database",
+            str(tmp_path / "demo.sqlite3"),
+            database=unused,
+            cwd=tmp_path,
+        )
     assert "admin@demo.example" in result.stdout and "API token nic_" in result.stdout
     assert (tmp_path / "demo.sqlite3").stat().st_size > 100_000
 
@@ -94,7 +98,12 @@ def test_nic_demo_fills_an_empty_database_given_by_url_and_refuses_a_used_one(
         exported = run_nic("export", "harrow-creek-hs-network", database=url, cwd=tmp_path)
         assert "Wrenfield SIDT" in exported.stdout
     refused = run_nic(
-        "demo", "--no-serve", "--database", "mysql://db/nic", database=url, cwd=tmp_path,
+        "demo",
+        "--no-serve",
+        "--database",
+        "mysql://db/nic",
+        database=url,
+        cwd=tmp_path,
         check=False,
-    )  # fmt: skip
+    )
     assert refused.returncode == 1 and "--database: give a SQLite file" in refused.stderr

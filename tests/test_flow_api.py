@@ -67,13 +67,17 @@ async def test_traces(world) -> None:
     d1 = world["cycles"]["District huddle protocol pilot"]
     up = await world["member"].ok("GET", FLOW + f"/upstream?node=cycle:{d1}")
     assert [w["label"] for w in up["work"]] == [
-        "Huddle with three advisors", "Huddle with all grade 9 advisors"
-    ]  # fmt: skip
+        "Huddle with three advisors",
+        "Huddle with all grade 9 advisors",
+    ]
     graph = await world["researcher"].ok("GET", FLOW + "/graph")
     team = next(n["id"] for n in graph["nodes"] if n["kind"] == "team")
-    for node, problem in (("", "required: the work to trace"),
-                          ("cycle:999999", "is not in this community"),
-                          (team, "trace work"), ("nonsense", "is not in")):  # fmt: skip
+    for node, problem in (
+        ("", "required: the work to trace"),
+        ("cycle:999999", "is not in this community"),
+        (team, "trace work"),
+        ("nonsense", "is not in"),
+    ):
         status, body = await world["member"].get(FLOW + "/downstream", node=node)
         assert status == 422 and problem in body["error"]["fields"]["node"], (node, body)
 
@@ -83,10 +87,11 @@ async def test_analyses(world) -> None:
     flow = await api.ok("GET", FLOW + "/team-flow")
     assert {(e["source"], e["target"], e["weight"]) for e in flow["edges"]} == {
         (t["id"], u["id"], 1)
-        for t in flow["teams"] for u in flow["teams"]
-        if (t["label"], u["label"]) in {("North SIDT", "South SIDT"),
-                                         ("North SIDT", "Cedar Valley DIDT")}
-    }  # fmt: skip
+        for t in flow["teams"]
+        for u in flow["teams"]
+        if (t["label"], u["label"])
+        in {("North SIDT", "South SIDT"), ("North SIDT", "Cedar Valley DIDT")}
+    }
     assert flow["school_to_district"] == 1 and flow["school_to_school"] == 1
     brokers = await api.ok("GET", FLOW + "/brokers?limit=2")
     assert [b["label"] for b in brokers["items"]] == ["Ana Ruiz", "Ben Okafor"]
@@ -99,15 +104,20 @@ async def test_analyses(world) -> None:
     # n1 starts two chains of one path each (to the protocols, to the district pilot): a
     # tie, which goes to the lower node id ("artifact_version:..." < "cycle:...").
     assert [n["label"] for n in path["nodes"]] == [
-        "Huddle with three advisors", "Advisory huddle protocol v1", "South's huddle protocol v1"
-    ]  # fmt: skip
+        "Huddle with three advisors",
+        "Advisory huddle protocol v1",
+        "South's huddle protocol v1",
+    ]
     assert path["weight"] == 2
     quarters = await api.ok("GET", FLOW + "/evolution")
     assert [q["quarter"] for q in quarters["quarters"]] == ["2024Q4"]
-    for path_, field in (("/brokers?limit=0", "limit"), ("/silos?within_days=-1", "within_days"),
-                         ("/resilience?leaving=person:999999", "leaving"),
-                         ("/team-flow?as_of=yesterday", "as_of"),
-                         ("/team-flow?colour=red", "colour")):  # fmt: skip
+    for path_, field in (
+        ("/brokers?limit=0", "limit"),
+        ("/silos?within_days=-1", "within_days"),
+        ("/resilience?leaving=person:999999", "leaving"),
+        ("/team-flow?as_of=yesterday", "as_of"),
+        ("/team-flow?colour=red", "colour"),
+    ):
         status, body = await api.call("GET", FLOW + path_)
         assert status == 422 and field in body["error"]["fields"], (path_, body)
 
@@ -156,8 +166,7 @@ async def test_every_export_reads_back_with_the_same_nodes_and_edges(world, clie
     api = world["researcher"]
     graph = read_json(json.dumps(await api.ok("GET", FLOW + "/graph")))
     expected = (set(graph.nodes), set(graph.edges(keys=True)))
-    readers = {"gexf": read_gexf, "graphml": read_graphml, "json": read_json,
-               "csv": read_csv_zip}  # fmt: skip
+    readers = {"gexf": read_gexf, "graphml": read_graphml, "json": read_json, "csv": read_csv_zip}
     for name, reader in readers.items():
         response = await client.get("/api/v1" + FLOW + f"/export/{name}", headers=api.headers)
         assert response.status_code == 200, name
@@ -184,14 +193,30 @@ def test_graph_commands(tmp_path: Path) -> None:
         first = nodes["Huddle with three advisors"]
         trace = run_nic("graph", "trace", "cedar-valley", first, database=url, cwd=tmp_path)
         assert "District huddle protocol pilot" in trace.stdout
-        run_nic("graph", "export", "cedar-valley", "--format", "csv", "-o", "flow.zip",
-                database=url, cwd=tmp_path)  # fmt: skip
+        run_nic(
+            "graph",
+            "export",
+            "cedar-valley",
+            "--format",
+            "csv",
+            "-o",
+            "flow.zip",
+            database=url,
+            cwd=tmp_path,
+        )
         with zipfile.ZipFile(io.BytesIO((tmp_path / "flow.zip").read_bytes())) as bundle:
             assert sorted(bundle.namelist()) == ["edges.csv", "memberships.csv", "nodes.csv"]
         missing = run_nic("graph", "report", "nowhere", database=url, cwd=tmp_path, check=False)
         assert missing.returncode != 0 and "no community 'nowhere'" in missing.stderr
-        bad = run_nic("graph", "trace", "cedar-valley", "cycle:999999", database=url,
-                      cwd=tmp_path, check=False)  # fmt: skip
+        bad = run_nic(
+            "graph",
+            "trace",
+            "cedar-valley",
+            "cycle:999999",
+            database=url,
+            cwd=tmp_path,
+            check=False,
+        )
         assert bad.returncode != 0 and "not in this community" in bad.stderr
 
         # The notebook entry point, from a plain script and from inside a running event
@@ -200,9 +225,11 @@ def test_graph_commands(tmp_path: Path) -> None:
             [sys.executable, "-c", NOTEBOOK, url], capture_output=True, text=True, check=True
         )
         assert json.loads(result.stdout) == {
-            "communities": ["cedar-valley"], "nodes": 11,
-            "early_cycles": ["Huddle with three advisors"], "missing": "no community 'nowhere'",
-        }  # fmt: skip
+            "communities": ["cedar-valley"],
+            "nodes": 11,
+            "early_cycles": ["Huddle with three advisors"],
+            "missing": "no community 'nowhere'",
+        }
 
 
 NOTEBOOK = """

@@ -67,8 +67,11 @@ async def test_traces_match_the_definition_on_every_demo_cycle(demo) -> None:
             assert origin in upstream(demo, node).work  # the mirror finds its way back
         for team, reach in trace.teams.items():
             if reach.carrier is not None:  # a person on both teams on that day carried it
-                spells = [d for _, t, d in demo.out_edges(reach.carrier, data=True)
-                          if d["kind"] == "member" and t == team]  # fmt: skip
+                spells = [
+                    d
+                    for _, t, d in demo.out_edges(reach.carrier, data=True)
+                    if d["kind"] == "member" and t == team
+                ]
                 assert any(s["start"] <= reach.date <= s.get("end", date.max) for s in spells)
         reached_any += bool(trace.work)
     assert reached_any > len(cycles) // 2
@@ -94,8 +97,11 @@ async def test_team_flow_counts_every_cross_team_link(demo) -> None:
     for node, d in demo.nodes(data=True):
         if d["kind"] != "cycle" or d["level"] != "school" or node not in content:
             continue
-        later = [demo.nodes[n]["start"] for n in nx.descendants(content, node)
-                 if demo.nodes[n].get("level") == "district"]  # fmt: skip
+        later = [
+            demo.nodes[n]["start"]
+            for n in nx.descendants(content, node)
+            if demo.nodes[n].get("level") == "district"
+        ]
         if later:
             lags.append(max(0, (min(later) - (d.get("end") or d["start"])).days))
     assert flow.lag_count == len(lags)
@@ -118,14 +124,18 @@ async def test_silos_match_a_search_within_the_window(demo) -> None:
         if d["kind"] != "cycle" or d["status"] == "abandoned":
             continue
         ended = d.get("end") or d["start"]
-        others = [n for n in (nx.descendants(content, node) if node in content else ())
-                  if demo.nodes[n].get("team") not in (None, d["team"])
-                  and demo.nodes[n]["start"] <= ended + timedelta(days=60)]  # fmt: skip
+        others = [
+            n
+            for n in (nx.descendants(content, node) if node in content else ())
+            if demo.nodes[n].get("team") not in (None, d["team"])
+            and demo.nodes[n]["start"] <= ended + timedelta(days=60)
+        ]
         if not others:
             expected.append(node)
     assert found.cycles == sorted(expected)
-    assert found.judged == sum(1 for _, d in demo.nodes(data=True)
-                               if d["kind"] == "cycle" and d["status"] != "abandoned")  # fmt: skip
+    assert found.judged == sum(
+        1 for _, d in demo.nodes(data=True) if d["kind"] == "cycle" and d["status"] != "abandoned"
+    )
 
 
 async def test_cut_people_are_exactly_those_whose_leaving_cuts_a_school_off(demo) -> None:

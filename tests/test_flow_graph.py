@@ -56,14 +56,18 @@ async def test_the_small_community_becomes_the_graph_drawn_by_hand(app, small) -
     assert "end" not in graph.nodes[names["District huddle protocol pilot"]]
 
     assert edges(graph, "member") == {
-        ("Ana Ruiz", "North SIDT"), ("Ana Ruiz", "Cedar Valley DIDT"),
-        ("Ben Okafor", "South SIDT"), ("Ben Okafor", "Cedar Valley DIDT"),
+        ("Ana Ruiz", "North SIDT"),
+        ("Ana Ruiz", "Cedar Valley DIDT"),
+        ("Ben Okafor", "South SIDT"),
+        ("Ben Okafor", "Cedar Valley DIDT"),
         ("Cleo Park", "Cedar Valley DIDT"),
-    }  # fmt: skip
+    }
     ben = graph.get_edge_data(names["Ben Okafor"], names["South SIDT"])["member"]
     assert (ben["role"], ben["start"], ben["end"]) == (
-        "coordinator", date(2024, 8, 1), date(2025, 6, 30)
-    )  # fmt: skip
+        "coordinator",
+        date(2024, 8, 1),
+        date(2025, 6, 30),
+    )
     assert "end" not in graph.get_edge_data(names["Ana Ruiz"], north)["member"]
     assert edges(graph, "ran") == {
         ("North SIDT", "Huddle with three advisors"),
@@ -167,12 +171,26 @@ class Meetings:
             .values_list("id", flat=True)
         )
         return GraphContribution(
-            nodes=[("meeting:1", {"kind": "meeting", "label": "Fall convening",
-                                  "start": date(2024, 10, 15), "attendance": 12})],
-            edges=[(f"cycle:{cycles[0]}", "meeting:1", {"kind": "shared_at", "flow": True,
-                                                        "date": date(2024, 10, 15)}),
-                   ("meeting:1", "cycle:999999", {"kind": "shared_at", "flow": True})],
-        )  # fmt: skip
+            nodes=[
+                (
+                    "meeting:1",
+                    {
+                        "kind": "meeting",
+                        "label": "Fall convening",
+                        "start": date(2024, 10, 15),
+                        "attendance": 12,
+                    },
+                )
+            ],
+            edges=[
+                (
+                    f"cycle:{cycles[0]}",
+                    "meeting:1",
+                    {"kind": "shared_at", "flow": True, "date": date(2024, 10, 15)},
+                ),
+                ("meeting:1", "cycle:999999", {"kind": "shared_at", "flow": True}),
+            ],
+        )
 
 
 async def test_plugins_add_nodes_and_edges(app, small) -> None:
@@ -185,8 +203,11 @@ async def test_plugins_add_nodes_and_edges(app, small) -> None:
     finally:
         plugins.pm.unregister(plugin)
     assert graph.nodes["meeting:1"] == {
-        "kind": "meeting", "label": "Fall convening", "start": date(2024, 10, 15), "attendance": 12
-    }  # fmt: skip
+        "kind": "meeting",
+        "label": "Fall convening",
+        "start": date(2024, 10, 15),
+        "attendance": 12,
+    }
     assert [d["kind"] for _, _, d in graph.in_edges("meeting:1", data=True)] == ["shared_at"]
     assert graph.out_degree("meeting:1") == 0  # the edge to a missing cycle is dropped
     assert "meeting:1" not in earlier
@@ -238,8 +259,16 @@ def flow_graph(*, b_date: D = MARCH, c_date: D = APRIL) -> nx.MultiDiGraph:
         ("cycle:s2", "team:B", "school", b_date),
         ("cycle:d1", "team:D", "district", c_date),
     ):
-        g.add_node(node, kind="cycle", label=node, team=team, level=level, start=start,
-                   end=start, status="completed")  # fmt: skip
+        g.add_node(
+            node,
+            kind="cycle",
+            label=node,
+            team=team,
+            level=level,
+            start=start,
+            end=start,
+            status="completed",
+        )
         g.add_edge(team, node, key="ran", kind="ran", date=start)
     g.add_edge("cycle:s1", "cycle:s2", key="informed", kind="informed")
     g.add_edge("cycle:s2", "cycle:d1", key="informed", kind="informed")
@@ -283,8 +312,9 @@ def test_a_person_carries_learning_only_while_on_both_teams() -> None:
     assert trace.teams["team:B"] == type(trace.teams["team:B"])(D(2025, 6, 1), "person:quinn")
     # Pat left both teams on 2025-05-31: a cycle of A in July reaches the district only
     # through a member who sits on both: Quinn sits on A and B, not D. So no district.
-    g.add_node("cycle:s3", kind="cycle", label="s3", team="team:A", level="school",
-               start=D(2025, 7, 1))  # fmt: skip
+    g.add_node(
+        "cycle:s3", kind="cycle", label="s3", team="team:A", level="school", start=D(2025, 7, 1)
+    )
     later = downstream(g, "cycle:s3")
     assert set(later.teams) == {"team:B"}
 
@@ -309,8 +339,9 @@ def test_traces_refuse_unknown_nodes_and_teams() -> None:
 def test_team_flow_weights_reciprocity_and_lag() -> None:
     g = flow_graph()
     # And back down: the district's d1 informs a school A cycle ten days later.
-    g.add_node("cycle:s4", kind="cycle", label="s4", team="team:A", level="school",
-               start=D(2025, 4, 11))  # fmt: skip
+    g.add_node(
+        "cycle:s4", kind="cycle", label="s4", team="team:A", level="school", start=D(2025, 4, 11)
+    )
     g.add_edge("cycle:d1", "cycle:s4", key="informed", kind="informed")
     flow = team_flow(g)
     weights = {(u, v): d["weight"] for u, v, d in flow.graph.edges(data=True)}
@@ -324,8 +355,16 @@ def test_team_flow_weights_reciprocity_and_lag() -> None:
 
 def test_silos_are_cycles_whose_learning_stayed_home() -> None:
     g = flow_graph()
-    g.add_node("cycle:lonely", kind="cycle", label="lonely", team="team:D", level="district",
-               start=D(2025, 1, 5), end=D(2025, 1, 20), status="completed")  # fmt: skip
+    g.add_node(
+        "cycle:lonely",
+        kind="cycle",
+        label="lonely",
+        team="team:D",
+        level="district",
+        start=D(2025, 1, 5),
+        end=D(2025, 1, 20),
+        status="completed",
+    )
     result = silos(g, within_days=40, today=D(2025, 12, 31))
     # s1 -> s2 (school B) 50 days after s1 ended: too late for 40 days; s2 -> d1 (the
     # district) after 31 days is in time; d1 and lonely reach nobody.
@@ -343,8 +382,10 @@ def test_silos_are_cycles_whose_learning_stayed_home() -> None:
 
 def test_evolution_by_quarter() -> None:
     g = flow_graph()
-    for u, v, key, day in (("cycle:s1", "cycle:s2", "informed", D(2025, 3, 1)),
-                           ("cycle:s2", "cycle:d1", "informed", D(2025, 4, 1))):  # fmt: skip
+    for u, v, key, day in (
+        ("cycle:s1", "cycle:s2", "informed", D(2025, 3, 1)),
+        ("cycle:s2", "cycle:d1", "informed", D(2025, 4, 1)),
+    ):
         g.edges[u, v, key]["date"] = day
     quarters = evolution(g)
     assert [q.quarter for q in quarters] == ["2025Q1", "2025Q2"]

@@ -553,9 +553,13 @@ async def test_hook_nic_cli_commands(eapp: Starlette, world: dict[str, Any]) -> 
 def test_hook_nic_demo_data(installed: dict[str, str], tmp_path: Path) -> None:
     demo = tmp_path / "demo.sqlite3"
     result = run_nic(
-        "demo", "--no-serve", "--database", str(demo),
-        database=f"sqlite://{tmp_path / 'unused.sqlite3'}", cwd=tmp_path,
-    )  # fmt: skip
+        "demo",
+        "--no-serve",
+        "--database",
+        str(demo),
+        database=f"sqlite://{tmp_path / 'unused.sqlite3'}",
+        cwd=tmp_path,
+    )
     assert "Demo ready" in result.stdout
     notes = run_nic("everything", "notes", database=f"sqlite://{demo}", cwd=tmp_path).stdout
     lines = notes.strip().splitlines()

@@ -201,8 +201,11 @@ async def test_a_date_query_parameter_out_of_the_window_answers_422(
             url = _fill(path, _int_params(op, "path"), "1")
             status, body = await admin.call(method, url, params={name: value})
             assert status == 422 and "1900 and 2200" in body["error"]["fields"][name], (
-                method, path, name, body,
-            )  # fmt: skip
+                method,
+                path,
+                name,
+                body,
+            )
             checked += 1
     assert checked >= 3
 

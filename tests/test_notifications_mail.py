@@ -197,8 +197,11 @@ def test_mail_settings_are_read_and_checked(tmp_path: Path) -> None:
     settings = load_settings(env, tmp_path / "none.toml")
     sender = sender_for(settings.mail_url)
     assert (sender.host, sender.port, sender.username, sender.password) == (  # type: ignore[attr-defined]
-        "mail.example.org", 465, "me@x.org", "p/w",
-    )  # fmt: skip
+        "mail.example.org",
+        465,
+        "me@x.org",
+        "p/w",
+    )
     assert load_settings({}, tmp_path / "none.toml").mail_url == "log:"
     (tmp_path / "nic.toml").write_text('mail_url = "memory:"\nmail_from = "N <n@x.org>"\n')
     settings = load_settings({}, tmp_path / "nic.toml")

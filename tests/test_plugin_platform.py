@@ -239,8 +239,15 @@ def test_an_import_failure_is_reported_and_the_other_plugins_load(
 
     table = nic_plugins(tmp_path).stdout
     assert table.splitlines()[0].split() == [
-        "NAME", "VERSION", "STATE", "HOOKS", "TEMPLATES", "STATIC", "MODELS", "CONFIG",
-    ]  # fmt: skip
+        "NAME",
+        "VERSION",
+        "STATE",
+        "HOOKS",
+        "TEMPLATES",
+        "STATIC",
+        "MODELS",
+        "CONFIG",
+    ]
     assert "Failed to load:\n  broken 1.2.3: failed to import: ImportError" in table
     good = next(line for line in table.splitlines() if line.startswith("good "))
     assert good.split()[:4] == ["good", "1.2.3", "enabled", "nic_plugin_config"]
@@ -615,9 +622,13 @@ def test_nic_demo_calls_nic_demo_data_with_the_demo_communities(
 ) -> None:
     monkeypatch.setenv("NICFAKE_DEMO", str(tmp_path / "demo.json"))
     result = run_nic(
-        "demo", "--no-serve", "--database", str(tmp_path / "demo.sqlite3"),
-        database=f"sqlite://{tmp_path / 'unused.sqlite3'}", cwd=tmp_path,
-    )  # fmt: skip
+        "demo",
+        "--no-serve",
+        "--database",
+        str(tmp_path / "demo.sqlite3"),
+        database=f"sqlite://{tmp_path / 'unused.sqlite3'}",
+        cwd=tmp_path,
+    )
     assert "Demo ready" in result.stdout
     seen = json.loads((tmp_path / "demo.json").read_text())
     assert seen["found"] == len(seen["ids"]) == 2 and seen["actor"] == "system"

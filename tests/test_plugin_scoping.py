@@ -145,9 +145,12 @@ async def test_switching_off_hides_the_panel_and_nav_item_in_that_community_only
         assert "scoped-panel-body" in page and "Scoped nav" in page, slug
     row = await _switch(world, "alpha", False)
     assert row == {
-        "plugin": PLUGIN, "version": None, "description": Scoped.__doc__.splitlines()[0],
-        "essential": False, "enabled": False,
-    }  # fmt: skip
+        "plugin": PLUGIN,
+        "version": None,
+        "description": Scoped.__doc__.splitlines()[0],
+        "essential": False,
+        "enabled": False,
+    }
     alpha = await mo.get(_team_url(world, "alpha"))
     assert alpha.status_code == 200
     assert "scoped-panel-body" not in alpha.text and "Scoped nav" not in alpha.text

@@ -68,8 +68,12 @@ print(asyncio.run(frozen_after_start(app)))
     for kind in ("served", "built"):
         done = subprocess.run(
             [sys.executable, "-c", probe, kind],
-            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         counts[kind] = int(done.stdout.strip().splitlines()[-1])
     assert counts["built"] == 0

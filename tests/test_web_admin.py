@@ -90,8 +90,12 @@ async def test_users_are_listed_fifty_to_a_page(client) -> None:
 
 async def test_admin_creates_a_user_with_a_chosen_password(app, client) -> None:
     await as_admin(client)
-    form = {"email": " Cleo@Example.org ", "name": "Cleo", "password": "cleos-own-password",
-            "csrf_token": await token(client)}  # fmt: skip
+    form = {
+        "email": " Cleo@Example.org ",
+        "name": "Cleo",
+        "password": "cleos-own-password",
+        "csrf_token": await token(client),
+    }
     created = await client.post("/admin/users", data=form)
     assert created.status_code == 200 and "The account is created" in created.text
     assert "cleos-own-password" not in created.text and 'class="password"' not in created.text
@@ -105,8 +109,13 @@ async def test_admin_creates_a_user_with_a_chosen_password(app, client) -> None:
 
 async def test_a_generated_password_is_shown_once(app, client) -> None:
     await as_admin(client)
-    form = {"email": "dee@example.org", "name": "", "password": "", "is_admin": "yes",
-            "csrf_token": await token(client)}  # fmt: skip
+    form = {
+        "email": "dee@example.org",
+        "name": "",
+        "password": "",
+        "is_admin": "yes",
+        "csrf_token": await token(client),
+    }
     created = await client.post("/admin/users", data=form)
     assert created.status_code == 200 and "Invitation" in created.text
     assert "shown only once" in created.text and "http://testserver/sign-in" in created.text
@@ -149,8 +158,12 @@ async def test_create_form_shows_problems_beside_the_fields(client) -> None:
 
 async def test_user_text_is_escaped(client) -> None:
     await as_admin(client)
-    form = {"email": "x@example.org", "name": "<script>alert(1)</script>", "password": "",
-            "csrf_token": await token(client)}  # fmt: skip
+    form = {
+        "email": "x@example.org",
+        "name": "<script>alert(1)</script>",
+        "password": "",
+        "csrf_token": await token(client),
+    }
     created = await client.post("/admin/users", data=form)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in created.text
     assert "<script>alert(1)" not in created.text
@@ -289,8 +302,11 @@ async def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
         response = await client.get(path)
         assert response.status_code == 303, path
         assert response.headers["location"] == f"/sign-in?next={path}"
-    for path in ("/admin/users", f"/admin/users/{someone['id']}/password",
-                 f"/admin/users/{someone['id']}/active"):  # fmt: skip
+    for path in (
+        "/admin/users",
+        f"/admin/users/{someone['id']}/password",
+        f"/admin/users/{someone['id']}/active",
+    ):
         response = await client.post(path, data={"active": "false"})
         assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")
     assert (await User.get(id=someone["id"])).is_active
@@ -425,8 +441,11 @@ async def test_members_and_observers_may_not_manage_roles(app, client) -> None:
     world = await community_with_roles()
     north = world["community"]
     # Nia has no role in north: to her it does not exist (404, not 403).
-    for email, refused in (("mo@example.org", 403), ("obi@example.org", 403),
-                           ("nia@example.org", 404)):  # fmt: skip
+    for email, refused in (
+        ("mo@example.org", 403),
+        ("obi@example.org", 403),
+        ("nia@example.org", 404),
+    ):
         async with browser(app) as someone:
             assert (await submit_sign_in(someone, email)).status_code == 303
             page = await someone.get("/communities/north/roles")
@@ -454,9 +473,12 @@ async def test_a_site_admin_manages_roles_without_holding_one(client) -> None:
     assert page.status_code == 200
     given = await client.post(
         "/communities/north/roles",
-        data={"user_email": "nia@example.org", "role": "facilitator",
-              "csrf_token": csrf_of(page.text)},
-    )  # fmt: skip
+        data={
+            "user_email": "nia@example.org",
+            "role": "facilitator",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
     assert given.status_code == 303
     assert await role_of(world["community"], world["nia"]["id"]) == "facilitator"
 

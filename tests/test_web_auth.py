@@ -164,9 +164,13 @@ async def test_password_change_ends_other_sessions(app, client) -> None:
         assert "not your current password" in bad.text and "at least 10" in bad.text
         done = await client.post(
             "/account/password",
-            data={"current": PASSWORD, "new": "a-newer-password", "confirm": "a-newer-password",
-                  "csrf_token": token},
-        )  # fmt: skip
+            data={
+                "current": PASSWORD,
+                "new": "a-newer-password",
+                "confirm": "a-newer-password",
+                "csrf_token": token,
+            },
+        )
         assert done.status_code == 200 and "password is changed" in done.text
         assert "Sign out" in (await client.get("/")).text
         assert "Sign out" not in (await other.get("/")).text

@@ -155,9 +155,12 @@ async def test_drill_down_into_a_team_lists_its_work_and_links(olu, world) -> No
     ramp = cycles["Huddle with all grade 9 advisors"]
     pilot = cycles["District huddle protocol pilot"]
     assert ids_in(drawing, "flow-work") == {
-        cycles["Huddle with three advisors"], ramp, world["versions"]["Advisory huddle protocol"],
-        pilot, world["versions"]["South's huddle protocol"],
-    }  # fmt: skip
+        cycles["Huddle with three advisors"],
+        ramp,
+        world["versions"]["Advisory huddle protocol"],
+        pilot,
+        world["versions"]["South's huddle protocol"],
+    }
     assert f'data-source="{ramp}" data-target="{pilot}" data-kind="informed"' in drawing
     # Only links across teams: n1 -> n2 (both North) is not drawn.
     assert drawing.count('class="flow-edge ') == 2
@@ -192,17 +195,21 @@ async def test_trace_returns_the_downstream_work_as_json(olu, world) -> None:
     body = response.json()
     assert body["origin"] == start and body["direction"] == "downstream"
     assert {w["id"] for w in body["work"]} == {
-        cycles["Huddle with all grade 9 advisors"], cycles["District huddle protocol pilot"],
-        versions["Advisory huddle protocol"], versions["South's huddle protocol"],
-    }  # fmt: skip
+        cycles["Huddle with all grade 9 advisors"],
+        cycles["District huddle protocol pilot"],
+        versions["Advisory huddle protocol"],
+        versions["South's huddle protocol"],
+    }
     assert {t["id"] for t in body["teams"]} == {teams["Cedar Valley DIDT"], teams["South SIDT"]}
-    up = await olu.get(TRACE, params={"node": cycles["District huddle protocol pilot"],
-                                      "direction": "upstream"})  # fmt: skip
+    up = await olu.get(
+        TRACE, params={"node": cycles["District huddle protocol pilot"], "direction": "upstream"}
+    )
     assert start in {w["id"] for w in up.json()["work"]}
     until = await olu.get(TRACE, params={"node": start, "until": "2024-10-15"})
     assert {w["id"] for w in until.json()["work"]} == {
-        cycles["Huddle with all grade 9 advisors"], versions["Advisory huddle protocol"],
-    }  # fmt: skip
+        cycles["Huddle with all grade 9 advisors"],
+        versions["Advisory huddle protocol"],
+    }
     # Before the district's pilot began, North's learning had not reached it.
     early = await olu.get(TRACE, params={"node": start, "as_of": "2024-10-31"})
     assert cycles["District huddle protocol pilot"] not in {w["id"] for w in early.json()["work"]}
@@ -220,8 +227,10 @@ async def test_trace_returns_the_downstream_work_as_json(olu, world) -> None:
     ],
 )
 async def test_trace_refuses_bad_input_naming_the_field(olu, world, params, field) -> None:
-    params = {k: world["cycles"]["Huddle with three advisors"] if v == "CYCLE" else v
-              for k, v in params.items()}  # fmt: skip
+    params = {
+        k: world["cycles"]["Huddle with three advisors"] if v == "CYCLE" else v
+        for k, v in params.items()
+    }
     if params.get("node") == "team:1":
         params["node"] = world["teams"]["North SIDT"]
     response = await olu.get(TRACE, params=params)

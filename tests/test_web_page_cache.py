@@ -170,9 +170,13 @@ async def test_cached_forms_carry_each_viewers_own_csrf_token(client, other, app
     assert measure
     posted = await other.post(
         f"/cycles/{cycle_id}/data",
-        data={"csrf_token": ana_tokens.pop(), "measure_id": measure.group(1), "date": "2024-09-20",
-              "value": "92"},
-    )  # fmt: skip
+        data={
+            "csrf_token": ana_tokens.pop(),
+            "measure_id": measure.group(1),
+            "date": "2024-09-20",
+            "value": "92",
+        },
+    )
     assert posted.status_code == 303, posted.text
     assert "3 points from" in (await client.get(f"/cycles/{cycle_id}")).text
 

@@ -231,6 +231,13 @@ async def node_links(
     return found
 
 
+ARTIFACT_FIELDS = (
+    "id", "title", "kind", "vetting", "description", "team_id", "team__name",
+    "derived_from_id", "created_at",
+)  # fmt: skip
+"""What the artifact page shows of the artifact itself."""
+
+
 async def artifact_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
@@ -252,10 +259,7 @@ async def _artifact_context(
     cid = community["id"]
     rows = []
     if 0 < artifact_id <= MAX_ID:
-        rows = await Artifact.filter(id=artifact_id, community_id=cid).values(
-            "id", "title", "kind", "vetting", "description", "team_id", "team__name",
-            "derived_from_id", "created_at",
-        )  # fmt: skip
+        rows = await Artifact.filter(id=artifact_id, community_id=cid).values(*ARTIFACT_FIELDS)
     if not rows:
         raise NotFound("There is no such artifact in this community.")
     artifact = dict(rows[0])

@@ -50,8 +50,13 @@ async def search_community(community_id: int, q: str) -> dict[str, dict[str, Any
             community_id=community_id,
         ),
         ("-updated_at", "-id"),
-        "id", "title", "status", "team__name", "plan_objective", "study_learning",
-    )  # fmt: skip
+        "id",
+        "title",
+        "status",
+        "team__name",
+        "plan_objective",
+        "study_learning",
+    )
     for row in cycles["rows"]:
         for name in ("study_learning", "plan_objective"):
             if q.casefold() in row[name].casefold():
@@ -62,16 +67,24 @@ async def search_community(community_id: int, q: str) -> dict[str, dict[str, Any
             Q(title__icontains=q) | Q(description__icontains=q), community_id=community_id
         ),
         ("title", "id"),
-        "id", "title", "kind", "vetting", "team__name", "description",
-    )  # fmt: skip
+        "id",
+        "title",
+        "kind",
+        "vetting",
+        "team__name",
+        "description",
+    )
     for row in artifacts["rows"]:
         if q.casefold() in row["description"].casefold():
             row["excerpt"] = excerpt(row["description"], q)
     people = await _group(
         Person.filter(Q(name__icontains=q) | Q(title__icontains=q), community_id=community_id),
         ("name", "id"),
-        "id", "name", "title", "organization__name",
-    )  # fmt: skip
+        "id",
+        "name",
+        "title",
+        "organization__name",
+    )
     return {"cycles": cycles, "artifacts": artifacts, "people": people}
 
 

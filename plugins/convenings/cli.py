@@ -79,9 +79,11 @@ def _configure_plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the community's slug")
     parser.add_argument("title")
     parser.add_argument(
-        "--option", type=datetime.fromisoformat, action="append",
+        "--option",
+        type=datetime.fromisoformat,
+        action="append",
         help="a proposed local start, e.g. 2025-02-04T16:00 (repeat for more)",
-    )  # fmt: skip
+    )
     parser.add_argument("--place")
     parser.add_argument("--video", help="a video link")
     parser.add_argument("--time-zone", help="IANA name (default: the community's)")

@@ -95,12 +95,14 @@ async def _community(ctx: ServiceContext, community_id: int) -> None:
         if completed:
             cycle_ids = [int(ref.split(":")[1]) for ref in completed[0]["refs"]][:4]
             await minutes.add_decision(
-                ctx, conv["id"],
+                ctx,
+                conv["id"],
                 DecisionCreate(
                     text=f"Spread what these cycles learned to every school (decision {number}).",
-                    cycle_ids=cycle_ids, entry_id=completed[0]["id"],
+                    cycle_ids=cycle_ids,
+                    entry_id=completed[0]["id"],
                 ),
-            )  # fmt: skip
+            )
         people = await Invitee.filter(convening_id=conv["id"]).values_list("person_id", flat=True)
         came = [p for index, p in enumerate(people) if index % 5 != 4]
         await Invitee.filter(convening_id=conv["id"], person_id__in=came).update(

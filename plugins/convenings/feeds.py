@@ -57,9 +57,11 @@ async def feed(ctx: ServiceContext, token: str, base_url: str) -> bytes:
     convenings = await Convening.filter(
         community_id=community["community_id"], starts_at__not_isnull=True
     ).values(
-        *FIELDS, series_name="series__name", community_slug="community__slug",
+        *FIELDS,
+        series_name="series__name",
+        community_slug="community__slug",
         community_name="community__name",
-    )  # fmt: skip
+    )
     return calendar(
         convenings, base_url, name=f"Convenings of {community['name']}", refresh=REFRESH
     )

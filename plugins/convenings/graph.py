@@ -43,9 +43,12 @@ async def resolve_convenings(ids: list[int]) -> dict[int, NodeInfo]:
 
 async def resolve_decisions(ids: list[int]) -> dict[int, NodeInfo]:
     rows = await Decision.filter(id__in=ids).values(
-        "id", "text", community_id="convening__community_id",
-        starts_at="convening__starts_at", time_zone="convening__time_zone",
-    )  # fmt: skip
+        "id",
+        "text",
+        community_id="convening__community_id",
+        starts_at="convening__starts_at",
+        time_zone="convening__time_zone",
+    )
     return {
         r["id"]: NodeInfo(r["community_id"], _day(r) if r["starts_at"] else None, _short(r["text"]))
         for r in rows
@@ -80,9 +83,12 @@ async def contributions(community_ids: list[int], as_of: date | None) -> GraphCo
     )
     days = {r["id"]: _day(r) for r in convenings}
     decisions = await Decision.filter(convening_id__in=list(days)).values(
-        "id", "convening_id", "text", "artifact_version_id",
+        "id",
+        "convening_id",
+        "text",
+        "artifact_version_id",
         version_day="artifact_version__created_on",
-    )  # fmt: skip
+    )
     rested = await Decision.filter(convening_id__in=list(days), cycles__id__not_isnull=True).values(
         "convening_id", cycle_id="cycles__id"
     )
@@ -92,32 +98,49 @@ async def contributions(community_ids: list[int], as_of: date | None) -> GraphCo
     nodes: list[tuple[str, dict[str, Any]]] = [
         (
             f"{CONVENING}:{r['id']}",
-            {"kind": CONVENING, "label": r["title"], "community": r["community_id"],
-             "start": days[r["id"]]},
+            {
+                "kind": CONVENING,
+                "label": r["title"],
+                "community": r["community_id"],
+                "start": days[r["id"]],
+            },
         )
         for r in convenings
-    ]  # fmt: skip
+    ]
     edges: list[tuple[str, str, dict[str, Any]]] = []
     shared: set[tuple[str, int]] = {(f"cycle:{r['cycle_id']}", r["convening_id"]) for r in rested}
     for row in agenda:
         shared.update((ref, row["convening_id"]) for ref in _cycle_refs(row["refs"]))
     for cycle, convening_id in sorted(shared):
         edges.append(
-            (cycle, f"{CONVENING}:{convening_id}",
-             {"kind": SHARED_AT, "flow": True, "date": days[convening_id]})
-        )  # fmt: skip
+            (
+                cycle,
+                f"{CONVENING}:{convening_id}",
+                {"kind": SHARED_AT, "flow": True, "date": days[convening_id]},
+            )
+        )
     for r in decisions:
         node, day = f"{DECISION}:{r['id']}", days[r["convening_id"]]
         nodes.append(
-            (node, {"kind": DECISION, "label": _short(r["text"]),
-                    "community": community[r["convening_id"]], "start": day})
-        )  # fmt: skip
+            (
+                node,
+                {
+                    "kind": DECISION,
+                    "label": _short(r["text"]),
+                    "community": community[r["convening_id"]],
+                    "start": day,
+                },
+            )
+        )
         edges.append(
             (f"{CONVENING}:{r['convening_id']}", node, {"kind": DECIDED, "flow": True, "date": day})
         )
         if r["artifact_version_id"]:
             edges.append(
-                (node, f"artifact_version:{r['artifact_version_id']}",
-                 {"kind": INFORMED, "flow": True, "date": r["version_day"] or day})
-            )  # fmt: skip
+                (
+                    node,
+                    f"artifact_version:{r['artifact_version_id']}",
+                    {"kind": INFORMED, "flow": True, "date": r["version_day"] or day},
+                )
+            )
     return GraphContribution(nodes=nodes, edges=edges)

@@ -22,8 +22,12 @@ from plugins.convenings.times import local
 
 PRODID = "-//NIC Platform//Convenings//EN"
 UID_DOMAIN = "convenings.nic-platform"
-STATUS = {"planning": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED",
-          "cancelled": "CANCELLED"}  # fmt: skip
+STATUS = {
+    "planning": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "held": "CONFIRMED",
+    "cancelled": "CANCELLED",
+}
 
 
 def uid_of(convening_id: int) -> str:

@@ -35,12 +35,17 @@ async def decisions_of(convening_id: int) -> list[dict[str, Any]]:
         await Decision.filter(convening_id=convening_id)
         .order_by("id")
         .values(
-            "id", "text", "entry_id", "artifact_version_id", "created_at",
-            entry_title="entry__title", version_number="artifact_version__number",
+            "id",
+            "text",
+            "entry_id",
+            "artifact_version_id",
+            "created_at",
+            entry_title="entry__title",
+            version_number="artifact_version__number",
             artifact_id="artifact_version__artifact_id",
             artifact_title="artifact_version__artifact__title",
         )
-    )  # fmt: skip
+    )
     cycles = await Decision.filter(convening_id=convening_id, cycles__id__not_isnull=True).values(
         "id", cycle_id="cycles__id", title="cycles__title", team="cycles__team__name"
     )

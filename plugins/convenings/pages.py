@@ -136,9 +136,10 @@ async def new_page(request: Request) -> Response:
     if request.method == "POST":
         form = await read_form(request)
         values = form_values(
-            form, ("title", "series", "place", "video_url", "time_zone", "duration_minutes"),
+            form,
+            ("title", "series", "place", "video_url", "time_zone", "duration_minutes"),
             lists=("team_ids", "options"),
-        )  # fmt: skip
+        )
         values["community_id"] = community["id"]
         data, problems = validate(ConveningCreate, values)
         for name, problem in problems.items():  # "options.1" is shown beside the options

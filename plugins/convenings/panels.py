@@ -25,8 +25,11 @@ async def community_panel(community: dict[str, Any], render: Callable[..., str])
         (r for r in rows if r["starts_at"] is None or r["starts_at"] >= now),
         key=lambda r: (r["starts_at"] is not None, r["starts_at"] or now),
     )
-    past = sorted((r for r in rows if r["starts_at"] and r["starts_at"] < now),
-                  key=lambda r: r["starts_at"], reverse=True)  # fmt: skip
+    past = sorted(
+        (r for r in rows if r["starts_at"] and r["starts_at"] < now),
+        key=lambda r: r["starts_at"],
+        reverse=True,
+    )
     return render(
         "convenings/panel.html",
         upcoming=upcoming[:SHOWN],

@@ -14,16 +14,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from starlette.routing import BaseRoute
-
 from plugins.api import (
     Actor,
-    Command,
     GraphContribution,
     NavItem,
     NodeKind,
-    Operation,
     Panel,
+    PluginParts,
     ServiceContext,
     hookimpl,
 )
@@ -37,35 +34,11 @@ def nic_hookspecs() -> list[object]:
     return [hookspecs]
 
 
-@hookimpl
-def nic_models() -> dict[str, dict[str, Any]]:
-    return {
-        "convenings": {
-            "models": ["plugins.convenings.models"],
-            "migrations": "plugins.convenings.migrations",
-        }
-    }
-
-
-@hookimpl
-def nic_routes() -> list[BaseRoute]:
-    from plugins.convenings.pages import ROUTES
-
-    return list(ROUTES)
-
-
-@hookimpl
-def nic_api_operations() -> list[Operation]:
-    from plugins.convenings.api import OPERATIONS
-
-    return list(OPERATIONS)
-
-
-@hookimpl
-def nic_cli_commands() -> list[Command]:
-    from plugins.convenings.cli import COMMANDS
-
-    return list(COMMANDS)
+PARTS = PluginParts(__name__)
+nic_models = PARTS.models("convenings")
+nic_routes = PARTS.routes()
+nic_api_operations = PARTS.operations()
+nic_cli_commands = PARTS.commands()
 
 
 @hookimpl

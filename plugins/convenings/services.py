@@ -111,10 +111,18 @@ async def get_convening(ctx: ServiceContext, convening_id: int) -> dict[str, Any
         await Invitee.filter(convening_id=convening_id)
         .order_by("person__name", "id")
         .values(
-            "id", "person_id", "reason", "removed", "rsvp", "attended", "invited_at",
-            name="person__name", email="person__email", user_id="person__user_id",
+            "id",
+            "person_id",
+            "reason",
+            "removed",
+            "rsvp",
+            "attended",
+            "invited_at",
+            name="person__name",
+            email="person__email",
+            user_id="person__user_id",
         )
-    )  # fmt: skip
+    )
     invited = [p for p in people if not p["removed"]]
     by_option: dict[int, dict[int, str]] = {}
     for a in answers:
@@ -446,10 +454,16 @@ async def convenings_for(ctx: ServiceContext) -> list[dict[str, Any]]:
         .order_by("-starts_at", "-id")
         .limit(ACROSS_SHOWN)
         .values(
-            "id", "title", "status", "starts_at", "time_zone", "community_id",
-            community_slug="community__slug", community_name="community__name",
+            "id",
+            "title",
+            "status",
+            "starts_at",
+            "time_zone",
+            "community_id",
+            community_slug="community__slug",
+            community_name="community__name",
         )
-    )  # fmt: skip
+    )
     enabled = await THIS.on_in(ctx, {r["community_id"] for r in rows})
     mine: set[int] = set()
     if ctx.actor.user_id is not None and rows:

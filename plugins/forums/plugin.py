@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from starlette.routing import BaseRoute
-
 from plugins.api import (
     Actor,
     AgendaItem,
@@ -22,8 +20,8 @@ from plugins.api import (
     GraphContribution,
     NavItem,
     NodeKind,
-    Operation,
     Panel,
+    PluginParts,
     ServiceContext,
     community_stamp,
     hookimpl,
@@ -31,26 +29,10 @@ from plugins.api import (
 )
 from plugins.forums import graph
 
-
-@hookimpl
-def nic_models() -> dict[str, dict[str, Any]]:
-    return {
-        "forums": {"models": ["plugins.forums.models"], "migrations": "plugins.forums.migrations"}
-    }
-
-
-@hookimpl
-def nic_routes() -> list[BaseRoute]:
-    from plugins.forums.pages import ROUTES
-
-    return list(ROUTES)
-
-
-@hookimpl
-def nic_api_operations() -> list[Operation]:
-    from plugins.forums.api import OPERATIONS
-
-    return list(OPERATIONS)
+PARTS = PluginParts(__name__)
+nic_models = PARTS.models("forums")
+nic_routes = PARTS.routes()
+nic_api_operations = PARTS.operations()
 
 
 @hookimpl

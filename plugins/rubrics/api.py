@@ -18,7 +18,7 @@ from plugins.api import (
     paginated,
     this_plugin,
 )
-from plugins.rubrics import progress, services
+from plugins.rubrics import progress, services, subjects
 from plugins.rubrics.models import Assessment, Rubric
 from plugins.rubrics.schemas import (
     AssessmentCreate,
@@ -99,9 +99,9 @@ async def _list_assessments(call: ApiCall) -> Any:
 
 async def _create_assessment(call: ApiCall) -> Any:
     body = call.body_as(AssessmentCreate)
-    key = services.subject_of_input(body)
+    key = subjects.subject_of_input(body)
     field = "team_id" if body.team_id else "organization_id"
-    subject = await services.subject_of(key, field, call.ctx)
+    subject = await subjects.subject_of(key, field, call.ctx)
     await THIS.require_on(call.ctx, subject["community_id"])
     return await services.create_assessment(call.ctx, body)
 
@@ -109,7 +109,7 @@ async def _create_assessment(call: ApiCall) -> Any:
 async def _subject(call: ApiCall, kind: str) -> dict[str, Any]:
     """The team or organization of the path, in a community where the plugin is on."""
     try:
-        subject = await services.subject_of(f"{kind}:{call.path['id']}", ctx=call.ctx)
+        subject = await subjects.subject_of(f"{kind}:{call.path['id']}", ctx=call.ctx)
     except InvalidInput:
         raise NotFound(f"no {kind} {call.path['id']}") from None
     await THIS.require_on(call.ctx, subject["community_id"])

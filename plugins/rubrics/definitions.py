@@ -197,6 +197,28 @@ def _known(problems: _Problems, fields: dict[str, yaml.Node], allowed: set[str],
 def parse_yaml(text: str) -> dict[str, Any]:
     """A definition from YAML text; :class:`InvalidInput` names each problem's line and
     field (``fields`` maps the field's path to ``line N: path: problem``)."""
+    root = _compose(text)
+    problems = _Problems()
+    top = _mapping(root)
+    if top is None:
+        problems.add(root, "file", "expected a mapping with name, levels and dimensions")
+        raise _invalid(problems)
+    _known(problems, top, {"name", "description", "levels", "dimensions"}, "")
+    definition: dict[str, Any] = {
+        "name": _text(problems, top.get("name"), "name", root),
+        "description": _text(
+            problems, top.get("description"), "description", root, required=False, max_length=5000
+        ),
+    }
+    definition["levels"] = levels = _levels(problems, top.get("levels"), root)
+    definition["dimensions"] = _dimensions(problems, top.get("dimensions"), root, levels)
+    if problems.found:
+        raise _invalid(problems)
+    return definition
+
+
+def _compose(text: str) -> yaml.Node:
+    """The YAML document's root node; an empty, too long or malformed text is refused."""
     if len(text) > MAX_TEXT:
         raise InvalidInput.field("file", f"is longer than {MAX_TEXT:,} characters")
     try:
@@ -210,34 +232,31 @@ def parse_yaml(text: str) -> dict[str, Any]:
         ) from None
     if root is None:
         raise InvalidInput("the file is empty", {"file": "the file is empty"})
-    problems = _Problems()
-    top = _mapping(root)
-    if top is None:
-        problems.add(root, "file", "expected a mapping with name, levels and dimensions")
-        raise _invalid(problems)
-    _known(problems, top, {"name", "description", "levels", "dimensions"}, "")
-    definition: dict[str, Any] = {
-        "name": _text(problems, top.get("name"), "name", root),
-        "description": _text(
-            problems, top.get("description"), "description", root, required=False, max_length=5000
-        ),
-    }
-    levels_node = top.get("levels")
+    return root
+
+
+def _levels(problems: _Problems, node: yaml.Node | None, root: yaml.Node) -> list[str]:
+    """The level names: 2 to ``MAX_LEVELS`` of them, each once."""
     levels = [
-        _text(problems, node, f"levels[{i}]", levels_node)
-        for i, node in enumerate(_sequence(problems, levels_node, "levels", root, "level names"))
+        _text(problems, item, f"levels[{i}]", node)
+        for i, item in enumerate(_sequence(problems, node, "levels", root, "level names"))
     ]
     if len(levels) == 1 or len(levels) > MAX_LEVELS:
-        problems.add(levels_node, "levels", f"expected 2 to {MAX_LEVELS} levels, got {len(levels)}")
+        problems.add(node, "levels", f"expected 2 to {MAX_LEVELS} levels, got {len(levels)}")
     if len(set(levels)) != len(levels):
-        problems.add(levels_node, "levels", "names a level twice")
-    definition["levels"] = levels
-    keys: dict[str, str] = {}
+        problems.add(node, "levels", "names a level twice")
+    return levels
+
+
+def _dimensions(
+    problems: _Problems, node: yaml.Node | None, root: yaml.Node, levels: list[str]
+) -> list[dict[str, Any]]:
+    """The dimensions with their indicators; counting stops at ``MAX_INDICATORS``."""
+    keys: dict[str, str] = {}  # an indicator's key -> the path that used it first
     dimensions = []
-    dims_node = top.get("dimensions")
-    dim_nodes = _sequence(problems, dims_node, "dimensions", root, "dimensions")
+    dim_nodes = _sequence(problems, node, "dimensions", root, "dimensions")
     if len(dim_nodes) > MAX_DIMENSIONS:
-        problems.add(dims_node, "dimensions", f"has more than {MAX_DIMENSIONS} dimensions")
+        problems.add(node, "dimensions", f"has more than {MAX_DIMENSIONS} dimensions")
         dim_nodes = []
     counted = 0
     for d, d_node in enumerate(dim_nodes):
@@ -246,57 +265,77 @@ def parse_yaml(text: str) -> dict[str, Any]:
         if d_fields is None:
             problems.add(d_node, path, "expected a mapping with name and indicators")
             continue
-        _known(problems, d_fields, {"name", "description", "indicators"}, path)
-        dimension: dict[str, Any] = {
-            "name": _text(problems, d_fields.get("name"), f"{path}.name", d_node),
-            "indicators": [],
-        }
-        if "description" in d_fields:
-            dimension["description"] = _text(
-                problems, d_fields["description"], f"{path}.description", d_node,
-                required=False, max_length=5000,
-            )  # fmt: skip
+        dimension = _dimension_head(problems, d_fields, d_node, path)
         i_node = d_fields.get("indicators")
         i_nodes = _sequence(problems, i_node, f"{path}.indicators", d_node, "indicators")
         counted += len(i_nodes)
         if counted > MAX_INDICATORS:
             problems.add(i_node, f"{path}.indicators", f"more than {MAX_INDICATORS} in the rubric")
             break
-        for i, node in enumerate(i_nodes):
-            ipath = f"{path}.indicators[{i}]"
-            i_fields = _mapping(node)
-            if i_fields is None:
-                problems.add(node, ipath, "expected a mapping with key, name and levels")
-                continue
-            _known(problems, i_fields, {"key", "name", "levels"}, ipath)
-            key = _text(problems, i_fields.get("key"), f"{ipath}.key", node, max_length=64)
-            if key and not KEY.match(key):
-                problems.add(
-                    i_fields["key"], f"{ipath}.key",
-                    "use lower-case letters, digits, - and _ (such as shared-vision)",
-                )  # fmt: skip
-            elif key in keys:
-                problems.add(i_fields["key"], f"{ipath}.key", f"{key!r} is also {keys[key]}")
-            keys.setdefault(key, ipath)
-            name = _text(problems, i_fields.get("name"), f"{ipath}.name", node, max_length=300)
-            l_node = i_fields.get("levels")
-            descriptors = [
-                _text(problems, n, f"{ipath}.levels[{k}]", l_node, max_length=2000)
-                for k, n in enumerate(
-                    _sequence(problems, l_node, f"{ipath}.levels", node, "level descriptors")
-                )
-            ]
-            if levels and descriptors and len(descriptors) != len(levels):
-                problems.add(
-                    l_node, f"{ipath}.levels",
-                    f"expected {len(levels)} descriptors (one per level), got {len(descriptors)}",
-                )  # fmt: skip
-            dimension["indicators"].append({"key": key, "name": name, "levels": descriptors})
+        for i, i_item in enumerate(i_nodes):
+            found = _parsed_indicator(problems, i_item, f"{path}.indicators[{i}]", levels, keys)
+            if found is not None:
+                dimension["indicators"].append(found)
         dimensions.append(dimension)
-    definition["dimensions"] = dimensions
-    if problems.found:
-        raise _invalid(problems)
-    return definition
+    return dimensions
+
+
+def _dimension_head(
+    problems: _Problems, fields: dict[str, yaml.Node], node: yaml.Node, path: str
+) -> dict[str, Any]:
+    """A dimension's name and description, with an empty list for its indicators."""
+    _known(problems, fields, {"name", "description", "indicators"}, path)
+    dimension: dict[str, Any] = {
+        "name": _text(problems, fields.get("name"), f"{path}.name", node),
+        "indicators": [],
+    }
+    if "description" in fields:
+        dimension["description"] = _text(
+            problems,
+            fields["description"],
+            f"{path}.description",
+            node,
+            required=False,
+            max_length=5000,
+        )
+    return dimension
+
+
+def _parsed_indicator(
+    problems: _Problems, node: yaml.Node, path: str, levels: list[str], keys: dict[str, str]
+) -> dict[str, Any] | None:
+    """One indicator: a unique key, a name and one descriptor per level (None when the
+    node is no mapping at all)."""
+    fields = _mapping(node)
+    if fields is None:
+        problems.add(node, path, "expected a mapping with key, name and levels")
+        return None
+    _known(problems, fields, {"key", "name", "levels"}, path)
+    key = _text(problems, fields.get("key"), f"{path}.key", node, max_length=64)
+    if key and not KEY.match(key):
+        problems.add(
+            fields["key"],
+            f"{path}.key",
+            "use lower-case letters, digits, - and _ (such as shared-vision)",
+        )
+    elif key in keys:
+        problems.add(fields["key"], f"{path}.key", f"{key!r} is also {keys[key]}")
+    keys.setdefault(key, path)
+    name = _text(problems, fields.get("name"), f"{path}.name", node, max_length=300)
+    l_node = fields.get("levels")
+    descriptors = [
+        _text(problems, n, f"{path}.levels[{k}]", l_node, max_length=2000)
+        for k, n in enumerate(
+            _sequence(problems, l_node, f"{path}.levels", node, "level descriptors")
+        )
+    ]
+    if levels and descriptors and len(descriptors) != len(levels):
+        problems.add(
+            l_node,
+            f"{path}.levels",
+            f"expected {len(levels)} descriptors (one per level), got {len(descriptors)}",
+        )
+    return {"key": key, "name": name, "levels": descriptors}
 
 
 def _invalid(problems: _Problems) -> InvalidInput:

@@ -35,15 +35,19 @@ async def add_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
             await Assessment.bulk_create(
                 [
                     Assessment(
-                        community_id=community_id, team_id=t["id"], version_id=version.id,
-                        period=period, kind=kind, held_on=held_on,
+                        community_id=community_id,
+                        team_id=t["id"],
+                        version_id=version.id,
+                        period=period,
+                        kind=kind,
+                        held_on=held_on,
                         note="Demo assessment (consensus levels only).",
                     )
                     for t in teams
                     if t["kind"].endswith("design_team")
                     for period, kind, held_on in PERIODS
                 ]
-            )  # fmt: skip
+            )
             made = await Assessment.filter(community_id=community_id).values(
                 "id", "team_id", "period"
             )
@@ -61,9 +65,14 @@ async def add_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
             await Consensus.bulk_create(rows)
             await Target.bulk_create(
                 [
-                    Target(team_id=team_id, rubric_id=saved["id"], year=2025, indicator=key,
-                           level=min(top, level + 1))
+                    Target(
+                        team_id=team_id,
+                        rubric_id=saved["id"],
+                        year=2025,
+                        indicator=key,
+                        level=min(top, level + 1),
+                    )
                     for (team_id, key), level in sorted(levels.items())
                     if key in keys[:2]
                 ]
-            )  # fmt: skip
+            )

@@ -35,7 +35,7 @@ from plugins.api import (
     this_plugin,
     validate,
 )
-from plugins.rubrics import progress, services
+from plugins.rubrics import progress, services, subjects
 from plugins.rubrics.models import KINDS
 from plugins.rubrics.schemas import (
     AssessmentCreate,
@@ -186,7 +186,7 @@ async def new_assessment_page(request: Request) -> Response:
             errors["subject"] = "choose a team or a school"
         if data is not None and not errors:
             try:
-                subject = await services.subject_of(values["subject"], "subject")
+                subject = await subjects.subject_of(values["subject"], "subject")
                 if subject["community_id"] != cid:
                     raise InvalidInput.field("subject", "choose a team or school of this community")
                 made = await services.create_assessment(ctx, data)
@@ -229,12 +229,12 @@ async def _assessment_in(
 async def assessment_page(request: Request) -> Response:
     ctx, community = await _community(request)
     a = await _assessment_in(ctx, community, request)
-    subject = await services.subject_of(a["subject"])
-    can_score = await services.may_rate(ctx, subject)
+    subject = await subjects.subject_of(a["subject"])
+    can_score = await subjects.may_rate(ctx, subject)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        await services.authorize_rater(ctx, subject)
+        await subjects.authorize_rater(ctx, subject)
         form = await read_form(request)
         entries = []
         for ind in a["indicators"]:
@@ -319,7 +319,7 @@ def _ids(values: list[Any]) -> list[int | str]:
 async def score_page(request: Request) -> Response:
     ctx, community = await _community(request)
     a = await _assessment_in(ctx, community, request)
-    await services.authorize_rater(ctx, await services.subject_of(a["subject"]))
+    await subjects.authorize_rater(ctx, await subjects.subject_of(a["subject"]))
     mine = next((s for s in a["sheets"] if s["user_id"] == ctx.actor.user_id), None)
     values = {key: dict(score) for key, score in (mine["scores"] if mine else {}).items()}
     errors: dict[str, str] = {}
@@ -395,17 +395,17 @@ async def progress_page(request: Request) -> Response:
     kind = "team" if "team_id" in request.path_params else "organization"
     ident = request.path_params[f"{kind}_id"]
     try:
-        subject = await services.subject_of(f"{kind}:{ident}")
+        subject = await subjects.subject_of(f"{kind}:{ident}")
     except InvalidInput:
         subject = {"community_id": None}
     if subject["community_id"] != community["id"]:
         raise NotFound(f"There is no such {kind} in this community.")
-    can_set = await services.may_rate(ctx, subject)
+    can_set = await subjects.may_rate(ctx, subject)
     errors: dict[str, str] = {}
     status = 200
     posted = None  # the rubric whose targets form was sent: its errors are shown there only
     if request.method == "POST":
-        await services.authorize_rater(ctx, subject)
+        await subjects.authorize_rater(ctx, subject)
         form = await read_form(request)
         posted = id_or_none(form.get("rubric_id"))
         targets = []

@@ -12,17 +12,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from starlette.routing import BaseRoute
-
 from plugins.api import (
     Actor,
     AgendaItem,
-    Command,
     Community,
     GraphContribution,
     NavItem,
-    Operation,
     Panel,
+    PluginParts,
     ServiceContext,
     Team,
     community_stamp,
@@ -30,36 +27,11 @@ from plugins.api import (
     kept,
 )
 
-
-@hookimpl
-def nic_models() -> dict[str, dict[str, Any]]:
-    return {
-        "rubrics": {
-            "models": ["plugins.rubrics.models"],
-            "migrations": "plugins.rubrics.migrations",
-        }
-    }
-
-
-@hookimpl
-def nic_routes() -> list[BaseRoute]:
-    from plugins.rubrics.pages import ROUTES
-
-    return list(ROUTES)
-
-
-@hookimpl
-def nic_api_operations() -> list[Operation]:
-    from plugins.rubrics.api import OPERATIONS
-
-    return list(OPERATIONS)
-
-
-@hookimpl
-def nic_cli_commands() -> list[Command]:
-    from plugins.rubrics.cli import COMMANDS
-
-    return list(COMMANDS)
+PARTS = PluginParts(__name__)
+nic_models = PARTS.models("rubrics")
+nic_routes = PARTS.routes()
+nic_api_operations = PARTS.operations()
+nic_cli_commands = PARTS.commands()
 
 
 @hookimpl

@@ -27,8 +27,8 @@ from plugins.api import (
 from plugins.rubrics import definitions
 from plugins.rubrics.models import Assessment, Consensus, Rubric, RubricVersion, Score, Target
 from plugins.rubrics.schemas import quarter_index
-from plugins.rubrics.services import subject_filter, subject_key, subject_path
 from plugins.rubrics.stats import lower_median, spearman
+from plugins.rubrics.subjects import subject_filter, subject_key, subject_path
 
 Periods = dict[str, dict[str, Any]]
 """``{period: {"assessment_id", "kind", "held_on", "version", "levels": {key: level}}}``"""
@@ -47,9 +47,15 @@ async def levels_by_period(
     if as_of is not None:
         where["held_on__lte"] = as_of
     rows = await Assessment.filter(**where).values(
-        "id", "team_id", "organization_id", "period", "kind", "held_on", "version__number",
+        "id",
+        "team_id",
+        "organization_id",
+        "period",
+        "kind",
+        "held_on",
+        "version__number",
         rubric_id="version__rubric_id",
-    )  # fmt: skip
+    )
     if not rows:  # nothing assessed: spare the two other queries
         return {}
     agreed = await Consensus.filter(**{f"assessment__{k}": v for k, v in where.items()}).values(
@@ -116,7 +122,7 @@ async def _latest_definitions(rubric_ids: list[int]) -> dict[int, dict[str, Any]
 
 
 async def subject_progress(ctx: ServiceContext, subject: dict[str, Any]) -> list[dict[str, Any]]:
-    """For each rubric a team or organization (``subject`` as :func:`services.subject_of`
+    """For each rubric a team or organization (``subject`` as :func:`subjects.subject_of`
     gives it) was assessed with: the heat map (indicators by period), movement since the
     last period, and this year's targets against the latest level."""
     await ctx.authorize("read", community_id=subject["community_id"])
@@ -310,9 +316,14 @@ def statement(teams: int, rho: float | None) -> str:
             "rank correlation can be computed."
         )
     strength = (
-        "no clear" if abs(rho) < 0.1 else "a weak" if abs(rho) < 0.3
-        else "a moderate" if abs(rho) < 0.5 else "a strong"
-    )  # fmt: skip
+        "no clear"
+        if abs(rho) < 0.1
+        else "a weak"
+        if abs(rho) < 0.3
+        else "a moderate"
+        if abs(rho) < 0.5
+        else "a strong"
+    )
     direction = ""
     if abs(rho) >= 0.1:
         direction = (

@@ -17,11 +17,10 @@ graph carries rubric levels on team nodes).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 
 from plugins.api import (
     Artifact,
@@ -29,16 +28,11 @@ from plugins.api import (
     Conflict,
     Cycle,
     InvalidInput,
-    Membership,
     NotFound,
-    Organization,
     Page,
-    PermissionDenied,
     Person,
     ServiceContext,
-    Team,
     community_write,
-    id_or_none,
     notify,
 )
 from plugins.rubrics import definitions
@@ -60,6 +54,15 @@ from plugins.rubrics.schemas import (
     valid_id,
 )
 from plugins.rubrics.stats import agreement, lower_median
+from plugins.rubrics.subjects import (
+    active_members,
+    authorize_rater,
+    subject_filter,
+    subject_key,
+    subject_of,
+    subject_of_input,
+    subject_path,
+)
 
 # --- rubrics -----------------------------------------------------------------------------
 
@@ -107,9 +110,11 @@ async def get_rubric(
         .order_by("-number")
         .values("id", "number", "definition", "note", "created_at")
     )
-    chosen = versions[0] if number is None else next(
-        (v for v in versions if v["number"] == number), None
-    )  # fmt: skip
+    chosen = (
+        versions[0]
+        if number is None
+        else next((v for v in versions if v["number"] == number), None)
+    )
     if chosen is None:
         raise NotFound(f"rubric {rubric_id} has no version {number}")
     rubric["version"] = chosen["number"]
@@ -191,19 +196,6 @@ ASSESSMENT_FIELDS = (
 )  # fmt: skip
 
 
-def subject_key(row: dict[str, Any]) -> str:
-    """``team:5`` or ``organization:3``: what an assessment or a target is of."""
-    return (
-        f"team:{row['team_id']}" if row.get("team_id") else f"organization:{row['organization_id']}"
-    )
-
-
-def subject_path(key: str) -> str:
-    """The subject's progress page below the community's rubrics: ``teams/5``."""
-    kind, _, ident = key.partition(":")
-    return f"{'teams' if kind == 'team' else 'organizations'}/{ident}"
-
-
 def _shaped(row: dict[str, Any]) -> dict[str, Any]:
     key = subject_key(row)
     return {
@@ -228,71 +220,6 @@ def _shaped(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def subject_of(
-    key: str, field: str = "subject", ctx: ServiceContext | None = None
-) -> dict[str, Any]:
-    """The team or organization ``key`` names, with its name and community; with ``ctx``,
-    one in a community the actor cannot read is missing to them (the same error)."""
-    kind, _, ident = key.partition(":")
-    model = {"team": Team, "organization": Organization}.get(kind)
-    number = id_or_none(ident)
-    rows = (
-        await model.filter(id=number).values("id", "name", "community_id")
-        if model is not None and number is not None
-        else []
-    )
-    missing = InvalidInput.field(field, f"no {kind or 'subject'} {ident}")
-    if not rows:
-        raise missing
-    if ctx is not None:
-        await ctx.require_readable(rows[0]["community_id"], missing)
-    return {**rows[0], "kind": kind, "key": key, "path": subject_path(key)}
-
-
-def subject_filter(key: str) -> dict[str, int]:
-    kind, _, ident = key.partition(":")
-    return {"team_id" if kind == "team" else "organization_id": int(ident)}
-
-
-async def _active_members(filters: dict[str, Any]) -> list[int]:
-    day = date.today()
-    rows = await Membership.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day, **filters
-    ).values_list("person__user_id", flat=True)
-    return [int(str(u)) for u in rows if u is not None]
-
-
-async def may_rate(ctx: ServiceContext, subject: dict[str, Any]) -> bool:
-    """Whether the actor may score, record consensus on and set targets for ``subject``."""
-    cid = subject["community_id"]
-    if subject["kind"] == "team":
-        return await ctx.allowed("write_team", community_id=cid, team_id=subject["id"])
-    if await ctx.allowed("manage", community_id=cid):
-        return True
-    if not await ctx.allowed("write", community_id=cid) or ctx.actor.user_id is None:
-        return False
-    members = await _active_members(
-        {"team__organization_id": subject["id"], "person__user_id": ctx.actor.user_id}
-    )
-    return bool(members)
-
-
-async def authorize_rater(ctx: ServiceContext, subject: dict[str, Any]) -> None:
-    await ctx.authorize("read", community_id=subject["community_id"])
-    if not await may_rate(ctx, subject):
-        raise PermissionDenied(
-            f"only facilitators and members of {subject['name']} may rate it"
-            if subject["kind"] == "team"
-            else f"only facilitators and members of {subject['name']}'s teams may rate it"
-        )
-
-
-def subject_of_input(data: AssessmentCreate) -> str:
-    if (data.team_id is None) == (data.organization_id is None):
-        raise InvalidInput.field("team_id", "choose a team or an organization (one of them)")
-    return f"team:{data.team_id}" if data.team_id else f"organization:{data.organization_id}"
-
-
 async def create_assessment(ctx: ServiceContext, data: AssessmentCreate) -> dict[str, Any]:
     """Open an assessment of a team or an organization for a period with the latest
     version of a rubric."""
@@ -309,9 +236,11 @@ async def create_assessment(ctx: ServiceContext, data: AssessmentCreate) -> dict
     if not version:
         raise InvalidInput.field("rubric_id", f"no rubric {data.rubric_id} in this community")
     clash = await Assessment.filter(
-        **subject_filter(key), version__rubric_id=data.rubric_id, period=data.period,
+        **subject_filter(key),
+        version__rubric_id=data.rubric_id,
+        period=data.period,
         kind=data.kind,
-    ).exists()  # fmt: skip
+    ).exists()
     if clash:
         raise Conflict(
             f"{subject['name']} already has a {KINDS[data.kind].lower()} for {data.period} "
@@ -344,7 +273,7 @@ async def _tell_raters(
         if subject["kind"] == "team"
         else {"team__organization_id": subject["id"]}
     )
-    users = set(await _active_members(filters)) - {ctx.actor.user_id}
+    users = set(await active_members(filters)) - {ctx.actor.user_id}
     slug = await Community.filter(id=subject["community_id"]).values_list("slug", flat=True)
     if users and slug:
         await notify(
@@ -566,11 +495,12 @@ async def set_consensus(
         await Consensus.filter(assessment_id=assessment_id, indicator__in=list(given)).delete()
         await Consensus.bulk_create(
             [
-                Consensus(assessment_id=assessment_id, indicator=c.indicator, level=c.level,
-                          note=c.note)
+                Consensus(
+                    assessment_id=assessment_id, indicator=c.indicator, level=c.level, note=c.note
+                )
                 for c in given.values()
             ]
-        )  # fmt: skip
+        )
     return await get_assessment(ctx, assessment_id)
 
 

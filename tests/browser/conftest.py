@@ -40,8 +40,15 @@ def prepared_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         run_nic("load", str(SMALL), database=url, cwd=folder)
         for email, extra in (("admin@example.org", ["--admin"]), ("ana.ruiz@cedar.example", [])):
             run_nic("user", "add", email, "--password", PASSWORD, *extra, database=url, cwd=folder)
-        run_nic("user", "role", "ana.ruiz@cedar.example", "cedar-valley", "member",
-                database=url, cwd=folder)  # fmt: skip
+        run_nic(
+            "user",
+            "role",
+            "ana.ruiz@cedar.example",
+            "cedar-valley",
+            "member",
+            database=url,
+            cwd=folder,
+        )
         token = run_nic("user", "token", "admin@example.org", database=url, cwd=folder)
         yield url, token.stdout.strip().splitlines()[-1]
 
@@ -59,8 +66,11 @@ def site(prepared_site: tuple[str, str], tmp_path_factory: pytest.TempPathFactor
         env.pop("NIC_DEBUG", None)
         server = subprocess.Popen(
             [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
-            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30

@@ -66,8 +66,12 @@ def test_explore_the_flow_between_teams_and_trace_a_cycle(browser: Browser, site
     expect(work.locator('[data-label="Huddle with three advisors"]')).to_have_class(
         re.compile(r"\bis-selected\b")
     )
-    for reached in ("Huddle with all grade 9 advisors", "District huddle protocol pilot",
-                    "Advisory huddle protocol v1", "South's huddle protocol v1"):  # fmt: skip
+    for reached in (
+        "Huddle with all grade 9 advisors",
+        "District huddle protocol pilot",
+        "Advisory huddle protocol v1",
+        "South's huddle protocol v1",
+    ):
         expect(work.locator(f'[data-label="{reached}"]')).to_have_class(
             re.compile(r"\bis-downstream\b")
         )

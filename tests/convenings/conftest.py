@@ -25,7 +25,9 @@ def nic_plugins() -> list[object]:
 @pytest.fixture
 async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
     district = await build_district(
-        nic_admin, nic_user, time_zone="America/New_York",
+        nic_admin,
+        nic_user,
+        time_zone="America/New_York",
         teams=[
             ("didt", "Cedar DIDT", "district_design_team"),
             ("north", "North SIDT", "school_design_team"),
@@ -54,10 +56,13 @@ async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
             ("sam", "didt", "member", "2025-01-01", None),
             ("nia", "north", "member", "2024-08-01", None),
         ],
-    )  # fmt: skip
+    )
     cid, teams, users, people = (
-        district.community_id, district.teams, district.users, district.people
-    )  # fmt: skip
+        district.community_id,
+        district.teams,
+        district.users,
+        district.people,
+    )
     return {
         "community_id": cid,
         "teams": teams,

@@ -21,10 +21,17 @@ from plugins.convenings.schemas import (
 
 async def _cycle(api: Any, team: int, title: str, start: str, end: str, **more: Any) -> int:
     body = {
-        "team_id": team, "title": title, "plan_objective": "Try it", "status": "completed",
-        "do_what_happened": "We tried it", "study_results": "It helped", "act_decision": "adopt",
-        "actual_start": start, "actual_end": end, **more,
-    }  # fmt: skip
+        "team_id": team,
+        "title": title,
+        "plan_objective": "Try it",
+        "status": "completed",
+        "do_what_happened": "We tried it",
+        "study_results": "It helped",
+        "act_decision": "adopt",
+        "actual_start": start,
+        "actual_end": end,
+        **more,
+    }
     return (await api.ok("POST", "/cycles", body, 201))["id"]
 
 
@@ -38,20 +45,30 @@ async def graph_world(world: dict[str, Any]) -> dict[str, Any]:
     idea = await api.ok(
         "POST", "/change-ideas", {"driver_id": driver["id"], "title": "Advisory huddles"}, 201
     )
-    stuck = await _cycle(api, t["north"], "Huddles in grade 9", "2025-01-06", "2025-01-20",
-                         change_idea_id=idea["id"])  # fmt: skip
+    stuck = await _cycle(
+        api, t["north"], "Huddles in grade 9", "2025-01-06", "2025-01-20", change_idea_id=idea["id"]
+    )
     heard = await _cycle(api, t["north"], "Huddles in grade 10", "2025-01-06", "2025-01-15")
-    district = await _cycle(api, t["didt"], "District huddle guide", "2025-01-22", "2025-01-28",
-                            builds_on_id=heard)  # fmt: skip
+    district = await _cycle(
+        api, t["didt"], "District huddle guide", "2025-01-22", "2025-01-28", builds_on_id=heard
+    )
     west = await api.ok(
-        "POST", "/teams", {"community_id": cid, "name": "West SIDT", "kind": "school_design_team"},
+        "POST",
+        "/teams",
+        {"community_id": cid, "name": "West SIDT", "kind": "school_design_team"},
         201,
-    )  # fmt: skip
+    )
     await api.ok(
-        "POST", "/memberships",
-        {"person_id": world["people"]["nia"], "team_id": west["id"], "role": "coordinator",
-         "start_date": "2024-08-01"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/memberships",
+        {
+            "person_id": world["people"]["nia"],
+            "team_id": west["id"],
+            "role": "coordinator",
+            "start_date": "2024-08-01",
+        },
+        201,
+    )
     fran = world["users"]["fran"].ctx
     conv = await services.create_convening(
         fran,
@@ -60,8 +77,12 @@ async def graph_world(world: dict[str, Any]) -> dict[str, Any]:
         ),
     )
     conv = await services.confirm(fran, conv["id"], ConfirmIn(option_id=conv["options"][0]["id"]))
-    return world | {"cycles": {"stuck": stuck, "heard": heard, "district": district},
-                    "idea": idea["id"], "west": west["id"], "conv": conv}  # fmt: skip
+    return world | {
+        "cycles": {"stuck": stuck, "heard": heard, "district": district},
+        "idea": idea["id"],
+        "west": west["id"],
+        "conv": conv,
+    }
 
 
 async def test_the_draft_names_school_learning_that_has_not_reached_the_district(
@@ -108,8 +129,9 @@ async def test_the_facilitator_reorders_times_and_assigns_presenters(graph_world
     await agenda.update_entry(fran, conv["id"], second["id"], AgendaEntryUpdate(position=1))
     got = await services.get_convening(fran, conv["id"])
     assert [(e["title"], e["at"]) for e in got["agenda"]] == [
-        ("North's huddles", "16:00"), ("Welcome", "16:20")
-    ]  # fmt: skip
+        ("North's huddles", "16:00"),
+        ("Welcome", "16:20"),
+    ]
     assert got["agenda"][0]["presenter_name"] == "Ana Ruiz"
     edited = await agenda.update_entry(
         fran, conv["id"], first["id"], AgendaEntryUpdate(title="Welcome and norms", notes="Done.")
@@ -126,19 +148,31 @@ async def test_decisions_become_learning_the_flow_analyses_see(graph_world, nic_
     fran, c, conv = graph_world["users"]["fran"].ctx, graph_world["cycles"], graph_world["conv"]
     api, cid = graph_world["admin"].api, graph_world["community_id"]
     artifact = await api.ok(
-        "POST", "/artifacts",
-        {"community_id": cid, "title": "Huddle protocol", "kind": "protocol",
-         "team_id": graph_world["teams"]["didt"]}, 201,
-    )  # fmt: skip
+        "POST",
+        "/artifacts",
+        {
+            "community_id": cid,
+            "title": "Huddle protocol",
+            "kind": "protocol",
+            "team_id": graph_world["teams"]["didt"],
+        },
+        201,
+    )
     version = await api.ok(
-        "POST", f"/artifacts/{artifact['id']}/versions",
-        {"summary": "After the convening", "created_on": "2025-02-10"}, 201,
-    )  # fmt: skip
+        "POST",
+        f"/artifacts/{artifact['id']}/versions",
+        {"summary": "After the convening", "created_on": "2025-02-10"},
+        201,
+    )
     decision = await minutes.add_decision(
-        fran, conv["id"],
-        DecisionCreate(text="Every school tries huddles", cycle_ids=[c["stuck"]],
-                       artifact_version_id=version["id"]),
-    )  # fmt: skip
+        fran,
+        conv["id"],
+        DecisionCreate(
+            text="Every school tries huddles",
+            cycle_ids=[c["stuck"]],
+            artifact_version_id=version["id"],
+        ),
+    )
     assert decision["cycle_ids"] == [c["stuck"]]
     graph = await readable_graph(fran, "cedar")
     cycle, node = f"cycle:{c['stuck']}", f"decision:{decision['id']}"

@@ -16,8 +16,12 @@ from plugins.convenings.models import Convening, DateOption
 
 
 async def _convening(world: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    body = {"community_id": world["community_id"], "title": "Spring convening",
-            "options": ["2025-05-06T16:00"], **extra}  # fmt: skip
+    body = {
+        "community_id": world["community_id"],
+        "title": "Spring convening",
+        "options": ["2025-05-06T16:00"],
+        **extra,
+    }
     return await world["users"]["fran"].api.ok("POST", "/convenings", body, 201)
 
 

@@ -125,8 +125,10 @@ async def test_rsvp_attendance_and_who_may_do_what(world, nic_outbox) -> None:
     await services.confirm(fran, conv["id"], ConfirmIn(option_id=option))
     # Invitations: a mail of their own to every invitee, with a METHOD:REQUEST calendar.
     assert sorted(m.to[0] for m in nic_outbox) == [
-        "ana@cedar.example", "lee@cedar.example", "sam@cedar.example"
-    ]  # fmt: skip
+        "ana@cedar.example",
+        "lee@cedar.example",
+        "sam@cedar.example",
+    ]
     mail = next(m for m in nic_outbox if m.to == ("ana@cedar.example",))
     name, _kind, body = mail.attachments[0]
     assert name == "invitation.ics" and b"METHOD:REQUEST" in body

@@ -18,10 +18,13 @@ async def _confirmed(world: dict[str, Any], title: str, start: str) -> dict[str,
     conv = await services.create_convening(
         fran,
         ConveningCreate(
-            community_id=world["community_id"], title=title, place="Library",
-            video_url="https://video.example.org/x", options=[datetime.fromisoformat(start)],
+            community_id=world["community_id"],
+            title=title,
+            place="Library",
+            video_url="https://video.example.org/x",
+            options=[datetime.fromisoformat(start)],
         ),
-    )  # fmt: skip
+    )
     return await services.confirm(fran, conv["id"], ConfirmIn(option_id=conv["options"][0]["id"]))
 
 
@@ -86,10 +89,14 @@ async def test_pages_plan_answer_and_show_errors_beside_fields(world) -> None:
     assert bad.status_code == 422 and 'id="e-title"' in bad.text
     sent = await fran.client.post(
         "/communities/cedar/convenings/new",
-        data={"csrf_token": token, "title": "Spring <convening>", "time_zone": "America/New_York",
-              "team_ids": [str(t) for t in world["teams"].values()],
-              "options": ["2025-04-08T16:00", "2025-04-10T16:00"]},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "title": "Spring <convening>",
+            "time_zone": "America/New_York",
+            "team_ids": [str(t) for t in world["teams"].values()],
+            "options": ["2025-04-08T16:00", "2025-04-10T16:00"],
+        },
+    )
     assert sent.status_code == 303
     url = sent.headers["location"]
     page = await ana.client.get(url)
@@ -98,13 +105,19 @@ async def test_pages_plan_answer_and_show_errors_beside_fields(world) -> None:
     options = re.findall(r'name="answer_(\d+)"', page.text)
     answered = await ana.client.post(
         f"{url}/availability",
-        data={"csrf_token": csrf_of(page.text), f"answer_{options[0]}": "yes",
-              f"answer_{options[-1]}": "no"},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf_of(page.text),
+            f"answer_{options[0]}": "yes",
+            f"answer_{options[-1]}": "no",
+        },
+    )
     assert answered.status_code == 303
     # Ana may not confirm; a researcher reads but sees no forms.
-    assert (await ana.client.post(f"{url}/confirm", data={"csrf_token": csrf_of(page.text),
-            "option_id": options[0]})).status_code == 403  # fmt: skip
+    assert (
+        await ana.client.post(
+            f"{url}/confirm", data={"csrf_token": csrf_of(page.text), "option_id": options[0]}
+        )
+    ).status_code == 403
     seen = await rita.client.get(url)
     assert seen.status_code == 200 and "When can you come?" not in seen.text
     planner = await fran.client.get(url)
@@ -112,9 +125,12 @@ async def test_pages_plan_answer_and_show_errors_beside_fields(world) -> None:
     lee = str(world["people"]["lee"])
     for_lee = await fran.client.post(
         f"{url}/availability",
-        data={"csrf_token": csrf_of(planner.text), "person_id": lee,
-              f"answer_{options[0]}": "maybe"},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf_of(planner.text),
+            "person_id": lee,
+            f"answer_{options[0]}": "maybe",
+        },
+    )
     assert for_lee.status_code == 303
     planner = await fran.client.get(url)
     grid = planner.text.split('id="answers-grid"')[1].split("</table>")[0]
@@ -128,15 +144,25 @@ async def test_pages_plan_answer_and_show_errors_beside_fields(world) -> None:
     assert forged.status_code == 403
     changed = await fran.client.post(
         f"{url}/details",
-        data={"csrf_token": csrf_of(planner.text), "title": "Spring convening", "place": "Gym",
-              "duration_minutes": "5", "status": "planning"},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf_of(planner.text),
+            "title": "Spring convening",
+            "place": "Gym",
+            "duration_minutes": "5",
+            "status": "planning",
+        },
+    )
     assert changed.status_code == 422 and 'id="e-duration_minutes"' in changed.text
     changed = await fran.client.post(
         f"{url}/details",
-        data={"csrf_token": csrf_of(planner.text), "title": "Spring <convening>", "place": "Gym",
-              "duration_minutes": "120", "status": "planning"},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf_of(planner.text),
+            "title": "Spring <convening>",
+            "place": "Gym",
+            "duration_minutes": "120",
+            "status": "planning",
+        },
+    )
     assert changed.status_code == 303
     assert "Place: Gym" in (await rita.client.get(url)).text
     listing = await rita.client.get("/communities/cedar/convenings")
@@ -153,9 +179,11 @@ async def test_json_api_plans_and_answers(world) -> None:
     status, body = await fran.post("/convenings", {"community_id": cid, "title": ""})
     assert status == 422 and "title" in body["error"]["fields"]
     conv = await fran.ok(
-        "POST", "/convenings",
-        {"community_id": cid, "title": "API convening", "options": ["2025-05-06T16:00"]}, 201,
-    )  # fmt: skip
+        "POST",
+        "/convenings",
+        {"community_id": cid, "title": "API convening", "options": ["2025-05-06T16:00"]},
+        201,
+    )
     option = conv["options"][0]["id"]
     await ana.ok("PUT", f"/convenings/{conv['id']}/availability", {"answers": {str(option): "yes"}})
     got = await ana.ok("GET", f"/convenings/{conv['id']}")
@@ -191,9 +219,15 @@ async def test_json_api_plans_and_answers(world) -> None:
 
 async def test_cli_plans_drafts_and_exports(world, nic_cli) -> None:
     code, out = await nic_cli(
-        "convenings", "plan", "cedar", "CLI convening", "--option", "2025-02-04T16:00",
-        "--place", "Board room",
-    )  # fmt: skip
+        "convenings",
+        "plan",
+        "cedar",
+        "CLI convening",
+        "--option",
+        "2025-02-04T16:00",
+        "--place",
+        "Board room",
+    )
     assert code == 0 and "Planned convening" in out and "EST" in out and "Ana Ruiz" in out
     convening_id = out.split()[2].rstrip(":")
     code, out = await nic_cli("convenings", "agenda", convening_id, "--draft")

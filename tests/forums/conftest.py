@@ -32,12 +32,25 @@ async def world(nic_admin: NicUser, nic_user: Any) -> World:
     """Cedar Valley: a district team (Ben on it) and North (Ana on it); Fay facilitates,
     Olu observes, Rae researches, Sam is a member on no team. Boards: ``general``
     (everyone), ``north`` (North and facilitators) and ``staff`` (facilitators)."""
-    roles = {"ana": "member", "ben": "member", "fay": "facilitator", "olu": "observer",
-             "rae": "researcher", "sam": "member"}  # fmt: skip
-    full = {"ana": "Ana Ruiz", "ben": "Ben Okafor", "fay": "Fay Lin", "olu": "Olu Obi",
-            "rae": "Rae Stone", "sam": "Sam Vale"}  # fmt: skip
+    roles = {
+        "ana": "member",
+        "ben": "member",
+        "fay": "facilitator",
+        "olu": "observer",
+        "rae": "researcher",
+        "sam": "member",
+    }
+    full = {
+        "ana": "Ana Ruiz",
+        "ben": "Ben Okafor",
+        "fay": "Fay Lin",
+        "olu": "Olu Obi",
+        "rae": "Rae Stone",
+        "sam": "Sam Vale",
+    }
     district = await build_district(
-        nic_admin, nic_user,
+        nic_admin,
+        nic_user,
         teams=[
             ("didt", "Cedar DIDT", "district_design_team"),
             ("north", "North SIDT", "school_design_team"),
@@ -48,24 +61,42 @@ async def world(nic_admin: NicUser, nic_user: Any) -> World:
             ("ana", "north", "member", "2024-08-01", None),
             ("ben", "didt", "member", "2024-08-01", None),
         ],
-    )  # fmt: skip
+    )
     api, cid, users, people = nic_admin.api, district.community_id, district.users, district.people
     teams = district.teams
     north_cycle = await api.ok(
-        "POST", "/cycles",
-        {"team_id": teams["north"], "title": "Advisory huddles", "plan_objective": "Try huddles",
-         "planned_start": "2024-09-02"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/cycles",
+        {
+            "team_id": teams["north"],
+            "title": "Advisory huddles",
+            "plan_objective": "Try huddles",
+            "planned_start": "2024-09-02",
+        },
+        201,
+    )
     didt_cycle = await api.ok(
-        "POST", "/cycles",
-        {"team_id": teams["didt"], "title": "District data wall", "plan_objective": "Build a wall",
-         "planned_start": "2024-09-09"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/cycles",
+        {
+            "team_id": teams["didt"],
+            "title": "District data wall",
+            "plan_objective": "Build a wall",
+            "planned_start": "2024-09-09",
+        },
+        201,
+    )
     artifact = await api.ok(
-        "POST", "/artifacts",
-        {"community_id": cid, "team_id": teams["didt"], "title": "Huddle protocol",
-         "kind": "protocol"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/artifacts",
+        {
+            "community_id": cid,
+            "team_id": teams["didt"],
+            "title": "Huddle protocol",
+            "kind": "protocol",
+        },
+        201,
+    )
     ctx = nic_admin.ctx
     general = await services.create_board(ctx, cid, BoardCreate(name="General"))
     north_board = await services.create_board(

@@ -87,16 +87,25 @@ def test_safe_links_are_kept_with_rel_nofollow_noopener() -> None:
         "<https://auto.example>",
         NAMES,
     )
-    for href in ("https://ok.example/x", "/communities/cedar", "mailto:fay@cedar.example",
-                 "https://auto.example"):  # fmt: skip
+    for href in (
+        "https://ok.example/x",
+        "/communities/cedar",
+        "mailto:fay@cedar.example",
+        "https://auto.example",
+    ):
         assert f'href="{href}"' in html
     assert html.count('rel="nofollow noopener"') == 4
 
 
 def test_markdown_still_formats() -> None:
     html = render("**bold** _it_\n\n- one\n- two\n\n> quoted\n\n`code`", NAMES)
-    for piece in ("<strong>bold</strong>", "<em>it</em>", "<li>one</li>", "<blockquote>",
-                  "<code>code</code>"):  # fmt: skip
+    for piece in (
+        "<strong>bold</strong>",
+        "<em>it</em>",
+        "<li>one</li>",
+        "<blockquote>",
+        "<code>code</code>",
+    ):
         assert piece in html
 
 

@@ -78,9 +78,13 @@ async def test_facilitators_make_boards_through_the_form(world) -> None:
     assert bad.status_code == 422 and 'id="e-team_id"' in bad.text
     made = await fay.client.post(
         BOARDS,
-        data={"csrf_token": token, "name": "DIDT desk", "visibility": "team",
-              "team_id": str(world.teams["didt"])},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "name": "DIDT desk",
+            "visibility": "team",
+            "team_id": str(world.teams["didt"]),
+        },
+    )
     assert made.status_code == 303
     assert "DIDT desk" not in (await ana.client.get(BOARDS)).text  # Ana is not on the DIDT
     assert "DIDT desk" in (await world.users["ben"].client.get(BOARDS)).text
@@ -154,9 +158,10 @@ async def test_moderation_lock_hide_move_and_the_reports_queue(world) -> None:
     )
     assert status == 422 and "board_id" in error["error"]["fields"]
     await fay.api.ok(
-        "POST", f"/forums/threads/{thread['id']}/moderation",
+        "POST",
+        f"/forums/threads/{thread['id']}/moderation",
         {"action": "move", "board_id": world.boards["general"]},
-    )  # fmt: skip
+    )
     await fay.api.ok("POST", f"/forums/threads/{thread['id']}/moderation", {"action": "hide"})
     assert (await ben.client.get(url)).status_code == 404
     assert "Rude one" in (await fay.client.get(f"{BOARDS}/moderation")).text
@@ -211,8 +216,11 @@ async def test_switched_off_the_forums_answer_404_and_the_rest_works(world) -> N
         f"{BOARDS}/boards/{world.boards['general']}",
     ):
         assert (await ana.client.get(url)).status_code == 404, url
-    for path in ("/communities/cedar/forums/boards", f"/forums/threads/{thread['id']}",
-                 f"/forums/boards/{world.boards['general']}/threads"):  # fmt: skip
+    for path in (
+        "/communities/cedar/forums/boards",
+        f"/forums/threads/{thread['id']}",
+        f"/forums/boards/{world.boards['general']}/threads",
+    ):
         status, _ = await ana.api.get(path)
         assert status == 404, path
     cycle = await ana.client.get(f"/cycles/{world.cycles['didt']}")

@@ -35,9 +35,11 @@ async def test_references_become_links_and_edges_between_teams(world) -> None:
     didt_cycle = world.cycles["didt"]
     # A version of the artifact, so it is in the graph.
     await world.admin.api.ok(
-        "POST", f"/artifacts/{world.artifact}/versions",
-        {"summary": "first", "created_on": "2024-09-01"}, 201,
-    )  # fmt: skip
+        "POST",
+        f"/artifacts/{world.artifact}/versions",
+        {"summary": "first", "created_on": "2024-09-01"},
+        201,
+    )
     thread = await _open(
         world, body=f"We copied #cycle-{didt_cycle} and #artifact-{world.artifact}, not #cycle-999"
     )

@@ -53,13 +53,19 @@ async def test_a_team_only_thread_is_invisible_outside_the_team(world, nic_user)
         assert (await user.client.get(url)).status_code == 404
         board = await user.client.get(f"/communities/cedar/forums/boards/{world.boards['north']}")
         assert board.status_code == 404
-        for page in ("/communities/cedar/forums", "/communities/cedar/forums/search?q=Zebra",
-                     f"/cycles/{world.cycles['didt']}"):  # fmt: skip
+        for page in (
+            "/communities/cedar/forums",
+            "/communities/cedar/forums/search?q=Zebra",
+            f"/cycles/{world.cycles['didt']}",
+        ):
             response = await user.client.get(page)
             assert response.status_code == 200 and SECRET not in response.text, (key, page)
         # API
-        for path in (f"/forums/threads/{tid}", f"/forums/threads/{tid}/posts",
-                     f"/forums/boards/{world.boards['north']}/threads"):  # fmt: skip
+        for path in (
+            f"/forums/threads/{tid}",
+            f"/forums/threads/{tid}/posts",
+            f"/forums/boards/{world.boards['north']}/threads",
+        ):
             status, _ = await user.api.get(path)
             assert status == 404, (key, path)
         status, body = await user.api.get("/communities/cedar/forums/search", q="Zebra")

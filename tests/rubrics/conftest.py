@@ -26,7 +26,8 @@ async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
         "olu": ("Olu Observer", "observer", []),
     }
     district = await build_district(
-        nic_admin, nic_user,
+        nic_admin,
+        nic_user,
         teams=[
             ("didt", "Cedar DIDT", "district_design_team"),
             ("north", "North SIDT", "school_design_team"),
@@ -36,9 +37,10 @@ async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
         people=[(k, name, f"{k}@cedar.example", k) for k, (name, _, _) in roles.items()],
         memberships=[
             (k, team, "member", "2024-08-01", None)
-            for k, (_, _, member_of) in roles.items() for team in member_of
+            for k, (_, _, member_of) in roles.items()
+            for team in member_of
         ],
-    )  # fmt: skip
+    )
     cid, teams, users = district.community_id, district.teams, district.users
     rubric = await services.add_default_framework(users["fay"].ctx, cid)
     return {

@@ -38,15 +38,27 @@ async def test_api_import_assess_score_and_read(world) -> None:
     yaml_text = (await olu.api.ok("GET", f"/rubrics/{body['id']}/yaml"))["yaml"]
     assert definitions.parse_yaml(yaml_text)["name"] == "Copy"
     made = await ana.api.ok(
-        "POST", "/rubrics/assessments",
-        {"team_id": world["teams"]["north"], "rubric_id": world["rubric_id"], "period": "2025-Q1",
-         "kind": "external_review", "held_on": "2025-02-14"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/rubrics/assessments",
+        {
+            "team_id": world["teams"]["north"],
+            "rubric_id": world["rubric_id"],
+            "period": "2025-Q1",
+            "kind": "external_review",
+            "held_on": "2025-02-14",
+        },
+        201,
+    )
     code, body = await olu.api.post(
         "/rubrics/assessments",
-        {"team_id": world["teams"]["north"], "rubric_id": world["rubric_id"], "period": "2025-Q2",
-         "kind": "self_review", "held_on": "2025-05-14"},
-    )  # fmt: skip
+        {
+            "team_id": world["teams"]["north"],
+            "rubric_id": world["rubric_id"],
+            "period": "2025-Q2",
+            "kind": "self_review",
+            "held_on": "2025-05-14",
+        },
+    )
     assert code == 403
     url = f"/rubrics/assessments/{made['id']}"
     code, body = await ana.api.put(
@@ -94,9 +106,10 @@ async def test_cli_import_export_report(world, nic_cli, tmp_path: Path) -> None:
     assert code == 0 and "No team of cedar has been assessed yet." in out
     a = await open_assessment(world)
     await services.set_consensus(
-        world["users"]["fay"].ctx, a["id"],
+        world["users"]["fay"].ctx,
+        a["id"],
         ConsensusSet(consensus=[ConsensusIn(indicator=k, level=2) for k in KEYS]),
-    )  # fmt: skip
+    )
     code, out = await nic_cli("rubrics", "report", "cedar")
     assert code == 0 and "North SIDT" in out and "2025-Q1" in out and "first period" in out
 
@@ -104,18 +117,25 @@ async def test_cli_import_export_report(world, nic_cli, tmp_path: Path) -> None:
 async def _assess(world, team: str, period: str, level: int) -> dict:
     a = await open_assessment(world, team=team, period=period)
     await services.set_consensus(
-        world["users"]["fay"].ctx, a["id"],
+        world["users"]["fay"].ctx,
+        a["id"],
         ConsensusSet(consensus=[ConsensusIn(indicator=k, level=level) for k in KEYS]),
-    )  # fmt: skip
+    )
     return a
 
 
 async def _cycle(world, team: str, title: str) -> int:
     cycle = await world["admin"].api.ok(
-        "POST", "/cycles",
-        {"team_id": world["teams"][team], "title": title, "plan_objective": "Try it",
-         "planned_start": "2024-09-02"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/cycles",
+        {
+            "team_id": world["teams"][team],
+            "title": title,
+            "plan_objective": "Try it",
+            "planned_start": "2024-09-02",
+        },
+        201,
+    )
     return int(cycle["id"])
 
 
@@ -133,9 +153,13 @@ async def test_levels_on_team_nodes_and_the_association(world, nic_app) -> None:
     for source, target in ((south, north), (didt, north2), (north, north2), (south, didt)):
         await record_link(
             world["admin"].ctx,
-            LinkCreate(source=f"cycle:{source}", target=f"cycle:{target}", kind="informed",
-                       date=date(2024, 10, 1)),
-        )  # fmt: skip
+            LinkCreate(
+                source=f"cycle:{source}",
+                target=f"cycle:{target}",
+                kind="informed",
+                date=date(2024, 10, 1),
+            ),
+        )
     plugins = nic_app.state.plugins
     graph = await community_graph(plugins, [world["community_id"]], None)
     node = graph.nodes[f"team:{world['teams']['north']}"]
@@ -170,8 +194,11 @@ async def test_switched_off_in_a_community_nothing_else_breaks(world, nic_app) -
     await admin.api.ok(
         "PUT", f"/communities/{cid}/plugins", {"plugin": "rubrics", "enabled": False}
     )
-    for url in ("/communities/cedar/rubrics", "/communities/cedar/rubrics/roll-up",
-                f"/communities/cedar/rubrics/teams/{north}"):  # fmt: skip
+    for url in (
+        "/communities/cedar/rubrics",
+        "/communities/cedar/rubrics/roll-up",
+        f"/communities/cedar/rubrics/teams/{north}",
+    ):
         assert (await olu.client.get(url)).status_code == 404
     code, _ = await olu.api.get(f"/rubrics/communities/{cid}")
     assert code == 404
@@ -220,15 +247,26 @@ async def test_ids_beyond_the_database_integers_are_not_found(world) -> None:
     for url in ("{}", "assessments/{}", "teams/{}", "organizations/{}"):
         page = await olu.client.get("/communities/cedar/rubrics/" + url.format(big))
         assert page.status_code == 404, url
-    for path in ("/rubrics/{}", "/rubrics/assessments/{}", "/rubrics/teams/{}/progress",
-                 "/rubrics/communities/{}", "/rubrics/organizations/{}/progress"):  # fmt: skip
+    for path in (
+        "/rubrics/{}",
+        "/rubrics/assessments/{}",
+        "/rubrics/teams/{}/progress",
+        "/rubrics/communities/{}",
+        "/rubrics/organizations/{}/progress",
+    ):
         assert (await olu.api.get(path.format(big)))[0] == 404, path
-    code, _ = await olu.api.get(f"/rubrics/communities/{world['community_id']}/assessments",
-                                team=big)  # fmt: skip
+    code, _ = await olu.api.get(
+        f"/rubrics/communities/{world['community_id']}/assessments", team=big
+    )
     assert code == 422
     code, body = await fay.api.post(
         "/rubrics/assessments",
-        {"team_id": big, "rubric_id": world["rubric_id"], "period": "2025-Q1",
-         "kind": "self_review", "held_on": "2025-01-01"},
-    )  # fmt: skip
+        {
+            "team_id": big,
+            "rubric_id": world["rubric_id"],
+            "period": "2025-Q1",
+            "kind": "self_review",
+            "held_on": "2025-01-01",
+        },
+    )
     assert code == 422 and "team_id" in body["error"]["fields"]

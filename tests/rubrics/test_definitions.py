@@ -24,8 +24,11 @@ dimensions:
 
 def test_the_default_framework_has_four_levels_and_reads_back_from_yaml() -> None:
     assert DEFAULT_FRAMEWORK["levels"] == [
-        "Not Yet Begun", "Initial", "Partial", "Full Implementation",
-    ]  # fmt: skip
+        "Not Yet Begun",
+        "Initial",
+        "Partial",
+        "Full Implementation",
+    ]
     indicators = definitions.indicators_of(DEFAULT_FRAMEWORK)
     assert len(DEFAULT_FRAMEWORK["dimensions"]) >= 3 and len(indicators) >= 5
     assert all(len(i["levels"]) == 4 for i in indicators)

@@ -24,17 +24,24 @@ async def school(world) -> dict[str, Any]:
     """North High, the organization North SIDT belongs to."""
     api = world["admin"].api
     org = await api.ok(
-        "POST", "/organizations",
-        {"community_id": world["community_id"], "name": "North High", "kind": "school"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/organizations",
+        {"community_id": world["community_id"], "name": "North High", "kind": "school"},
+        201,
+    )
     await api.ok("PATCH", f"/teams/{world['teams']['north']}", {"organization_id": org["id"]})
     return org
 
 
 def _create(world, org_id: int, period: str) -> AssessmentCreate:
     held_on = f"{period[:4]}-0{int(period[-1]) * 3 - 1}-10"
-    return AssessmentCreate(organization_id=org_id, rubric_id=world["rubric_id"], period=period,
-                            kind="external_review", held_on=held_on)  # fmt: skip
+    return AssessmentCreate(
+        organization_id=org_id,
+        rubric_id=world["rubric_id"],
+        period=period,
+        kind="external_review",
+        held_on=held_on,
+    )
 
 
 async def test_members_of_the_schools_teams_rate_it(world, school) -> None:
@@ -46,9 +53,10 @@ async def test_members_of_the_schools_teams_rate_it(world, school) -> None:
         None,
     )
     await services.save_scores(
-        users["ana"].ctx, a["id"],
+        users["ana"].ctx,
+        a["id"],
         ScoresIn(scores=[ScoreIn(indicator=k, level=2) for k in KEYS], submit=True),
-    )  # fmt: skip
+    )
     for who in ("dee", "rae", "olu"):  # South's member, a researcher, an observer
         with pytest.raises(PermissionDenied):
             await services.save_scores(users[who].ctx, a["id"], ScoresIn())
@@ -67,17 +75,22 @@ async def test_progress_rollup_agenda_and_graph_of_a_school(world, school, nic_a
     for period, level in (("2025-Q1", 1), ("2025-Q2", 2)):
         a = await services.create_assessment(fay.ctx, _create(world, school["id"], period))
         await services.set_consensus(
-            fay.ctx, a["id"],
+            fay.ctx,
+            a["id"],
             ConsensusSet(consensus=[ConsensusIn(indicator=k, level=level) for k in KEYS]),
-        )  # fmt: skip
+        )
     olu, ana = world["users"]["olu"], world["users"]["ana"]
     url = f"{BASE}/organizations/{school['id']}"
     page = await olu.client.get(url)
     assert page.status_code == 200 and "North High: implementation progress" in page.text
     assert "▲ 5 up" in page.text and "Set targets" not in page.text
     page = await ana.client.get(url)
-    form = {"csrf_token": csrf_of(page.text), "rubric_id": str(world["rubric_id"]),
-            "year": "2025", f"target-{KEYS[0]}": "2"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "rubric_id": str(world["rubric_id"]),
+        "year": "2025",
+        f"target-{KEYS[0]}": "2",
+    }
     saved = await ana.client.post(url, data=form)
     assert saved.status_code == 303
     assert "Targets for 2025: 1 of 1 met." in (await ana.client.get(saved.headers["location"])).text
@@ -99,8 +112,13 @@ async def test_the_form_opens_an_assessment_of_a_school(world, school) -> None:
     ana, dee = world["users"]["ana"], world["users"]["dee"]
     new = await ana.client.get(f"{BASE}/assessments/new")
     assert f'value="organization:{school["id"]}"' in new.text and "North High" in new.text
-    form = {"csrf_token": csrf_of(new.text), "rubric_id": str(world["rubric_id"]),
-            "kind": "self_review", "period": "2025-Q1", "held_on": "2025-02-14"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_of(new.text),
+        "rubric_id": str(world["rubric_id"]),
+        "kind": "self_review",
+        "period": "2025-Q1",
+        "held_on": "2025-02-14",
+    }
     missing = await ana.client.post(f"{BASE}/assessments/new", data=form)
     assert missing.status_code == 422 and "choose a team or a school" in missing.text
     subject = f"organization:{school['id']}"
@@ -110,9 +128,9 @@ async def test_the_form_opens_an_assessment_of_a_school(world, school) -> None:
     assert "North High: Self-review 2025-Q1" in page.text
     token = csrf_of((await dee.client.get(f"{BASE}/assessments/new")).text)
     denied = await dee.client.post(
-        f"{BASE}/assessments/new", data={**form, "csrf_token": token, "subject": subject,
-                                         "period": "2025-Q2"},
-    )  # fmt: skip
+        f"{BASE}/assessments/new",
+        data={**form, "csrf_token": token, "subject": subject, "period": "2025-Q2"},
+    )
     assert (
         denied.status_code == 422 and "only facilitators and members of North High" in denied.text
     )

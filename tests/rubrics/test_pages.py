@@ -34,8 +34,9 @@ async def test_library_lists_rubrics_and_facilitators_import_yaml(world) -> None
     )
     assert "name: X" in bad.text  # the text is kept to fix
     yaml_text = definitions.to_yaml({**definitions.DEFAULT_FRAMEWORK, "name": "Pilot <rubric>"})
-    made = await fay.client.post(BASE, data={"csrf_token": token, "action": "import",
-                                             "yaml": yaml_text, "note": "pilot"})  # fmt: skip
+    made = await fay.client.post(
+        BASE, data={"csrf_token": token, "action": "import", "yaml": yaml_text, "note": "pilot"}
+    )
     assert made.status_code == 303 and "saved=created" in made.headers["location"]
     rubric = await fay.client.get(made.headers["location"])
     assert "Pilot &lt;rubric&gt;" in rubric.text and "Rubric added." in rubric.text
@@ -59,9 +60,14 @@ async def test_a_rater_opens_scores_a_draft_comes_back_and_submits(world) -> Non
     ana = world["users"]["ana"]
     new = await ana.client.get(f"{BASE}/assessments/new")
     assert new.status_code == 200 and "North SIDT" in new.text
-    form = {"csrf_token": csrf_of(new.text), "subject": f"team:{world['teams']['north']}",
-            "rubric_id": str(world["rubric_id"]), "kind": "self_review", "period": "2025 Q1",
-            "held_on": "2025-02-14"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_of(new.text),
+        "subject": f"team:{world['teams']['north']}",
+        "rubric_id": str(world["rubric_id"]),
+        "kind": "self_review",
+        "period": "2025 Q1",
+        "held_on": "2025-02-14",
+    }
     bad = await ana.client.post(f"{BASE}/assessments/new", data=form)
     assert bad.status_code == 422 and 'id="e-period"' in bad.text
     made = await ana.client.post(f"{BASE}/assessments/new", data={**form, "period": "2025-Q1"})
@@ -72,17 +78,22 @@ async def test_a_rater_opens_scores_a_draft_comes_back_and_submits(world) -> Non
     token = csrf_of(page.text)
     draft = await ana.client.post(
         score_url,
-        data={"csrf_token": token, "action": "draft", f"level-{KEYS[0]}": "2",
-              f"evidence-{KEYS[0]}": "Vision <b>drafted</b>"},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "action": "draft",
+            f"level-{KEYS[0]}": "2",
+            f"evidence-{KEYS[0]}": "Vision <b>drafted</b>",
+        },
+    )
     assert draft.status_code == 303 and "saved=draft" in draft.headers["location"]
     back = await ana.client.get(draft.headers["location"])
     assert "Draft saved." in back.text
     assert f'name="level-{KEYS[0]}" value="2" checked' in back.text
     assert "Vision &lt;b&gt;drafted&lt;/b&gt;" in back.text
     # Submitting with indicators unscored: the form comes back with a message per indicator.
-    early = await ana.client.post(score_url, data={"csrf_token": token, "action": "submit",
-                                                   f"level-{KEYS[0]}": "2"})  # fmt: skip
+    early = await ana.client.post(
+        score_url, data={"csrf_token": token, "action": "submit", f"level-{KEYS[0]}": "2"}
+    )
     assert early.status_code == 422
     assert (
         f'id="e-level-{KEYS[1]}"' in early.text and "choose a level before submitting" in early.text
@@ -102,11 +113,13 @@ async def test_assessment_page_shows_agreement_and_takes_consensus(world) -> Non
     a = await open_assessment(world)
     for who, levels in (("ana", [2, 2, 3, 4, 4]), ("ben", [2, 3, 3, 4, 3])):
         await services.save_scores(
-            world["users"][who].ctx, a["id"],
-            ScoresIn(scores=[ScoreIn(indicator=k, level=v) for k, v in zip(KEYS, levels,
-                                                                         strict=True)],
-                     submit=True),
-        )  # fmt: skip
+            world["users"][who].ctx,
+            a["id"],
+            ScoresIn(
+                scores=[ScoreIn(indicator=k, level=v) for k, v in zip(KEYS, levels, strict=True)],
+                submit=True,
+            ),
+        )
     url = f"{BASE}/assessments/{a['id']}"
     rae = world["users"]["rae"]
     page = await rae.client.get(url)
@@ -117,8 +130,11 @@ async def test_assessment_page_shows_agreement_and_takes_consensus(world) -> Non
     assert (await rae.client.get(f"{url}/score")).status_code == 403
     ben = world["users"]["ben"]
     token = csrf_of((await ben.client.get(url)).text)
-    form = {"csrf_token": token, f"consensus-{KEYS[1]}": "3",
-            f"consensus_note-{KEYS[1]}": "after discussion"}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        f"consensus-{KEYS[1]}": "3",
+        f"consensus_note-{KEYS[1]}": "after discussion",
+    }
     saved = await ben.client.post(url, data=form)
     assert saved.status_code == 303
     page = await ben.client.get(saved.headers["location"])
@@ -137,10 +153,14 @@ async def test_progress_heat_map_targets_rollup_panel_and_navigation(world) -> N
     for period, levels in (("2025-Q1", [1, 2, 2, 3, 1]), ("2025-Q2", [2, 2, 3, 3, 1])):
         a = await open_assessment(world, period=period)
         await services.set_consensus(
-            world["users"]["fay"].ctx, a["id"],
-            ConsensusSet(consensus=[ConsensusIn(indicator=k, level=v)
-                                    for k, v in zip(KEYS, levels, strict=True)]),
-        )  # fmt: skip
+            world["users"]["fay"].ctx,
+            a["id"],
+            ConsensusSet(
+                consensus=[
+                    ConsensusIn(indicator=k, level=v) for k, v in zip(KEYS, levels, strict=True)
+                ]
+            ),
+        )
     north = world["teams"]["north"]
     olu = world["users"]["olu"]
     page = await olu.client.get(f"{BASE}/teams/{north}")
@@ -150,8 +170,13 @@ async def test_progress_heat_map_targets_rollup_panel_and_navigation(world) -> N
     assert "Set targets" not in page.text
     ben = world["users"]["ben"]
     page = await ben.client.get(f"{BASE}/teams/{north}")
-    form = {"csrf_token": csrf_of(page.text), "rubric_id": str(world["rubric_id"]),
-            "year": "2025", f"target-{KEYS[0]}": "3", f"target-{KEYS[2]}": "3"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "rubric_id": str(world["rubric_id"]),
+        "year": "2025",
+        f"target-{KEYS[0]}": "3",
+        f"target-{KEYS[2]}": "3",
+    }
     saved = await ben.client.post(f"{BASE}/teams/{north}", data=form)
     assert saved.status_code == 303
     page = await ben.client.get(saved.headers["location"])
@@ -180,8 +205,12 @@ async def test_progress_heat_map_targets_rollup_panel_and_navigation(world) -> N
 async def test_strangers_and_the_signed_out(world, nic_user, nic_client) -> None:
     stranger = await nic_user("stranger@example.org")
     a = await open_assessment(world)
-    for url in (BASE, f"{BASE}/roll-up", f"{BASE}/assessments/{a['id']}",
-                f"{BASE}/teams/{world['teams']['north']}"):  # fmt: skip
+    for url in (
+        BASE,
+        f"{BASE}/roll-up",
+        f"{BASE}/assessments/{a['id']}",
+        f"{BASE}/teams/{world['teams']['north']}",
+    ):
         assert (await stranger.client.get(url)).status_code == 404  # no role: none there
         assert (await nic_client.get(url)).status_code == 303
     assert f'href="{BASE}"' not in (await stranger.client.get("/rubrics")).text
@@ -211,15 +240,20 @@ async def test_query_counts_do_not_grow_with_teams_or_raters(world) -> None:
 
     async def rate(a: dict, who: str) -> None:
         await services.save_scores(
-            world["users"][who].ctx, a["id"],
+            world["users"][who].ctx,
+            a["id"],
             ScoresIn(scores=[ScoreIn(indicator=k, level=2) for k in KEYS], submit=True),
-        )  # fmt: skip
+        )
 
     olu = world["users"]["olu"]
     north = await open_assessment(world)
     await rate(north, "ana")
-    pages = (f"{BASE}/roll-up", f"{BASE}/assessments/{north['id']}",
-             f"{BASE}/teams/{world['teams']['north']}", BASE)  # fmt: skip
+    pages = (
+        f"{BASE}/roll-up",
+        f"{BASE}/assessments/{north['id']}",
+        f"{BASE}/teams/{world['teams']['north']}",
+        BASE,
+    )
     before = {}
     for url in pages:
         await olu.client.get(url)  # warm the caches of the core
@@ -246,9 +280,13 @@ async def test_out_of_range_form_values_are_errors_beside_their_fields(world) ->
     token = csrf_of((await ana.client.get(url)).text)
     sent = await ana.client.post(
         url,
-        data={"csrf_token": token, "action": "draft", f"level-{KEYS[0]}": "99999999999",
-              f"cycles-{KEYS[1]}": "99999999999"},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "action": "draft",
+            f"level-{KEYS[0]}": "99999999999",
+            f"cycles-{KEYS[1]}": "99999999999",
+        },
+    )
     assert sent.status_code == 422
     assert 'id="e-level-vision"' in sent.text and "less than or equal to 100" in sent.text
     assert "less than or equal to 2147483647" in sent.text

@@ -36,9 +36,10 @@ async def test_raters_score_a_draft_then_submit_and_agreement_is_shown(world) ->
     assert (a["team_name"], a["version"], a["kind_label"]) == ("North SIDT", 1, "Self-review")
     # Ana saves a draft with two indicators scored, then comes back and submits.
     draft = await services.save_scores(
-        users["ana"].ctx, a["id"], ScoresIn(scores=[ScoreIn(indicator=KEYS[0], level=2,
-                                                            evidence="Vision drafted in May")])
-    )  # fmt: skip
+        users["ana"].ctx,
+        a["id"],
+        ScoresIn(scores=[ScoreIn(indicator=KEYS[0], level=2, evidence="Vision drafted in May")]),
+    )
     sheet = draft["sheets"][0]
     assert (sheet["rater_name"], sheet["submitted"]) == ("Ana Ruiz", False)
     assert draft["agreement"]["pairs"] == 0  # drafts do not count
@@ -46,10 +47,15 @@ async def test_raters_score_a_draft_then_submit_and_agreement_is_shown(world) ->
         await services.save_scores(users["ana"].ctx, a["id"], ScoresIn(submit=True))
     assert set(missing.value.fields) == {f"scores.{k}.level" for k in KEYS[1:]}
     await services.save_scores(
-        users["ana"].ctx, a["id"],
-        ScoresIn(scores=[ScoreIn(indicator=k, level=v)
-                         for k, v in zip(KEYS[1:], [2, 3, 4, 4], strict=True)], submit=True),
-    )  # fmt: skip
+        users["ana"].ctx,
+        a["id"],
+        ScoresIn(
+            scores=[
+                ScoreIn(indicator=k, level=v) for k, v in zip(KEYS[1:], [2, 3, 4, 4], strict=True)
+            ],
+            submit=True,
+        ),
+    )
     mine = (await services.get_assessment(users["ana"].ctx, a["id"]))["sheets"][0]
     assert mine["submitted"] and mine["scores"][KEYS[0]]["evidence"] == "Vision drafted in May"
     # Ben submits: two raters give Cohen's kappa.
@@ -86,16 +92,24 @@ async def test_consensus_and_progress_over_periods_with_targets(world) -> None:
     )
     q2 = await open_assessment(world, period="2025-Q2", kind="external_review")
     await services.set_consensus(
-        users["ana"].ctx, q2["id"],
-        ConsensusSet(consensus=[ConsensusIn(indicator=k, level=v, note="agreed")
-                                for k, v in zip(KEYS, [2, 2, 3, 4, 1], strict=True)]),
-    )  # fmt: skip
+        users["ana"].ctx,
+        q2["id"],
+        ConsensusSet(
+            consensus=[
+                ConsensusIn(indicator=k, level=v, note="agreed")
+                for k, v in zip(KEYS, [2, 2, 3, 4, 1], strict=True)
+            ]
+        ),
+    )
     await services.set_targets(
-        users["ben"].ctx, f"team:{world['teams']['north']}",
-        TargetsSet(rubric_id=world["rubric_id"], year=2025,
-                   targets=[TargetIn(indicator=KEYS[0], level=3),
-                            TargetIn(indicator=KEYS[3], level=4)]),
-    )  # fmt: skip
+        users["ben"].ctx,
+        f"team:{world['teams']['north']}",
+        TargetsSet(
+            rubric_id=world["rubric_id"],
+            year=2025,
+            targets=[TargetIn(indicator=KEYS[0], level=3), TargetIn(indicator=KEYS[3], level=4)],
+        ),
+    )
     team = await services.subject_of(f"team:{world['teams']['north']}")
     [report] = await progress.subject_progress(users["olu"].ctx, team)
     assert [p["period"] for p in report["periods"]] == ["2025-Q1", "2025-Q2"]
@@ -130,8 +144,9 @@ async def test_who_may_do_what(world) -> None:
     # Cal belongs to North too, so may score; Dee may open an assessment of South only.
     await services.save_scores(users["cal"].ctx, a["id"], scores([1, 1, 1, 1, 1]))
     with pytest.raises(PermissionDenied):
-        await open_assessment({**world, "users": {"fay": users["dee"]}}, team="north",
-                              period="2025-Q3")  # fmt: skip
+        await open_assessment(
+            {**world, "users": {"fay": users["dee"]}}, team="north", period="2025-Q3"
+        )
     south = await open_assessment({**world, "users": {"fay": users["dee"]}}, team="south")
     assert south["team_name"] == "South SIDT"
     # Everyone in the community reads; a stranger does not.
@@ -145,10 +160,12 @@ async def test_bad_input_names_the_field(world) -> None:
         await open_assessment(world)
     with pytest.raises(InvalidInput) as caught:
         await services.save_scores(
-            fay, a["id"],
-            ScoresIn(scores=[ScoreIn(indicator="nope", level=1),
-                             ScoreIn(indicator=KEYS[0], level=5)]),
-        )  # fmt: skip
+            fay,
+            a["id"],
+            ScoresIn(
+                scores=[ScoreIn(indicator="nope", level=1), ScoreIn(indicator=KEYS[0], level=5)]
+            ),
+        )
     assert caught.value.fields == {
         "scores.nope": "no such indicator in this rubric version",
         f"scores.{KEYS[0]}.level": "choose a level from 1 to 4",
@@ -165,10 +182,17 @@ async def test_bad_input_names_the_field(world) -> None:
     assert f"consensus.{KEYS[0]}.level" in caught.value.fields
     with pytest.raises(InvalidInput) as caught:
         await services.create_assessment(
-            fay, AssessmentCreate(team_id=world["teams"]["north"], rubric_id=999_999,
-                                  period="2025-Q4", kind="self_review", held_on="2025-11-01"),
-        )  # fmt: skip
+            fay,
+            AssessmentCreate(
+                team_id=world["teams"]["north"],
+                rubric_id=999_999,
+                period="2025-Q4",
+                kind="self_review",
+                held_on="2025-11-01",
+            ),
+        )
     assert "rubric_id" in caught.value.fields
     with pytest.raises(ValueError, match="2025-Q3"):
-        AssessmentCreate(team_id=1, rubric_id=1, period="2025-13", kind="self_review",
-                         held_on="2025-11-01")  # fmt: skip
+        AssessmentCreate(
+            team_id=1, rubric_id=1, period="2025-13", kind="self_review", held_on="2025-11-01"
+        )

@@ -27,13 +27,21 @@ SECOND = {
 }
 
 
-async def _assessed(api: Any, subject: dict[str, int], rubric: int, levels: dict[str, int],
-                    period: str = "2025-Q1") -> None:  # fmt: skip
+async def _assessed(
+    api: Any, subject: dict[str, int], rubric: int, levels: dict[str, int], period: str = "2025-Q1"
+) -> None:
     made = await api.ok(
-        "POST", "/rubrics/assessments",
-        {**subject, "rubric_id": rubric, "period": period, "kind": "self_review",
-         "held_on": f"{period[:4]}-02-15"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/rubrics/assessments",
+        {
+            **subject,
+            "rubric_id": rubric,
+            "period": period,
+            "kind": "self_review",
+            "held_on": f"{period[:4]}-02-15",
+        },
+        201,
+    )
     consensus = [{"indicator": k, "level": v} for k, v in levels.items()]
     await api.ok("PUT", f"/rubrics/assessments/{made['id']}/consensus", {"consensus": consensus})
 
@@ -60,8 +68,10 @@ async def test_a_team_assessed_with_two_rubrics_shows_progress_per_rubric(world)
     assert [p["period"] for p in first["periods"]] == ["2025-Q1", "2025-Q2"]
     assert first["movement"]["up"] == [KEYS[0]] and first["movement"]["same"] == [KEYS[1]]
     assert coaching["rubric_name"] == "Coaching rubric" and coaching["levels"][0] == "Emerging"
-    assert [(r["key"], r["cells"]) for r in coaching["rows"]] == [("cycles", [1]),
-                                                                  ("feedback", [2])]  # fmt: skip
+    assert [(r["key"], r["cells"]) for r in coaching["rows"]] == [
+        ("cycles", [1]),
+        ("feedback", [2]),
+    ]
     assert coaching["movement"] is None and coaching["latest"] == "2025-Q1"
     document = await olu.api.ok("GET", "/openapi.json")
     answer = document["paths"]["/api/v1/rubrics/teams/{id}/progress"]["get"]["responses"]["200"]
@@ -97,14 +107,17 @@ async def test_targets_of_one_rubric_are_set_and_refused_beside_that_rubric(worl
 async def test_an_organization_assessed_with_two_rubrics(world) -> None:
     fay = world["users"]["fay"].api
     org = await fay.ok(
-        "POST", "/organizations",
-        {"community_id": world["community_id"], "name": "North High", "kind": "school"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/organizations",
+        {"community_id": world["community_id"], "name": "North High", "kind": "school"},
+        201,
+    )
     await _two_rubrics(world, {"organization_id": org["id"]})
     body = await fay.ok("GET", f"/rubrics/organizations/{org['id']}/progress")
     assert [i.rubric_name for i in SubjectProgress.model_validate(body).items] == [
-        "Implementation framework", "Coaching rubric",
-    ]  # fmt: skip
+        "Implementation framework",
+        "Coaching rubric",
+    ]
     page = await world["users"]["fay"].client.get(
         f"/communities/cedar/rubrics/organizations/{org['id']}"
     )

@@ -109,9 +109,12 @@ def _configure_add(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--facilitator", metavar="EMAIL", help="a person of the community")
     parser.add_argument("--participant", metavar="EMAIL", action="append")
     parser.add_argument(
-        "--focus", metavar="MONTH=FOCUS", type=_focus, action="append",
+        "--focus",
+        metavar="MONTH=FOCUS",
+        type=_focus,
+        action="append",
         help="a month of the scope and sequence, e.g. 9='Reading the data wall'",
-    )  # fmt: skip
+    )
 
 
 def _configure_add_session(parser: argparse.ArgumentParser) -> None:

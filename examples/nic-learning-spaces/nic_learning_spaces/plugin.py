@@ -12,42 +12,21 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from starlette.routing import BaseRoute
-
 from nic_learning_spaces import graph, services
 from plugins.api import (
     Actor,
-    Command,
     GraphContribution,
     NavItem,
     NodeKind,
     Panel,
+    PluginParts,
     hookimpl,
 )
 
-
-@hookimpl
-def nic_models() -> dict[str, dict[str, Any]]:
-    return {
-        "learning_spaces": {
-            "models": ["nic_learning_spaces.models"],
-            "migrations": "nic_learning_spaces.migrations",
-        }
-    }
-
-
-@hookimpl
-def nic_routes() -> list[BaseRoute]:
-    from nic_learning_spaces.pages import ROUTES
-
-    return list(ROUTES)
-
-
-@hookimpl
-def nic_cli_commands() -> list[Command]:
-    from nic_learning_spaces.cli import COMMANDS
-
-    return list(COMMANDS)
+PARTS = PluginParts(__name__)
+nic_models = PARTS.models("learning_spaces")
+nic_routes = PARTS.routes()
+nic_cli_commands = PARTS.commands()
 
 
 @hookimpl

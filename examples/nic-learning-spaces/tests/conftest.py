@@ -27,45 +27,77 @@ async def world(nic_admin: Any, nic_user: Any) -> dict[str, Any]:
     community = await api.ok("POST", "/communities", {"slug": "cedar", "name": "Cedar Valley"}, 201)
     cid = community["id"]
     didt = await api.ok(
-        "POST", "/teams",
-        {"community_id": cid, "name": "Cedar DIDT", "kind": "district_design_team"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/teams",
+        {"community_id": cid, "name": "Cedar DIDT", "kind": "district_design_team"},
+        201,
+    )
     north = await api.ok(
-        "POST", "/teams",
-        {"community_id": cid, "name": "North SIDT", "kind": "school_design_team"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/teams",
+        {"community_id": cid, "name": "North SIDT", "kind": "school_design_team"},
+        201,
+    )
     ana = await nic_user("ana@cedar.example", name="Ana Ruiz")
     olu = await nic_user("olu@cedar.example", name="Olu Observer")
     for user, role in ((ana, "member"), (olu, "observer")):
         await api.ok("PUT", f"/communities/{cid}/roles", {"user_email": user.email, "role": role})
     ana_person = await api.ok(
-        "POST", "/people",
-        {"community_id": cid, "name": "Ana Ruiz", "email": ana.email, "user_id": ana.id}, 201,
-    )  # fmt: skip
-    lee = await api.ok(
-        "POST", "/people", {"community_id": cid, "name": "Lee Park", "email": "lee@cedar.example"},
+        "POST",
+        "/people",
+        {"community_id": cid, "name": "Ana Ruiz", "email": ana.email, "user_id": ana.id},
         201,
-    )  # fmt: skip
+    )
+    lee = await api.ok(
+        "POST",
+        "/people",
+        {"community_id": cid, "name": "Lee Park", "email": "lee@cedar.example"},
+        201,
+    )
     await api.ok(
-        "POST", "/memberships",
-        {"person_id": ana_person["id"], "team_id": north["id"], "role": "coordinator",
-         "start_date": "2024-08-01"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/memberships",
+        {
+            "person_id": ana_person["id"],
+            "team_id": north["id"],
+            "role": "coordinator",
+            "start_date": "2024-08-01",
+        },
+        201,
+    )
     await api.ok(
-        "POST", "/memberships",
-        {"person_id": lee["id"], "team_id": didt["id"], "role": "member",
-         "start_date": "2024-08-01"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/memberships",
+        {
+            "person_id": lee["id"],
+            "team_id": didt["id"],
+            "role": "member",
+            "start_date": "2024-08-01",
+        },
+        201,
+    )
     north_cycle = await api.ok(
-        "POST", "/cycles",
-        {"team_id": north["id"], "title": "Advisory huddles", "plan_objective": "Try huddles",
-         "planned_start": "2024-09-02"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/cycles",
+        {
+            "team_id": north["id"],
+            "title": "Advisory huddles",
+            "plan_objective": "Try huddles",
+            "planned_start": "2024-09-02",
+        },
+        201,
+    )
     didt_cycle = await api.ok(
-        "POST", "/cycles",
-        {"team_id": didt["id"], "title": "District data wall", "plan_objective": "Build a wall",
-         "planned_start": "2024-09-09"}, 201,
-    )  # fmt: skip
+        "POST",
+        "/cycles",
+        {
+            "team_id": didt["id"],
+            "title": "District data wall",
+            "plan_objective": "Build a wall",
+            "planned_start": "2024-09-09",
+        },
+        201,
+    )
     month = date.today().month
     space = await create_space(
         nic_admin.ctx,

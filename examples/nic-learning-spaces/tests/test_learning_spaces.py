@@ -203,23 +203,47 @@ async def test_cli_lists_adds_and_records(world, nic_cli) -> None:
     assert code == 0 and "Monthly data dive" in out and "Lee Park" in out
     assert "focus this month: Reading attendance data" in out
     code, out = await nic_cli(
-        "spaces", "add", "cedar", "New staff onboarding", "--kind", "onboarding",
-        "--cadence", "biweekly", "--facilitator", "lee@cedar.example",
-        "--participant", "ana@cedar.example", "--focus", "9=Our improvement method",
-    )  # fmt: skip
+        "spaces",
+        "add",
+        "cedar",
+        "New staff onboarding",
+        "--kind",
+        "onboarding",
+        "--cadence",
+        "biweekly",
+        "--facilitator",
+        "lee@cedar.example",
+        "--participant",
+        "ana@cedar.example",
+        "--focus",
+        "9=Our improvement method",
+    )
     assert code == 0 and "Created learning space" in out
     space_id = out.split()[3].rstrip(":")
     code, out = await nic_cli(
-        "spaces", "add-session", space_id, "--date", "2024-09-12",
-        "--cycle", str(world["cycles"]["didt"]),
-    )  # fmt: skip
+        "spaces",
+        "add-session",
+        space_id,
+        "--date",
+        "2024-09-12",
+        "--cycle",
+        str(world["cycles"]["didt"]),
+    )
     assert code == 0 and f"cycle:{world['cycles']['didt']}" in out
     code, out = await nic_cli("spaces", "list", "cedar")
     assert "New staff onboarding" in out and "last 2024-09-12" in out
     code, out = await nic_cli(
-        "spaces", "add", "cedar", "X", "--kind", "onboarding", "--cadence", "weekly",
-        "--facilitator", "nobody@cedar.example",
-    )  # fmt: skip
+        "spaces",
+        "add",
+        "cedar",
+        "X",
+        "--kind",
+        "onboarding",
+        "--cadence",
+        "weekly",
+        "--facilitator",
+        "nobody@cedar.example",
+    )
     assert code == 1 and "no person with email nobody@cedar.example" in out
     code, out = await nic_cli("graph", "report", "cedar")
     assert code == 0 and "'learning_session': 1" in out and "'shared_at': 1" in out

@@ -14,7 +14,8 @@ Warm: ``wrk -t2 -c20 -d{seconds}s --latency`` per page: requests/s, p50, p90, p9
 report, p95 from a small Lua ``done`` callback, non-2xx answers and socket errors. Cold:
 a harmless write to the page's community through the API (which raises its change counter,
 so every cached page of it is stale), then at once 20 concurrent requests for the page on
-open keep-alive connections; ``--rounds`` times. Targets: warm p95 < 50 ms, cold p99 <
+open keep-alive connections; ``--rounds`` times. Each page and each round starts once the
+server is idle again. Targets: warm p95 < 50 ms, cold p99 <
 250 ms with no timeouts; the ratio columns are target / measured (>= 1 meets it).
 """
 
@@ -150,7 +151,10 @@ def load_big(env: dict[str, str], folder: Path) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], folder: Path, port: int, workers: int) -> Iterator[str]:
+def serving(
+    env: dict[str, str], folder: Path, port: int, workers: int
+) -> Iterator[tuple[str, int]]:
+    """``nic serve`` on ``port``: its address and process id."""
     server = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port),
          "--workers", str(workers), "--no-access-log"],
@@ -159,7 +163,7 @@ def serving(env: dict[str, str], folder: Path, port: int, workers: int) -> Itera
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/healthz", time.perf_counter() + 60)
-        yield base
+        yield base, server.pid
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
@@ -252,9 +256,16 @@ def warm(url: str, cookie: str, seconds: float, lua: Path) -> dict[str, Any]:
 
 
 async def cold(
-    base: str, cookie: str, api_token: str, community: dict[str, Any], path: str, rounds: int
+    served: tuple[str, int],
+    cookie: str,
+    api_token: str,
+    community: dict[str, Any],
+    path: str,
+    rounds: int,
 ) -> dict[str, Any]:
-    """``rounds`` times: a write to the community, then 20 requests for the page at once."""
+    """``rounds`` times, each on an idle server: a write to the community, then 20 requests
+    for the page at once."""
+    base, server_pid = served
     writer = await Connection.open(base, {"Authorization": f"Bearer {api_token}"})
     page = {"Cookie": cookie}
     clients = [await Connection.open(base, page) for _ in range(COLD_CLIENTS)]
@@ -277,6 +288,7 @@ async def cold(
 
     try:
         for _ in range(rounds):
+            await asyncio.to_thread(settle, server_pid)
             status, _ = await writer.request(
                 "PATCH", f"/api/v1/communities/{community['id']}", body
             )
@@ -289,35 +301,58 @@ async def cold(
     return {"p99": p99, "max": max(times, default=None), "timeouts": timeouts, "errors": errors}
 
 
-def settle(base: str, deadline_s: float = 120.0) -> None:
-    """Wait until the server answers at once again: requests a cold run gave up on are still
-    being rendered, and would otherwise slow the next page's figures."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its descendants (the server's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    family, total = {pid}, 0.0
+    for entry in sorted(Path("/proc").glob("[0-9]*"), key=lambda p: int(p.name)):
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry.name) in family or int(fields[1]) in family:
+            family.add(int(entry.name))
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def settle(server_pid: int, deadline_s: float = 180.0) -> None:
+    """Wait until the server is idle: requests a cold run gave up on are still rendered
+    (their queries queue on the database connection), and would slow the next page's
+    figures. Idle: under 5% of a core over 0.3 s."""
     deadline = time.perf_counter() + deadline_s
-    with httpx.Client(base_url=base, timeout=deadline_s) as client:
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            client.get("/healthz")
-            if time.perf_counter() - started < 0.02:
-                return
-            time.sleep(0.2)
+    used = cpu_seconds(server_pid)
+    while time.perf_counter() < deadline:
+        time.sleep(0.3)
+        now = cpu_seconds(server_pid)
+        if now - used < 0.015:
+            return
+        used = now
+    print(f"  (the server was still busy {deadline_s:.0f} s after the cold run)", flush=True)
 
 
 def measure(
-    base: str, dataset: str, slug: str | None, api_token: str, args: argparse.Namespace, lua: Path
+    served: tuple[str, int],
+    dataset: str,
+    slug: str | None,
+    api_token: str,
+    args: argparse.Namespace,
+    lua: Path,
 ) -> list[dict[str, Any]]:
     """Every page of one dataset's community, warm then cold; a row each, printed as it goes."""
+    base, server_pid = served
     cookie = sign_in(base)
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_token}"}) as api:
         community, pages = find_pages(api, slug)
     rows = []
     with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=60) as client:
         for page, path in pages.items():
+            settle(server_pid)
             first = client.get(path)  # the signed-in page answers, and is warm for wrk
             row: dict[str, Any] = {"page": page, "dataset": dataset, "path": path,
                                    "status": first.status_code}  # fmt: skip
             row.update(warm(base + path, cookie, args.seconds, lua))
-            row["cold"] = asyncio.run(cold(base, cookie, api_token, community, path, args.rounds))
-            settle(base)
+            row["cold"] = asyncio.run(cold(served, cookie, api_token, community, path, args.rounds))
             print(line(row), flush=True)
             rows.append(row)
     return rows
@@ -415,8 +450,10 @@ def run(args: argparse.Namespace, folder: Path, database: str, lua: Path) -> lis
         if dataset == "big":
             print(f"Loading {BIG_SLUG} (2,000 cycles on one team) ...", flush=True)
             load_big(env, folder)
-        with serving(env, folder, args.port, args.workers) as base:
-            rows += measure(base, dataset, BIG_SLUG if dataset == "big" else None, token, args, lua)
+        with serving(env, folder, args.port, args.workers) as served:
+            rows += measure(
+                served, dataset, BIG_SLUG if dataset == "big" else None, token, args, lua
+            )
     return rows
 
 

@@ -264,39 +264,36 @@ async def cold(
     rounds: int,
 ) -> dict[str, Any]:
     """``rounds`` times, each on an idle server: a write to the community, then 20 requests
-    for the page at once."""
+    for the page at once, on connections opened just before (the server closes keep-alive
+    connections idle for 5 s, and waiting for it to be idle can take longer)."""
     base, server_pid = served
-    writer = await Connection.open(base, {"Authorization": f"Bearer {api_token}"})
-    page = {"Cookie": cookie}
-    clients = [await Connection.open(base, page) for _ in range(COLD_CLIENTS)]
     body = json.dumps({"description": community["description"]}).encode()
+    write = f"/api/v1/communities/{community['id']}"
     times: list[float] = []
     timeouts = errors = 0
 
-    async def one(index: int) -> None:
+    async def one(connection: Connection) -> None:
         nonlocal timeouts, errors
         started = time.perf_counter()
         try:
-            status, _ = await asyncio.wait_for(clients[index].request("GET", path), TIMEOUT_S)
+            status, _ = await asyncio.wait_for(connection.request("GET", path), TIMEOUT_S)
         except TimeoutError:
             timeouts += 1
-            clients[index].writer.close()  # mid-answer: a new connection for the next round
-            clients[index] = await Connection.open(base, page)
             return
         times.append((time.perf_counter() - started) * 1000)
         errors += status != 200
 
-    try:
-        for _ in range(rounds):
-            await asyncio.to_thread(settle, server_pid)
-            status, _ = await writer.request(
-                "PATCH", f"/api/v1/communities/{community['id']}", body
-            )
+    for _ in range(rounds):
+        await asyncio.to_thread(settle, server_pid)
+        writer = await Connection.open(base, {"Authorization": f"Bearer {api_token}"})
+        clients = [await Connection.open(base, {"Cookie": cookie}) for _ in range(COLD_CLIENTS)]
+        try:
+            status, _ = await writer.request("PATCH", write, body)
             assert status == 200, status
-            await asyncio.gather(*(one(i) for i in range(COLD_CLIENTS)))
-    finally:
-        for connection in (writer, *clients):
-            await connection.close()
+            await asyncio.gather(*(one(client) for client in clients))
+        finally:
+            for connection in (writer, *clients):
+                connection.writer.close()  # a timed-out one is mid-answer: no goodbye
     p99 = statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else None
     return {"p99": p99, "max": max(times, default=None), "timeouts": timeouts, "errors": errors}
 
@@ -352,7 +349,13 @@ def measure(
             row: dict[str, Any] = {"page": page, "dataset": dataset, "path": path,
                                    "status": first.status_code}  # fmt: skip
             row.update(warm(base + path, cookie, args.seconds, lua))
-            row["cold"] = asyncio.run(cold(served, cookie, api_token, community, path, args.rounds))
+            try:
+                row["cold"] = asyncio.run(
+                    cold(served, cookie, api_token, community, path, args.rounds)
+                )
+            except (OSError, asyncio.IncompleteReadError, AssertionError) as error:
+                row["cold"] = {"p99": None, "max": None, "timeouts": 0, "errors": 1}
+                row["cold_failed"] = repr(error)
             print(line(row), flush=True)
             rows.append(row)
     return rows
@@ -395,6 +398,7 @@ def line(row: dict[str, Any]) -> str:
     notes += [f"socket {k} {v}" for k, v in row["socket_errors"].items() if v]
     notes += [f"cold timeouts {cold_['timeouts']}"] * bool(cold_["timeouts"])
     notes += [f"cold non-200 {cold_['errors']}"] * bool(cold_["errors"])
+    notes += [f"cold run failed: {row.get('cold_failed')}"] * ("cold_failed" in row)
     if "wrk_failed" in row:  # wrk's own words are in the JSON
         none = re.search(r"^\s*0 requests in", row["wrk_failed"], re.M)
         notes.append("no answer within the run" if none else "wrk failed")

@@ -46,8 +46,8 @@ def _kind(value: Any) -> type | None:
 
 def _sample(index: int, kind: type) -> int | str | date:
     """A value of ``kind`` that no real parameter takes, different for each index."""
-    if kind is int:
-        return -1_987_654_000 - index
+    if kind is int:  # positive: a page's offset and limit must not be negative
+        return 1_987_654_000 + index
     if kind is str:
         return f"{_MARK}{index}\x01"
     return date(1001 + index, 1, 1)

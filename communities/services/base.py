@@ -14,6 +14,13 @@ from tortoise.models import Model
 
 from communities.models import Community
 from communities.permissions import readable_community_ids
+from communities.services.listing_queries import (
+    PageQueries,
+    Shape,
+    arguments,
+    page_queries,
+    shape_of,
+)
 from core.api.calls import Page
 from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound
@@ -109,6 +116,11 @@ class Listing:
     order: tuple[str, ...] = ("id",)
 
     @cached_property
+    def shapes(self) -> dict[Shape, PageQueries]:
+        """The prepared queries of list pages, by shape (see ``list_rows``)."""
+        return {}
+
+    @cached_property
     def by_id(self) -> PreparedValues:
         """One record with its community's id (``scope_community_id``), prepared once."""
         return PreparedValues(
@@ -122,9 +134,18 @@ class Listing:
 async def list_rows(
     ctx: ServiceContext, listing: Listing, filters: Mapping[str, Any], page: Page
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of records the actor may read, and the total: two queries."""
-    query = listing.model.all()
+    """One page of records the actor may read, and the total: two queries, their SQL
+    rendered once per shape (:mod:`communities.services.listing_queries`)."""
     readable = await readable_community_ids(ctx.actor)
+    shape = shape_of(listing, readable, filters, page.offset)
+    prepared = page_queries(listing, shape, listing.shapes) if shape is not None else None
+    if shape is not None and prepared is not None:
+        args = arguments(shape, readable, filters)
+        counted = await prepared.total(*args)
+        bounds = (page.offset, page.size) if shape.offset else (page.size,)
+        rows = await prepared.page(*args, *bounds)
+        return rows, int(counted[0]["total"]) if counted else 0
+    query = listing.model.all()
     if readable is not None:
         query = query.filter(**{f"{listing.community_path}__in": readable})
     for name, value in filters.items():

@@ -191,8 +191,9 @@ async def related_ids(model: type[Model], ids: Sequence[int], path: str) -> dict
     else:
         marks = ", ".join("?" * len(ids))
     sql = f'SELECT "{owner}", "{other}" FROM "{relation.through}" WHERE "{owner}" IN ({marks})'
-    for row in await db.execute_query_dict(sql, [int(i) for i in ids]):
-        result.setdefault(int(row[owner]), []).append(int(row[other]))
+    _, rows = await db.execute_query(sql, [int(i) for i in ids])  # tuples: no dict per row
+    for row in rows:
+        result.setdefault(int(row[0]), []).append(int(row[1]))
     for values in result.values():
         values.sort()
     return result

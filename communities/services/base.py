@@ -180,9 +180,36 @@ async def related_ids(model: type[Model], ids: Sequence[int], path: str) -> dict
     pypika's rendering of an ``IN`` of 50 ids cost several times as much as running it,
     on every list page. Table and column names come from the model's metadata.
     """
-    result: dict[int, list[int]] = {}
-    if not ids:
-        return result
+    return (await related_ids_of(model, ids, path))[0]
+
+
+async def related_ids_of(
+    model: type[Model], ids: Sequence[int], *paths: str
+) -> list[dict[int, list[int]]]:
+    """:func:`related_ids` for several relations of one model, all in one query (each
+    query costs about 0.15 ms on SQLite however small, most of it passing it to and from
+    the thread that runs it): one ``{id: [related ids]}`` per path, in order."""
+    results: list[dict[int, list[int]]] = [{} for _ in paths]
+    if not ids or not paths:
+        return results
+    db = model._meta.db
+    sign = "$" if db.capabilities.dialect == "postgres" else "?"  # numbered: reused below
+    marks = ", ".join(f"{sign}{n}" for n in range(1, len(ids) + 1))
+    parts = []
+    for number, path in enumerate(paths):
+        relation = cast(ManyToManyFieldInstance, model._meta.fields_map[path.removesuffix("__id")])
+        owner, other = relation.backward_key, relation.forward_key
+        parts.append(
+            f'SELECT {number}, "{owner}", "{other}" FROM "{relation.through}" '
+            f'WHERE "{owner}" IN ({marks})'
+        )
+    _, rows = await db.execute_query(" UNION ALL ".join(parts), [int(i) for i in ids])
+    for row in rows:  # tuples: no dict made per row
+        results[row[0]].setdefault(int(row[1]), []).append(int(row[2]))
+    for result in results:
+        for values in result.values():
+            values.sort()
+    return results
     relation = cast(ManyToManyFieldInstance, model._meta.fields_map[path.removesuffix("__id")])
     db = model._meta.db
     owner, other = relation.backward_key, relation.forward_key

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from tortoise.expressions import Q
 from tortoise.fields.relational import ManyToManyFieldInstance
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from communities.models import Community
 from communities.permissions import readable_community_ids
@@ -131,6 +132,20 @@ class Listing:
         )
 
 
+def _filtered(
+    listing: Listing, readable: Sequence[int] | None, filters: Mapping[str, Any]
+) -> QuerySet[Any]:
+    query = listing.model.all()
+    if readable is not None:
+        query = query.filter(**{f"{listing.community_path}__in": readable})
+    for name, value in filters.items():
+        lookup = listing.filters.get(name)
+        if value is None or lookup is None:
+            continue
+        query = query.filter(lookup(value)) if callable(lookup) else query.filter(**{lookup: value})
+    return query
+
+
 async def list_rows(
     ctx: ServiceContext, listing: Listing, filters: Mapping[str, Any], page: Page
 ) -> tuple[list[dict[str, Any]], int]:
@@ -141,18 +156,14 @@ async def list_rows(
     prepared = page_queries(listing, shape, listing.shapes) if shape is not None else None
     if shape is not None and prepared is not None:
         args = arguments(shape, readable, filters)
-        counted = await prepared.total(*args)
+        if prepared.total is not None:
+            counted = await prepared.total(*args)
+            total = int(counted[0]["total"]) if counted else 0
+        else:
+            total = await _filtered(listing, readable, filters).count()
         bounds = (page.offset, page.size) if shape.offset else (page.size,)
-        rows = await prepared.page(*args, *bounds)
-        return rows, int(counted[0]["total"]) if counted else 0
-    query = listing.model.all()
-    if readable is not None:
-        query = query.filter(**{f"{listing.community_path}__in": readable})
-    for name, value in filters.items():
-        lookup = listing.filters.get(name)
-        if value is None or lookup is None:
-            continue
-        query = query.filter(lookup(value)) if callable(lookup) else query.filter(**{lookup: value})
+        return await prepared.page(*args, *bounds), total
+    query = _filtered(listing, readable, filters)
     total = await query.count()
     rows = (
         await query.order_by(*listing.order)
@@ -210,17 +221,3 @@ async def related_ids_of(
         for values in result.values():
             values.sort()
     return results
-    relation = cast(ManyToManyFieldInstance, model._meta.fields_map[path.removesuffix("__id")])
-    db = model._meta.db
-    owner, other = relation.backward_key, relation.forward_key
-    if db.capabilities.dialect == "postgres":
-        marks = ", ".join(f"${n}" for n in range(1, len(ids) + 1))
-    else:
-        marks = ", ".join("?" * len(ids))
-    sql = f'SELECT "{owner}", "{other}" FROM "{relation.through}" WHERE "{owner}" IN ({marks})'
-    _, rows = await db.execute_query(sql, [int(i) for i in ids])  # tuples: no dict per row
-    for row in rows:
-        result.setdefault(int(row[0]), []).append(int(row[1]))
-    for values in result.values():
-        values.sort()
-    return result

@@ -38,7 +38,7 @@ class Shape:
 
 @dataclass(frozen=True)
 class PageQueries:
-    total: PreparedValues
+    total: PreparedValues | None  # None: counted through the ORM (see ``_joins``)
     page: PreparedValues
 
 
@@ -98,4 +98,15 @@ def _prepare(listing: Listing, shape: Shape) -> PageQueries:
             query = query.offset(offset)
         return query.limit(limit).values(*listing.fields)
 
-    return PageQueries(PreparedValues(model, total), PreparedValues(model, page))
+    counted = None if _joins(listing, shape) else PreparedValues(model, total)
+    return PageQueries(counted, PreparedValues(model, page))
+
+
+def _joins(listing: Listing, shape: Shape) -> bool:
+    """Whether the shape's query reaches another table: its count is then the ORM's (an
+    aggregate over a join comes out grouped, one count a row)."""
+    lookups = [listing.filters[name] for name in shape.filters]
+    if shape.scope is not None:
+        lookups.append(listing.community_path)
+    columns = listing.model._meta.fields_db_projection
+    return any(str(lookup).split("__")[0] not in columns for lookup in lookups)

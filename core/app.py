@@ -172,9 +172,12 @@ async def _health(request: Request) -> Response:
 
 
 def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]:
-    """The kernel's pages, the static files, the API, then the plugins' pages; an API
-    path that matches no operation answers a JSON 404, not a page."""
+    """The API, the kernel's pages, the static files, then the plugins' pages; an API
+    path that matches no operation answers a JSON 404, not a page. The API comes first
+    (one prefix comparison for a page, see ``PathGroup``): behind the kernel's pages it
+    made every API request try some 30 page routes first. No page is under its prefix."""
     return [
+        *api_routes(operations, plugins),
         Route("/", _home_page(plugins)),
         Route("/healthz", _health),
         *auth_pages.ROUTES,
@@ -182,7 +185,6 @@ def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]
         *notification_pages.ROUTES,
         *_plugin_static(plugins),
         Mount("/static", StaticFiles(packages=[("core", "static")]), name="static"),
-        *api_routes(operations, plugins),
         *plugins.collect("nic_routes"),
         Route(
             API_PREFIX + "/{rest:path}",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.queryset import ValuesQuery
 from tortoise.router import router
@@ -46,11 +47,27 @@ def _kind(value: Any) -> type | None:
 
 def _sample(index: int, kind: type) -> int | str | date:
     """A value of ``kind`` that no real parameter takes, different for each index."""
-    if kind is int:
-        return -1_987_654_000 - index
+    if kind is int:  # positive: a page's offset and limit must not be negative
+        return 1_987_654_000 + index
     if kind is str:
         return f"{_MARK}{index}\x01"
     return date(1001 + index, 1, 1)
+
+
+async def fetch_dicts(db: BaseDBAsyncClient, sql: str, values: list[Any]) -> list[dict[str, Any]]:
+    """``db.execute_query_dict(sql, values)``, faster on SQLite.
+
+    There the ORM makes each dict from an ``sqlite3.Row`` by looking every column up by
+    name, which for a page of 50 records of 30 columns cost about 1 ms; zipping the row
+    with its column names makes the same dict in a quarter of the time.
+    """
+    if db.capabilities.dialect != "sqlite":
+        return await db.execute_query_dict(sql, values)
+    _, rows = await db.execute_query(sql, values)
+    if not rows:
+        return []
+    names = tuple(rows[0].keys())
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 class PreparedValues:
@@ -71,7 +88,7 @@ class PreparedValues:
         if plan is None or tuple(map(_kind, args)) != plan.kinds:
             return list(await self._build(*args))
         values = [args[bind] if is_arg else bind for is_arg, bind in plan.binds]
-        rows = await db.execute_query_dict(plan.sql, values)
+        rows = await fetch_dicts(db, plan.sql, values)
         for row in rows:
             for column, convert in plan.columns:
                 row[column] = convert(row[column])

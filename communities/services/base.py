@@ -11,9 +11,17 @@ from pydantic import BaseModel
 from tortoise.expressions import Q
 from tortoise.fields.relational import ManyToManyFieldInstance
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from communities.models import Community
 from communities.permissions import readable_community_ids
+from communities.services.listing_queries import (
+    PageQueries,
+    Shape,
+    arguments,
+    page_queries,
+    shape_of,
+)
 from core.api.calls import Page
 from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound
@@ -109,6 +117,11 @@ class Listing:
     order: tuple[str, ...] = ("id",)
 
     @cached_property
+    def shapes(self) -> dict[Shape, PageQueries]:
+        """The prepared queries of list pages, by shape (see ``list_rows``)."""
+        return {}
+
+    @cached_property
     def by_id(self) -> PreparedValues:
         """One record with its community's id (``scope_community_id``), prepared once."""
         return PreparedValues(
@@ -119,12 +132,10 @@ class Listing:
         )
 
 
-async def list_rows(
-    ctx: ServiceContext, listing: Listing, filters: Mapping[str, Any], page: Page
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of records the actor may read, and the total: two queries."""
+def _filtered(
+    listing: Listing, readable: Sequence[int] | None, filters: Mapping[str, Any]
+) -> QuerySet[Any]:
     query = listing.model.all()
-    readable = await readable_community_ids(ctx.actor)
     if readable is not None:
         query = query.filter(**{f"{listing.community_path}__in": readable})
     for name, value in filters.items():
@@ -132,6 +143,27 @@ async def list_rows(
         if value is None or lookup is None:
             continue
         query = query.filter(lookup(value)) if callable(lookup) else query.filter(**{lookup: value})
+    return query
+
+
+async def list_rows(
+    ctx: ServiceContext, listing: Listing, filters: Mapping[str, Any], page: Page
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of records the actor may read, and the total: two queries, their SQL
+    rendered once per shape (:mod:`communities.services.listing_queries`)."""
+    readable = await readable_community_ids(ctx.actor)
+    shape = shape_of(listing, readable, filters, page.offset)
+    prepared = page_queries(listing, shape, listing.shapes) if shape is not None else None
+    if shape is not None and prepared is not None:
+        args = arguments(shape, readable, filters)
+        if prepared.total is not None:
+            counted = await prepared.total(*args)
+            total = int(counted[0]["total"]) if counted else 0
+        else:
+            total = await _filtered(listing, readable, filters).count()
+        bounds = (page.offset, page.size) if shape.offset else (page.size,)
+        return await prepared.page(*args, *bounds), total
+    query = _filtered(listing, readable, filters)
     total = await query.count()
     rows = (
         await query.order_by(*listing.order)
@@ -159,19 +191,33 @@ async def related_ids(model: type[Model], ids: Sequence[int], path: str) -> dict
     pypika's rendering of an ``IN`` of 50 ids cost several times as much as running it,
     on every list page. Table and column names come from the model's metadata.
     """
-    result: dict[int, list[int]] = {}
-    if not ids:
-        return result
-    relation = cast(ManyToManyFieldInstance, model._meta.fields_map[path.removesuffix("__id")])
+    return (await related_ids_of(model, ids, path))[0]
+
+
+async def related_ids_of(
+    model: type[Model], ids: Sequence[int], *paths: str
+) -> list[dict[int, list[int]]]:
+    """:func:`related_ids` for several relations of one model, all in one query (each
+    query costs about 0.15 ms on SQLite however small, most of it passing it to and from
+    the thread that runs it): one ``{id: [related ids]}`` per path, in order."""
+    results: list[dict[int, list[int]]] = [{} for _ in paths]
+    if not ids or not paths:
+        return results
     db = model._meta.db
-    owner, other = relation.backward_key, relation.forward_key
-    if db.capabilities.dialect == "postgres":
-        marks = ", ".join(f"${n}" for n in range(1, len(ids) + 1))
-    else:
-        marks = ", ".join("?" * len(ids))
-    sql = f'SELECT "{owner}", "{other}" FROM "{relation.through}" WHERE "{owner}" IN ({marks})'
-    for row in await db.execute_query_dict(sql, [int(i) for i in ids]):
-        result.setdefault(int(row[owner]), []).append(int(row[other]))
-    for values in result.values():
-        values.sort()
-    return result
+    sign = "$" if db.capabilities.dialect == "postgres" else "?"  # numbered: reused below
+    marks = ", ".join(f"{sign}{n}" for n in range(1, len(ids) + 1))
+    parts = []
+    for number, path in enumerate(paths):
+        relation = cast(ManyToManyFieldInstance, model._meta.fields_map[path.removesuffix("__id")])
+        owner, other = relation.backward_key, relation.forward_key
+        parts.append(
+            f'SELECT {number}, "{owner}", "{other}" FROM "{relation.through}" '
+            f'WHERE "{owner}" IN ({marks})'
+        )
+    _, rows = await db.execute_query(" UNION ALL ".join(parts), [int(i) for i in ids])
+    for row in rows:  # tuples: no dict made per row
+        results[row[0]].setdefault(int(row[1]), []).append(int(row[2]))
+    for result in results:
+        for values in result.values():
+            values.sort()
+    return results

@@ -19,7 +19,7 @@ from communities.services.base import (
     get_row,
     list_rows,
     referenced_community_id,
-    related_ids,
+    related_ids_of,
 )
 from communities.services.links import forget_nodes
 from core.context import ServiceContext
@@ -58,10 +58,9 @@ PHASE_REQUIREMENTS: dict[str, tuple[str, ...]] = {
 
 
 async def attach_relations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add ``author_ids`` and ``measure_ids`` to cycle rows: two queries for any number."""
+    """Add ``author_ids`` and ``measure_ids`` to cycle rows: one query for any number."""
     ids = [row["id"] for row in rows]
-    authors = await related_ids(Cycle, ids, "authors__id")
-    measures = await related_ids(Cycle, ids, "measures__id")
+    authors, measures = await related_ids_of(Cycle, ids, "authors__id", "measures__id")
     for row in rows:
         row["author_ids"] = authors.get(row["id"], [])
         row["measure_ids"] = measures.get(row["id"], [])

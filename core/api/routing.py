@@ -21,7 +21,7 @@ from core.bounds import check_line, parse_day, parse_int
 from core.context import Actor, ServiceContext
 from core.disconnects import client_gone
 from core.errors import InvalidInput, NotAuthenticated, ServiceError
-from core.jsonutil import dumps
+from core.jsonutil import dumps_bytes
 from core.plugins import PluginHost
 
 logger = logging.getLogger("nic.api")
@@ -43,13 +43,13 @@ class InternalError(ServiceError):
 
 
 def json_response(data: Any, status: int = 200) -> Response:
-    return Response(dumps(data), status_code=status, media_type="application/json")
+    return Response(dumps_bytes(data), status_code=status, media_type="application/json")
 
 
 def error_response(error: ServiceError) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
     return Response(
-        dumps(error.to_dict()),
+        dumps_bytes(error.to_dict()),
         status_code=error.status,
         media_type="application/json",
         headers=headers,

@@ -60,7 +60,10 @@ Pages (``nic_routes``, ``nic_nav_items``, ``nic_panels``)
     actor or ``None``. ``read_form(request)`` is the only way to read a submitted
     form: it checks the CSRF token (403 when wrong). ``form_values(form, fields,
     lists)`` and ``validate(model, values)`` turn a form into a pydantic model with
-    a message per field.
+    a message per field. ``kept_page(request, template, community, key, data,
+    panels_for=...)`` is a community page in one call: its body (``_<name>_body.html``
+    beside ``template``) rendered from ``await data()`` once per change of the community
+    and kept, ``key`` naming what else it depends on (the viewer, filters, page number).
 
 Bounded input (``docs/api.md``, "Bounds")
     Input schemas derive from ``InputModel`` (unknown fields refused, strings stripped,
@@ -205,6 +208,7 @@ from communities.services.plugins import plugin_enabled
 from communities.services.teams import get_team, list_teams, team_kinds
 from communities.this_plugin import ThisPlugin, this_plugin
 from communities.web.forms import form_values, validate
+from communities.web.page_cache import kept_page
 from communities.web.queries import community_by_slug
 from core.api.calls import ApiCall, Page
 from core.api.operations import Operation, QueryParam
@@ -321,6 +325,7 @@ __all__ = [
     "id_or_none",
     "int_or_none",
     "kept",
+    "kept_page",
     "list_artifacts",
     "list_cycles",
     "list_memberships",

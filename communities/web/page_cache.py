@@ -81,25 +81,34 @@ async def kept_page(
     data: Callable[[], Awaitable[dict[str, Any]]],
     *,
     subject: str = "community",
-    panels_for: str,
+    panels_for: str | None = None,
     around: dict[str, Any] | None = None,
+    keep: bool = True,
 ) -> Response:
     """A page of ``community`` in one call: its body (``template``'s ``_…_body.html``
     rendered with ``await data()``) kept under the community's stamp and ``key`` (what
     else the body depends on: the record, filters, whether the viewer may edit), then the
     page around it with the plugins' ``panels_for`` panels for the ``subject`` entry of
     the data (the community when that entry is empty) and the signed-in user's header;
-    ``around`` is what else the page around the body shows (its title's words)."""
+    ``around`` is what else the page around the body shows (its title's words). With
+    ``keep=False`` (a form sent back with its errors) the body is rendered and not kept.
+
+    ``key`` must name everything the body shows besides the community's data: a body that
+    differs between viewers (what they may see or do, a token of theirs) carries the
+    viewer in its key."""
     cid = community["id"]
     body = await kept_body(
         request,
         body_template(template),
         (template, cid, *key),
-        stamp_of(cid, community["created_at"], community["change_counter"]),
+        stamp_of(cid, community["created_at"], community["change_counter"]) if keep else None,
         data,
         subject,
     )
     found = body.subject
     context = {**(around or {}), "community": community, subject: found, "body": body.html}
-    context["panels"] = await panels(request, panels_for, found or community, community_id=cid)
+    if panels_for is not None:
+        context["panels"] = await panels(
+            request, panels_for, found or community, community_id=cid
+        )
     return await render(request, template, context, status=body.status)

@@ -24,6 +24,7 @@ from plugins.api import (
     ServiceContext,
     form_values,
     id_or_none,
+    kept_page,
     read_form,
     render,
     signed_in_context,
@@ -84,18 +85,23 @@ async def list_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await _community(ctx, request)
     number = _page_number(request)
-    rows, total = await services.list_convenings(ctx, community["id"], Page(number, PER_PAGE))
-    can_plan = await ctx.allowed("manage", community_id=community["id"])
-    token = await feeds.feed_token(ctx, community["id"]) if can_plan else None
-    context = {
-        "community": community,
-        "convenings": rows,
-        "page": number,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "can_plan": can_plan,
-        "feed_url": f"{_base(request)}/convenings/feed/{token}.ics" if token else None,
-    }
-    return await render(request, "convenings/list.html", context)
+
+    async def data() -> dict[str, Any]:
+        rows, total = await services.list_convenings(ctx, community["id"], Page(number, PER_PAGE))
+        can_plan = await ctx.allowed("manage", community_id=community["id"])
+        token = await feeds.feed_token(ctx, community["id"]) if can_plan else None
+        return {
+            "community": community,
+            "convenings": rows,
+            "page": number,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "can_plan": can_plan,
+            "feed_url": f"{_base(request)}/convenings/feed/{token}.ics" if token else None,
+        }
+
+    # The page carries the viewer's own calendar feed token: kept per viewer.
+    key = (ctx.actor.user_id, ctx.actor.is_admin, number)
+    return await kept_page(request, "convenings/list.html", community, key, data)
 
 
 async def all_page(request: Request) -> Response:

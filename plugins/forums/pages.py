@@ -23,6 +23,7 @@ from plugins.api import (
     ServiceError,
     form_values,
     id_or_none,
+    kept_page,
     read_form,
     render,
     signed_in_context,
@@ -101,11 +102,9 @@ async def all_forums_page(request: Request) -> Response:
 async def boards_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await _community(ctx, request)
-    boards = await services.list_boards(ctx, community["id"])
+    cid = community["id"]
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"visibility": "community"}
-    status = 200
-    manages = await ctx.allowed("manage", community_id=community["id"])
     if request.method == "POST":
         form = await read_form(request)
         values = form_values(form, ("name", "description", "visibility", "team_id"))
@@ -114,25 +113,29 @@ async def boards_page(request: Request) -> Response:
         data, errors = validate(BoardCreate, values)
         if data is not None:
             try:
-                board = await services.create_board(ctx, community["id"], data)
+                board = await services.create_board(ctx, cid, data)
             except InvalidInput as exc:
                 errors = exc.fields
             else:
                 url = f"{_base(community)}/boards/{board['id']}"
                 return RedirectResponse(url, status_code=303)
-        status = 422
-    teams = []
-    if manages:
-        teams = await services.team_choices(community["id"])
-    context = {
-        "community": community,
-        "boards": boards,
-        "manages": manages,
-        "teams": teams,
-        "values": values,
-        "errors": errors,
-    }
-    return await render(request, "forums/boards.html", context, status=status)
+
+    async def page() -> dict[str, Any]:
+        manages = await ctx.allowed("manage", community_id=cid)
+        return {
+            "community": community,
+            "boards": await services.list_boards(ctx, cid),
+            "manages": manages,
+            "teams": await services.team_choices(cid) if manages else [],
+            "values": values,
+            "errors": errors,
+            "status": 422 if request.method == "POST" else 200,
+        }
+
+    # Which boards the viewer sees rests on who they are: kept per viewer.
+    key = (ctx.actor.user_id, ctx.actor.is_admin)
+    keep = request.method != "POST"
+    return await kept_page(request, "forums/boards.html", community, key, page, keep=keep)
 
 
 async def _board_in(

@@ -29,6 +29,7 @@ from plugins.api import (
     form_values,
     id_or_none,
     int_or_none,
+    kept_page,
     read_form,
     render,
     signed_in_context,
@@ -84,10 +85,8 @@ async def all_communities_page(request: Request) -> Response:
 async def library_page(request: Request) -> Response:
     ctx, community = await _community(request)
     cid = community["id"]
-    can_manage = await ctx.allowed("manage", community_id=cid)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    status = 200
     if request.method == "POST":
         await ctx.authorize("manage", community_id=cid)
         form = await read_form(request)
@@ -104,24 +103,29 @@ async def library_page(request: Request) -> Response:
         except InvalidInput as exc:
             # Every problem of the file is listed beside the text box, line by line.
             errors = exc.fields
-            status = 422
         else:
             url = f"{_base(community)}/{saved['id']}?saved={saved['outcome']}"
             return RedirectResponse(url, status_code=303)
-    page = Page(_page(request), PER_PAGE)
-    assessments, total = await services.list_assessments(ctx, cid, page)
-    context = {
-        "community": community,
-        "rubrics": await services.list_rubrics(ctx, cid),
-        "assessments": assessments,
-        "page": page.number,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "can_manage": can_manage,
-        "can_assess": await ctx.allowed("write", community_id=cid),
-        "errors": errors,
-        "values": values,
-    }
-    return await render(request, "rubrics/library.html", context, status=status)
+    number = _page(request)
+
+    async def data() -> dict[str, Any]:
+        assessments, total = await services.list_assessments(ctx, cid, Page(number, PER_PAGE))
+        return {
+            "community": community,
+            "rubrics": await services.list_rubrics(ctx, cid),
+            "assessments": assessments,
+            "page": number,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "can_manage": await ctx.allowed("manage", community_id=cid),
+            "can_assess": await ctx.allowed("write", community_id=cid),
+            "errors": errors,
+            "values": values,
+            "status": 422 if errors else 200,
+        }
+
+    # What the viewer may do shows on the page: it is kept per viewer.
+    key = (ctx.actor.user_id, ctx.actor.is_admin, number)
+    return await kept_page(request, "rubrics/library.html", community, key, data, keep=not errors)
 
 
 async def rubric_page(request: Request) -> Response:

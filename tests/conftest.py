@@ -16,7 +16,7 @@ fixtures below build those worlds.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -36,6 +36,7 @@ from core.testing import (
     prepare_database,
     running_app,
 )
+from tests import write_guard
 from tests.factories import (
     CycleWorld,
     RoleWorld,
@@ -46,6 +47,21 @@ from tests.factories import (
     load_small,
 )
 from tests.plugins.recorder import EventRecorder
+
+write_guard.install()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    write_guard.reset()
+
+
+@pytest.fixture(autouse=True)
+def community_write_guard() -> Iterator[None]:
+    """Fail the test in which product code wrote a community's data in a transaction
+    that did not raise its change counter (``tests/write_guard.py``)."""
+    yield
+    write_guard.check()
 
 
 @pytest.fixture(scope="session")

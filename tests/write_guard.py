@@ -46,6 +46,10 @@ EXEMPT_TABLES: dict[str, str] = {
     "nic_web_session": "sign-in sessions, no community's data",
     "nic_sign_in_attempt": "rate limiting of sign-ins, no community's data",
     "nic_notification": "a user's mail queue, read by no cached page or analysis",
+    # Two of a plugin's tables hold one user's own state: raising the counter for them
+    # would throw away the community's caches every time someone reads a thread.
+    "forum_read_mark": "how far a user has read, shown only on uncached forum lists",
+    "forum_follow": "who hears of replies, shown only on the uncached thread page",
 }
 """Tables whose writes need no counter, each with the reason."""
 

@@ -16,7 +16,7 @@ fixtures below build those worlds.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -48,20 +48,11 @@ from tests.factories import (
 )
 from tests.plugins.recorder import EventRecorder
 
+# The guard on the change-counter rule, for every test (``tests/write_guard.py``): its
+# hook and autouse fixture, taken in here as a plugin's would be.
 write_guard.install()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    write_guard.reset()
-
-
-@pytest.fixture(autouse=True)
-def community_write_guard() -> Iterator[None]:
-    """Fail the test in which product code wrote a community's data in a transaction
-    that did not raise its change counter (``tests/write_guard.py``)."""
-    yield
-    write_guard.check()
+pytest_runtest_setup = write_guard.pytest_runtest_setup
+community_write_guard = write_guard.community_write_guard
 
 
 @pytest.fixture(scope="session")

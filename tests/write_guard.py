@@ -6,10 +6,11 @@ pages and analyses are cached under the counter. This module watches every state
 the ORM's SQLite and asyncpg clients send, in this process, and notes each INSERT,
 UPDATE or DELETE on a community-data table made by product code in a transaction
 (or autocommit statement) that has not raised a counter yet. ``tests/conftest.py``
-installs it for the whole session and fails the test in which such a write happened.
+installs it for the whole session and fails the test in which such a write happened;
+``pytest -p tests.write_guard`` does the same for another suite (the example plugin's).
 
 What counts as product code: the nearest frame of this repository on the statement's
-call stack is outside ``tests/`` and ``core/testing.py``. A test (or a factory) that
+call stack is outside any ``tests/`` folder and ``core/testing.py``. A test (or a factory) that
 writes rows itself to set up its data is not judged; a factory that calls a service is,
 since the service is. CLI tests that run the ``nic`` command in a subprocess are out of
 its sight. It checks that *a* counter was raised in the transaction, not that it was
@@ -34,8 +35,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import TransactionalDBClient
 
 ROOT = Path(__file__).resolve().parents[1]
-_SETUP_PLACES = (str(ROOT / "tests") + "/", str(ROOT / "core" / "testing.py"))
 _REPO = str(ROOT) + "/"
+_TESTING = str(ROOT / "core" / "testing.py")
 _THIS_FILE = str(Path(__file__).resolve())
 
 EXEMPT_TABLES: dict[str, str] = {
@@ -54,9 +55,9 @@ EXEMPT_TABLES: dict[str, str] = {
 """Tables whose writes need no counter, each with the reason."""
 
 _WRITE = re.compile(
-    r"^\s*(?:WITH\b.*?\)\s*)?(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)",
-    re.IGNORECASE | re.DOTALL,
+    r"\s*(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE
 )
+_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
 _RAISES_COUNTER = re.compile(r"[\"`]?change_counter[\"`]?\s*=\s*[\"`]?change_counter", re.I)
 
 
@@ -74,7 +75,7 @@ violations: list[Violation] = []
 """The violations seen since the last :func:`reset` (conftest resets it per test)."""
 
 _bumped: weakref.WeakSet[Any] = weakref.WeakSet()
-_community_tables: set[str] = set()
+_community_tables: dict[int, set[str]] = {}
 _judge_tests = False
 
 
@@ -94,12 +95,14 @@ def check() -> None:
 def community_tables() -> set[str]:
     """The tables of every registered model, less :data:`EXEMPT_TABLES` (read once the
     ORM is up)."""
-    if not _community_tables:
-        for models in Tortoise.apps.values():
-            for model in models.values():
-                _community_tables.add(model._meta.db_table)
-        _community_tables.difference_update(EXEMPT_TABLES)
-    return _community_tables
+    # Keyed by the registry: a suite may start the ORM again with other plugins' models.
+    tables = _community_tables.get(id(Tortoise.apps))
+    if tables is None:
+        tables = {m._meta.db_table for a in Tortoise.apps.values() for m in a.values()}
+        tables.difference_update(EXEMPT_TABLES)
+        _community_tables.clear()
+        _community_tables[id(Tortoise.apps)] = tables
+    return tables
 
 
 def _transactions(client: Any) -> Iterator[Any]:
@@ -116,7 +119,8 @@ def _product_stack() -> str | None:
     while frame is not None:
         name = frame.f_code.co_filename
         if name.startswith(_REPO) and name != _THIS_FILE:
-            if name.startswith(_SETUP_PLACES) and not _judge_tests:
+            setup = "/tests/" in name[len(_REPO) - 1 :] or name == _TESTING
+            if setup and not _judge_tests:
                 return None
             summary = traceback.extract_stack(frame, limit=8)
             repo = [f for f in summary if f.filename.startswith(_REPO)]
@@ -127,6 +131,8 @@ def _product_stack() -> str | None:
 
 def note(client: Any, query: str) -> None:
     """Judge one statement about to be sent on ``client``."""
+    if query.lstrip()[:6].upper() not in _VERBS:
+        return  # most statements are reads: the cheap test first
     found = _WRITE.match(query)
     if found is None:
         return
@@ -190,3 +196,21 @@ def judging_tests() -> Iterator[list[Violation]]:
         _judge_tests = False
         seen.extend(violations[start:])
         del violations[start:]
+
+
+# --- as a pytest plugin (``tests/conftest.py`` takes these in; ``-p tests.write_guard``
+# brings them to another suite, such as the example plugin's) --------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    install()
+    reset()
+
+
+@pytest.fixture(autouse=True)
+def community_write_guard() -> Iterator[None]:
+    """Fail the test in which product code wrote a community's data in a transaction
+    that did not raise its change counter."""
+    yield
+    check()

@@ -36,6 +36,7 @@ from core.testing import (
     prepare_database,
     running_app,
 )
+from tests import write_guard
 from tests.factories import (
     CycleWorld,
     RoleWorld,
@@ -46,6 +47,12 @@ from tests.factories import (
     load_small,
 )
 from tests.plugins.recorder import EventRecorder
+
+# The guard on the change-counter rule, for every test (``tests/write_guard.py``): its
+# hook and autouse fixture, taken in here as a plugin's would be.
+write_guard.install()
+pytest_runtest_setup = write_guard.pytest_runtest_setup
+community_write_guard = write_guard.community_write_guard
 
 
 @pytest.fixture(scope="session")

@@ -108,7 +108,5 @@ async def kept_page(
     found = body.subject
     context = {**(around or {}), "community": community, subject: found, "body": body.html}
     if panels_for is not None:
-        context["panels"] = await panels(
-            request, panels_for, found or community, community_id=cid
-        )
+        context["panels"] = await panels(request, panels_for, found or community, community_id=cid)
     return await render(request, template, context, status=body.status)

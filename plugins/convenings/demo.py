@@ -105,8 +105,8 @@ async def _community(ctx: ServiceContext, community_id: int) -> None:
             )
         people = await Invitee.filter(convening_id=conv["id"]).values_list("person_id", flat=True)
         came = [p for index, p in enumerate(people) if index % 5 != 4]
-        await Invitee.filter(convening_id=conv["id"], person_id__in=came).update(
-            rsvp="yes", attended=True
-        )
         async with community_write(community_id):
+            await Invitee.filter(convening_id=conv["id"], person_id__in=came).update(
+                rsvp="yes", attended=True
+            )
             await Convening.filter(id=conv["id"]).update(status="held")

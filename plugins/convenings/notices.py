@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from plugins.api import Message, ServiceContext, fold_line, notify, send_mail
+from plugins.api import (
+    Message,
+    ServiceContext,
+    community_write,
+    fold_line,
+    notify,
+    send_mail,
+)
 from plugins.convenings.ics import calendar
 from plugins.convenings.models import Invitee
 from plugins.convenings.records import convening_row
@@ -115,5 +122,7 @@ async def send_invitations(ctx: ServiceContext, prepared: Invitations) -> int:
     for mail in prepared.mails:
         await send_mail(ctx.plugins, mail)
     if prepared.method == "REQUEST":
-        await Invitee.filter(id__in=prepared.invitee_ids).update(invited_at=datetime.now(UTC))
+        # The invitees show when they were invited: a write to the community's data.
+        async with community_write(prepared.community_id):
+            await Invitee.filter(id__in=prepared.invitee_ids).update(invited_at=datetime.now(UTC))
     return len(prepared.invitee_ids)

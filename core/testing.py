@@ -61,6 +61,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -86,19 +87,38 @@ BASE_URL = "http://testserver"
 
 
 def database_url_for_tests(folder: Path | None = None) -> str:
-    """``NIC_TEST_DATABASE_URL``, or a new SQLite file (in ``folder`` or a temporary one)."""
+    """``NIC_TEST_DATABASE_URL``, or a new SQLite file (in ``folder`` or a temporary one).
+
+    Under pytest-xdist each worker gets a database of its own: a PostgreSQL URL's database
+    name takes the worker's id as a suffix (``nic_test_gw0``; :func:`prepare_database`
+    creates it), and every worker makes its own SQLite file."""
     url = os.environ.get("NIC_TEST_DATABASE_URL")
     if url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker and url.startswith(("postgres://", "postgresql://")):
+            parts = urlsplit(url)
+            return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{worker}"))
         return url
     folder = folder or Path(tempfile.mkdtemp(prefix="nic-test-"))
     return f"sqlite://{folder / 'test.sqlite3'}"
 
 
 async def reset_postgres(url: str) -> None:
-    """Empty a PostgreSQL test database so every session starts from nothing."""
+    """Empty a PostgreSQL test database so every session starts from nothing; create it
+    first if it does not exist yet."""
     import asyncpg
 
-    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    address = url.replace("postgres://", "postgresql://", 1)
+    try:
+        conn = await asyncpg.connect(address)
+    except asyncpg.InvalidCatalogNameError:
+        parts = urlsplit(address)
+        server = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+        try:
+            await server.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
+        finally:
+            await server.close()
+        conn = await asyncpg.connect(address)
     try:
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:

@@ -14,6 +14,7 @@ from core.api.operations import Operation
 from core.cli_commands import Command
 from core.hookspecs import hookimpl
 from core.nodes import NodeKind
+from core.worker import BackgroundTask
 
 # Hook implementations that live in their own modules, registered with this plugin.
 __all__ = [
@@ -35,8 +36,18 @@ def nic_hookspecs() -> list[object]:
 @hookimpl
 def nic_models() -> dict[str, dict[str, Any]]:
     return {
-        "communities": {"models": ["communities.models"], "migrations": "migrations.communities"}
+        "communities": {
+            "models": ["communities.models", "communities.flow.models"],
+            "migrations": "migrations.communities",
+        }
     }
+
+
+@hookimpl
+def nic_background_tasks() -> list[BackgroundTask]:
+    from communities.flow.worker import FLOW_TASK
+
+    return [FLOW_TASK]
 
 
 @hookimpl

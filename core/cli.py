@@ -21,6 +21,7 @@ from core.errors import ServiceError
 from core.kept import KeptStore, keeping
 from core.plugins import PluginHost
 from core.settings import SETTINGS_FILE, Settings, SettingsError, load_settings
+from core.worker import embedded_worker, run_worker
 
 
 @dataclass
@@ -157,15 +158,28 @@ def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
         ctx.settings.require_secret_key()
     if getattr(args, "workers", 1) > 1:
         keep_nagle_off()
-    uvicorn.run(
-        "core.asgi:app",
-        host=getattr(args, "host", "127.0.0.1"),
-        port=getattr(args, "port", 8000),
-        workers=getattr(args, "workers", 1),
-        log_level="info",
-        access_log=not getattr(args, "no_access_log", False),
-    )
+    with embedded_worker(ctx.settings.worker == "embedded"):
+        uvicorn.run(
+            "core.asgi:app",
+            host=getattr(args, "host", "127.0.0.1"),
+            port=getattr(args, "port", 8000),
+            workers=getattr(args, "workers", 1),
+            log_level="info",
+            access_log=not getattr(args, "no_access_log", False),
+        )
     return 0
+
+
+async def worker_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    return await run_worker(ctx.plugins, once=args.once, say=ctx.say)
+
+
+def _configure_worker(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="stop when nothing is left to do (else run until a signal)",
+    )
 
 
 def _cell(value: Any) -> list[str]:
@@ -263,6 +277,13 @@ KERNEL_COMMANDS = (
         "Issue an API token for a user (printed on the last line).",
         _configure_user_token,
         user_token_command,
+    ),
+    Command(
+        "worker",
+        "Run background work (graph analyses) until stopped; nic serve starts one itself "
+        "unless NIC_WORKER=external.",
+        _configure_worker,
+        worker_command,
     ),
     Command(
         "makemigrations",

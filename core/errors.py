@@ -66,3 +66,22 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
+
+
+class StillComputing(ServiceError):
+    """The answer is computed in the background and is not there yet: ask again after
+    ``retry_after`` seconds (the API answers 202 with a ``Retry-After`` header)."""
+
+    status = 202
+    code = "computing"
+
+    def __init__(self, message: str, *, retry_after: int = 2) -> None:
+        super().__init__(message, detail={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+class ComputationFailed(ServiceError):
+    """The background computation of this answer failed; the site's admins see why."""
+
+    status = 503
+    code = "computation_failed"

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from core.mail import MailSender
     from core.settings import Settings
     from core.web.render import NavItem, Panel
+    from core.worker import BackgroundTask
 
 hookspec = pluggy.HookspecMarker("nic")
 hookimpl = pluggy.HookimplMarker("nic")
@@ -196,3 +197,17 @@ def nic_mail_sender() -> MailSender | None:
 @hookspec
 def nic_cli_commands() -> list[Command]:  # type: ignore[empty-body]
     """Subcommands of ``nic`` this plugin adds (see :class:`core.cli_commands.Command`)."""
+
+
+# --- background work --------------------------------------------------------------
+
+
+@hookspec
+def nic_background_tasks() -> list[BackgroundTask]:  # type: ignore[empty-body]
+    """Work this plugin does outside web requests (see :class:`core.worker.BackgroundTask`).
+
+    ``nic worker`` runs every plugin's tasks in its own process, one step at a time;
+    ``nic serve`` starts one such process beside the web processes unless
+    ``NIC_WORKER=external`` (then run ``nic worker`` on any machine that reaches the
+    database). CPU work (graph analyses, big reports) belongs here, never in a request.
+    """

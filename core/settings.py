@@ -17,7 +17,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     """Where mail goes: ``log:``, ``memory:``, ``smtp://…`` or ``smtps://…`` (``NIC_MAIL_URL``)."""
     mail_from: Annotated[str, AfterValidator(_mail_from)] = "NIC Platform <nic@localhost>"
     """The From address of mail the site sends (``NIC_MAIL_FROM``)."""
+    worker: Literal["embedded", "external", "inline"] = "embedded"
+    """Who does background work (``NIC_WORKER``): ``embedded``, a ``nic worker`` process
+    that ``nic serve`` starts and stops; ``external``, ``nic worker`` processes run
+    elsewhere (many web machines, one queue); ``inline``, the asking process itself, for
+    tests and scripts only (a served request would wait for the work)."""
     plugins_enabled: PluginNames = ()
     """Outside plugins loaded even with autoload off (``NIC_PLUGINS_ENABLED``): an allowlist."""
     plugins_disabled: PluginNames = ()

@@ -362,8 +362,12 @@ def nic_plugins() -> list[object]:
 def nic_settings() -> Iterator[Settings]:
     """Settings of the test app: ``NIC_TEST_DATABASE_URL`` or a temporary SQLite file."""
     folder = None if os.environ.get("NIC_TEST_DATABASE_URL") else Path(tempfile.mkdtemp())
+    # Background work (graph analyses) runs in the asking request: no worker to start.
     yield Settings(
-        database_url=database_url_for_tests(folder), secret_key=TEST_SECRET, mail_url="memory:"
+        database_url=database_url_for_tests(folder),
+        secret_key=TEST_SECRET,
+        mail_url="memory:",
+        worker="inline",
     )
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)

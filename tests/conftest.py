@@ -58,7 +58,10 @@ community_write_guard = write_guard.community_write_guard
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings(
-        database_url=database_url_for_tests(), secret_key=TEST_SECRET, mail_url="memory:"
+        database_url=database_url_for_tests(),
+        secret_key=TEST_SECRET,
+        mail_url="memory:",
+        worker="inline",
     )
 
 

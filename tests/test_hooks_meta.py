@@ -12,6 +12,7 @@ installed as an outside plugin (a distribution with a ``nic`` entry point).
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
 import json
 import re
@@ -37,6 +38,7 @@ from core.testing import (
     page_clients,
     run_command,
 )
+from core.worker import WorkerContext, background_tasks, run_steps
 from plugins.convenings import hookspecs as convenings_hookspecs
 from plugins.convenings.agenda import agenda_items
 from tests.plugins.everything import (
@@ -166,6 +168,7 @@ def eapp(app: Starlette, settings: Settings, everything: Everything) -> Starlett
     site = Settings(
         database_url=settings.database_url,
         secret_key=TEST_SECRET,
+        worker="inline",
         plugin_config={"everything": {"greeting": GREETING, "api_token": TOKEN}},
     )
     return create_app(site, extra_plugins=[everything], autoload=False)
@@ -547,6 +550,17 @@ async def test_hook_nic_cli_commands(eapp: Starlette, world: dict[str, Any]) -> 
         0,
         f"{GREETING} from everything, operator\n",
     )
+
+
+@exercises("nic_background_tasks")
+async def test_hook_nic_background_tasks(eapp: Starlette, everything: Everything) -> None:
+    tasks = background_tasks(eapp.state.plugins)
+    assert {"flow", "everything-work"} <= {task.name for task in tasks}
+    everything.to_do, everything.worked = ["a digest", "a report"], []
+    context = WorkerContext(eapp.state.plugins, "meta-worker", once=True)
+    mine = [task for task in tasks if task.name == "everything-work"]
+    assert await run_steps(mine, context, asyncio.Event(), once=True) == 2
+    assert everything.worked == ["a digest by meta-worker", "a report by meta-worker"]
 
 
 @exercises("nic_demo_data", counted="process")

@@ -70,7 +70,7 @@ def raiser() -> Any:
 def iapp(app: Starlette, settings: Settings, everything: Everything, raiser: Any) -> Starlette:
     """Built with ``Raising`` first and ``Everything`` after it; the session app keeps the
     ORM open."""
-    site = Settings(database_url=settings.database_url, secret_key=TEST_SECRET)
+    site = Settings(database_url=settings.database_url, secret_key=TEST_SECRET, worker="inline")
     return create_app(site, extra_plugins=[raiser, everything], autoload=False)
 
 
@@ -358,7 +358,7 @@ def test_nic_demo_and_serve_go_on_without_the_raising_plugin(
 
 
 def _build(settings: Settings, everything: Everything, hook: str) -> Starlette:
-    site = Settings(database_url=settings.database_url, secret_key=TEST_SECRET)
+    site = Settings(database_url=settings.database_url, secret_key=TEST_SECRET, worker="inline")
     return create_app(site, extra_plugins=[everything, raising([hook])], autoload=False)
 
 

@@ -15,7 +15,7 @@ from communities.schemas import CommunityCreate, LinkCreate, RoleAssign, TeamCre
 from communities.services.communities import assign_role, create_community
 from communities.services.links import record_link
 from communities.services.teams import create_team, update_team
-from communities.web.flow_pages import as_of_choices, quarter_end
+from communities.web.flow_view import as_of_choices, quarter_end
 from communities.web.flowdraw import WorkItem, WorkRow, team_graph_svg, work_svg
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
@@ -178,9 +178,9 @@ async def test_drill_down_into_a_team_lists_its_work_and_links(olu, world) -> No
 
 
 async def test_a_drill_down_too_big_to_draw_is_capped(olu, world, monkeypatch) -> None:
-    from communities.web import flow_pages
+    from communities.web import flow_view
 
-    monkeypatch.setattr(flow_pages, "WORK_CAP", 2)
+    monkeypatch.setattr(flow_view, "WORK_CAP", 2)
     north = world["teams"]["North SIDT"]
     page = (await olu.get(FLOW, params={"team": north})).text
     assert "Showing 2 of 3 pieces of work, the latest. Narrow the dates" in page

@@ -51,6 +51,10 @@ EXEMPT_TABLES: dict[str, str] = {
     # would throw away the community's caches every time someone reads a thread.
     "forum_read_mark": "how far a user has read, shown only on uncached forum lists",
     "forum_follow": "who hears of replies, shown only on the uncached thread page",
+    # Results derived from a community at a counter, and the queue that asks for them:
+    # raising the counter for them would make every result stale as it is stored.
+    "flow_result": "an analysis stored with the counter it was computed at",
+    "flow_job": "a request for an analysis, queued for a worker",
 }
 """Tables whose writes need no counter, each with the reason."""
 

@@ -1,79 +1,104 @@
-"""JSON API of the knowledge flow: ``/api/v1/communities/{slug}/flow/...``."""
+"""JSON API of the knowledge flow: ``/api/v1/communities/{slug}/flow/...``.
+
+Every answer is a result a worker computed and stored (:mod:`communities.flow.results`),
+with ``computed_at``, ``as_of_counter`` and ``stale`` beside the analysis's own keys.
+The standing analyses (recomputed after every change) answer at once, 202 while there
+is none yet; those with parameters of their own (a trace, a date in the past) wait a
+few seconds for a worker first.
+"""
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from typing import Any
 
 from starlette.responses import Response
 
-from communities.flow import service
+from communities.flow.analyses import Params
 from communities.flow.exports import FORMATS
+from communities.flow.results import StoredResult, stored_result
+from communities.flow.service import MAX_BROKERS, SILO_DAYS
+from communities.services.base import community_id_for_slug
 from core.api.calls import ApiCall
 from core.api.operations import Operation, QueryParam
 from core.errors import InvalidInput
 
 BASE = "/communities/{slug:str}/flow"
 AS_OF = QueryParam("as_of", date, "the graph as it stood on this date (default: today)")
-MAX_LIMIT = 500
 
 
-async def _graph(call: ApiCall, action: str = "read") -> Any:
-    return await service.readable_graph(
-        call.ctx, call.path["slug"], call.query.get("as_of"), action=action
-    )
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def _stored(
+    call: ApiCall, analysis: str, params: Params, *, action: str = "read"
+) -> StoredResult:
+    community_id = await community_id_for_slug(call.path["slug"], call.ctx)
+    await call.ctx.authorize(action, community_id=community_id)
+    return await stored_result(call.ctx.plugins, community_id, analysis, params)
+
+
+async def _answer(call: ApiCall, analysis: str, **params: Any) -> Any:
+    result = await _stored(call, analysis, {"as_of": _day(call.query.get("as_of")), **params})
+    return {**result.payload, **result.meta()}
 
 
 async def _summary(call: ApiCall) -> Any:
-    return service.summary(await _graph(call))
+    return await _answer(call, "summary")
 
 
 async def _graph_json(call: ApiCall) -> Any:
-    from communities.flow.exports import node_link
-
     # The same document as the JSON export: it needs the export permission too.
-    return node_link(await _graph(call, "export"))
+    params = {"as_of": _day(call.query.get("as_of"))}
+    result = await _stored(call, "graph", params, action="export")
+    return {**result.payload, **result.meta()}
 
 
 async def _downstream(call: ApiCall) -> Any:
-    graph = await _graph(call)
-    return service.trace(graph, call.query.get("node"), "downstream", call.query.get("until"))
+    node, until = call.query.get("node"), _day(call.query.get("until"))
+    return await _answer(call, "downstream", node=node, until=until)
 
 
 async def _upstream(call: ApiCall) -> Any:
-    graph = await _graph(call)
-    return service.trace(graph, call.query.get("node"), "upstream", call.query.get("since"))
+    node, since = call.query.get("node"), _day(call.query.get("since"))
+    return await _answer(call, "upstream", node=node, since=since)
 
 
 async def _team_flow(call: ApiCall) -> Any:
-    return service.team_flow_report(await _graph(call))
+    return await _answer(call, "team_flow")
 
 
 async def _brokers(call: ApiCall) -> Any:
     limit = call.query.get("limit", 20)
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput.field("limit", f"must be between 1 and {MAX_LIMIT}")
-    return service.broker_report(await _graph(call), call.query.get("as_of"), limit)
+    if not 1 <= limit <= MAX_BROKERS:
+        raise InvalidInput.field("limit", f"must be between 1 and {MAX_BROKERS}")
+    # One stored ranking serves every limit.
+    answer = await _answer(call, "brokers", limit=MAX_BROKERS)
+    return {**answer, "items": answer["items"][:limit]}
 
 
 async def _silos(call: ApiCall) -> Any:
-    graph = await _graph(call)
-    days = call.query.get("within_days", 90)
-    return service.silos_report(graph, days, call.query.get("as_of"))
+    days = call.query.get("within_days", SILO_DAYS)
+    if not 0 <= days <= 3660:
+        raise InvalidInput.field("within_days", "must be between 0 and 3660")
+    today = call.query.get("as_of") or date.today()
+    return await _answer(call, "silos", within_days=days, today=today.isoformat())
 
 
 async def _resilience(call: ApiCall) -> Any:
     raw = call.query.get("leaving") or ""
-    leaving = [p.strip() for p in raw.split(",") if p.strip()]
-    return service.resilience_report(await _graph(call), call.query.get("as_of"), leaving)
+    leaving = sorted({p.strip() for p in raw.split(",") if p.strip()})
+    return await _answer(call, "resilience", leaving=leaving)
 
 
 async def _main_path(call: ApiCall) -> Any:
-    return service.main_path_report(await _graph(call))
+    return await _answer(call, "main_path")
 
 
 async def _evolution(call: ApiCall) -> Any:
-    return {"quarters": service.evolution_report(await _graph(call))}
+    return await _answer(call, "evolution")
 
 
 async def _export(call: ApiCall) -> Response:
@@ -81,10 +106,12 @@ async def _export(call: ApiCall) -> Response:
     if name not in FORMATS:
         raise InvalidInput.field("format", f"must be one of {', '.join(sorted(FORMATS))}")
     fmt = FORMATS[name]
-    graph = await _graph(call, "export")
+    params = {"as_of": _day(call.query.get("as_of")), "format": name}
+    stored = (await _stored(call, "export", params, action="export")).payload
+    body = base64.b64decode(stored["base64"]) if "base64" in stored else stored["text"]
     slug = call.path["slug"]
     return Response(
-        fmt.write(graph),
+        body,
         media_type=fmt.media_type,
         headers={"Content-Disposition": f'attachment; filename="{slug}-flow.{fmt.extension}"'},
     )
@@ -94,8 +121,9 @@ def _op(
     path: str, op_id: str, summary: str, handler: Any, *query: QueryParam, **more: Any
 ) -> Operation:
     return Operation(
-        "GET", BASE + path, op_id, summary, "flow", handler, query=(AS_OF, *query), **more
-    )
+        "GET", BASE + path, op_id, summary, "flow", handler, query=(AS_OF, *query),
+        background=True, **more,
+    )  # fmt: skip
 
 
 def flow_operations() -> list[Operation]:

@@ -123,6 +123,36 @@ async def trace_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
+async def status_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    """What the workers have stored and what they still have to do."""
+    from communities.flow.status import flow_status
+
+    status = await flow_status(args.slug)
+    if args.json:
+        sys.stdout.write(json.dumps(status, indent=2, default=str) + "\n")
+        return 0
+    ctx.say(f"Queued analyses: {len(status['queued'])}")
+    for job in status["queued"]:
+        claimed = f"running on {job['claimed_by']}" if job["claimed_by"] else "waiting"
+        ctx.say(
+            f"  {job['community']:<24} {job['analysis']:<12} {claimed}, {job['attempts']} tries"
+        )
+    ctx.say("Stored results (current / stale / failed):")
+    for row in status["communities"]:
+        ctx.say(
+            f"  {row['community']:<24} {row['current']:>4} / {row['stale']:>4} / {row['failed']:>4}"
+            f"  counter {row['counter']}"
+        )
+    for failure in status["failures"]:
+        ctx.say(f"Failed: {failure['community']} {failure['analysis']}: {failure['error']}")
+    return 0
+
+
+def _configure_status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slug", nargs="?", help="only this community")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the community's slug")
     parser.add_argument("--as-of", type=_date, help="the graph as it stood on this date")
@@ -156,4 +186,6 @@ COMMANDS: tuple[Command, ...] = (
             report_command),
     Command("graph trace", "Trace a cycle's learning down- or upstream.", _configure_trace,
             trace_command),
+    Command("graph status", "The analyses workers have stored and still have to compute.",
+            _configure_status, status_command),
 )  # fmt: skip

@@ -32,6 +32,11 @@ from core.errors import InvalidInput
 EXACT_BETWEENNESS_UP_TO = 500
 BETWEENNESS_SAMPLE = 100
 
+MAX_BROKERS = 500
+"""The most brokers an answer lists: stored rankings keep this many, answers cut them."""
+SILO_DAYS = 90
+"""The default window of the silo report, in days."""
+
 
 def jsonable(value: Any) -> Any:
     """Dataclasses, dates, tuples and sets as JSON-ready data."""

@@ -13,307 +13,37 @@ drill-down draws at most :data:`WORK_CAP` pieces of one team's work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any, TypeVar
-from urllib.parse import urlencode
+from datetime import date
+from typing import Any
 
-import networkx as nx
 from markupsafe import Markup
-from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from communities.flow import service
-from communities.flow.cache import community_graph
-from communities.flow.evolution import quarter_of
-from communities.flow.schema import (
-    ARTIFACT_VERSION,
-    CYCLE,
-    LEVELS,
-    PERSON,
-    TEAM,
-    is_content_edge,
-    node_date,
-)
+from communities.flow.results import stored_result
+from communities.services.base import community_id_for_slug
 from communities.web import queries
-from communities.web.flowdraw import (
-    WorkEdge,
-    WorkItem,
-    WorkRow,
-    natural,
-    team_graph_svg,
-    work_svg,
+from communities.web.flow_view import (
+    KINDS,
+    SILO_DAYS,
+    Filters,
+    explorer_params,
+    form_date,
+    read_filters,
 )
 from communities.web.page_cache import kept_page
-from core.bounds import parse_day
 from core.context import ServiceContext
-from core.errors import InvalidInput, ServiceError
+from core.errors import InvalidInput, ServiceError, StillComputing
 from core.jsonutil import dumps
 from core.web.context import signed_in_context
 
-WORK_CAP = 300  # pieces of the team's own work drawn in the drill-down
-LINKED_CAP = 300  # pieces of other teams' work drawn beside them
-BROKERS = 10
-SILO_LIST = 50
-SILO_DAYS = 90
-KINDS = {CYCLE: "Cycles", ARTIFACT_VERSION: "Artifact versions"}
 DIRECTIONS = ("downstream", "upstream")
-T = TypeVar("T")
-
-
-# --- Filters ---------------------------------------------------------------------------
-
-
-@dataclass
-class Filters:
-    """What the GET form asked for; bad values are dropped with a message for the field."""
-
-    as_of: date | None = None
-    team: str | None = None
-    kind: str | None = None
-    start: date | None = None
-    end: date | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def params(self) -> dict[str, str]:
-        values = {
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "team": self.team,
-            "kind": self.kind,
-            "from": self.start.isoformat() if self.start else None,
-            "to": self.end.isoformat() if self.end else None,
-        }
-        return {k: v for k, v in values.items() if v}
-
-    def url(self, **changes: str | None) -> str:
-        """This page's query string with some filters changed (``None`` drops one)."""
-        params = self.params()
-        for key, value in changes.items():
-            if value:
-                params[key] = value
-            else:
-                params.pop(key, None)
-        return "?" + urlencode(params) if params else "?"
-
-
-def _date(params: QueryParams, name: str, errors: dict[str, str]) -> date | None:
-    raw = params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return parse_day(name, raw)
-    except InvalidInput as exc:
-        problem = exc.fields[name]
-        errors[name] = (
-            f"{raw[:40]!r} is not a date; use the form 2025-03-31" if "YYYY" in problem else problem
-        )
-        return None
-
-
-def read_filters(params: QueryParams) -> Filters:
-    errors: dict[str, str] = {}
-    kind = params.get("kind", "").strip() or None
-    if kind is not None and kind not in KINDS:
-        errors["kind"] = f"must be one of {', '.join(KINDS)}"
-        kind = None
-    filters = Filters(
-        as_of=_date(params, "as_of", errors),
-        team=params.get("team", "").strip() or None,
-        kind=kind,
-        start=_date(params, "from", errors),
-        end=_date(params, "to", errors),
-        errors=errors,
-    )
-    if filters.start and filters.end and filters.start > filters.end:
-        errors["to"] = "must not be before from"
-        filters.end = None
-    return filters
-
-
-# --- Quarters ----------------------------------------------------------------------------
-
-
-def quarter_end(name: str) -> date:
-    """The last day of a quarter named like ``2025Q1``."""
-    year, q = int(name[:4]), int(name[5:])
-    month = 3 * q
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-
-
-def as_of_choices(quarters: list[str], as_of: date | None, today: date) -> list[dict[str, Any]]:
-    """The options of the as-of select, oldest first, ending with today (no date)."""
-    choices: dict[str, str] = {}
-    for name in quarters:
-        end = min(quarter_end(name), today)
-        choices.setdefault(end.isoformat(), f"{name} (to {end.isoformat()})")
-    if as_of is not None and as_of.isoformat() not in choices:
-        choices[as_of.isoformat()] = as_of.isoformat()
-    options = [
-        {"value": value, "text": text, "selected": as_of is not None and value == as_of.isoformat()}
-        for value, text in sorted(choices.items())
-    ]
-    options.append({"value": "", "text": "Today (everything)", "selected": as_of is None})
-    return options
-
-
-# --- The drill-down ------------------------------------------------------------------------
-
-
-@dataclass
-class Drill:
-    team: str
-    label: str
-    level: str
-    total: int
-    work: list[dict[str, Any]]
-    rows: list[WorkRow]
-    edges: list[WorkEdge]
-    linked_total: int
-    linked_shown: int
-    svg: Markup | None
-
-
-def work_url(slug: str, node: str, data: dict[str, Any]) -> str | None:
-    kind, _, ident = node.partition(":")
-    if kind == CYCLE:
-        return f"/cycles/{ident}"
-    if kind == ARTIFACT_VERSION and data.get("artifact"):
-        return f"/communities/{slug}/artifacts/{data['artifact']}"
-    return None
-
-
-def _item(slug: str, graph: nx.MultiDiGraph, node: str) -> WorkItem:
-    data = graph.nodes[node]
-    return WorkItem(
-        id=node,
-        label=str(data.get("label", node)),
-        kind=str(data.get("kind", "")),
-        team=str(data.get("team", "")),
-        day=node_date(data),
-        url=work_url(slug, node, data),
-        status=data.get("status"),
-    )
-
-
-def _team_work(graph: nx.MultiDiGraph, team: str, filters: Filters) -> list[str]:
-    """The team's work of the kind and in the date range asked for (a range leaves out
-    undated work)."""
-    own = []
-    for node, data in graph.nodes(data=True):
-        if data.get("team") != team or data.get("kind") in (TEAM, PERSON):
-            continue
-        if filters.kind and data.get("kind") != filters.kind:
-            continue
-        day = node_date(data)
-        if (filters.start or filters.end) and day is None:
-            continue
-        if day is not None and (
-            (filters.start and day < filters.start) or (filters.end and day > filters.end)
-        ):
-            continue
-        own.append(node)
-    return own
-
-
-def drill_down(graph: nx.MultiDiGraph, slug: str, team: str, filters: Filters) -> Drill:
-    """A team's work in the date range, and the content edges between it and other teams."""
-    nodes = graph.nodes
-    own = _team_work(graph, team, filters)
-    own.sort(key=lambda n: (node_date(nodes[n]) or date.min, n))
-    shown = own[-WORK_CAP:]  # the latest, when there are too many
-    linked: dict[str, None] = {}
-    edges: list[WorkEdge] = []
-    counts: dict[str, list[int]] = {n: [0, 0] for n in shown}
-    for node in shown:
-        for source, target, data in (
-            *graph.out_edges(node, data=True),
-            *graph.in_edges(node, data=True),
-        ):
-            other = target if source == node else source
-            other_team = nodes[other].get("team")
-            if not is_content_edge(data) or other_team is None or other_team == team:
-                continue
-            counts[node][0 if source == node else 1] += 1
-            linked.setdefault(other)
-            edges.append(WorkEdge(source, target, str(data.get("kind")), data.get("date")))
-    kept = list(linked)[:LINKED_CAP]
-    kept_set = set(kept) | set(shown)
-    edges = [e for e in edges if e.source in kept_set and e.target in kept_set]
-    by_team: dict[str, list[WorkItem]] = {}
-    for node in kept:
-        item = _item(slug, graph, node)
-        by_team.setdefault(item.team, []).append(item)
-    data = nodes[team]
-    rows = [
-        WorkRow(
-            team,
-            str(data.get("label", team)),
-            str(data.get("level", "other")),
-            [_item(slug, graph, n) for n in shown],
-        )
-    ]
-    level_rank = {level: i for i, level in enumerate(LEVELS)}
-    for other in sorted(
-        by_team,
-        key=lambda t: (
-            level_rank.get(nodes[t].get("level", "other"), 3) if t in nodes else 4,
-            natural(str(nodes[t].get("label", t)) if t in nodes else t),
-        ),
-    ):
-        other_data = nodes.get(other, {})
-        rows.append(
-            WorkRow(
-                other,
-                str(other_data.get("label", other)),
-                str(other_data.get("level", "other")),
-                by_team[other],
-            )
-        )
-    work = [
-        {"item": item, "out": counts[item.id][0], "in": counts[item.id][1]}
-        for item in reversed(rows[0].items)
-    ]
-    return Drill(
-        team=team,
-        label=rows[0].label,
-        level=rows[0].level,
-        total=len(own),
-        work=work,
-        rows=rows,
-        edges=edges,
-        linked_total=len(linked),
-        linked_shown=len(kept),
-        svg=Markup(work_svg(rows, edges, team)) if shown else None,
-    )
+NODE_LIMIT = 60
+"""A node name longer than this is no piece of work (``cycle:123``)."""
 
 
 # --- The page ----------------------------------------------------------------------------
-
-
-def _team_choices(teams: nx.DiGraph) -> list[dict[str, str]]:
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    return [
-        {"id": n, "label": str(d.get("label", n)), "level": str(d.get("level", "other"))}
-        for n, d in sorted(
-            teams.nodes(data=True),
-            key=lambda item: (
-                rank.get(item[1].get("level"), 3),
-                natural(str(item[1].get("label"))),
-            ),
-        )
-    ]
-
-
-def _silo_report(graph: nx.MultiDiGraph, today: date) -> dict[str, Any]:
-    found = service.silos_report(graph, SILO_DAYS, today)
-    found["cycles_total"] = len(found["cycles"])
-    found["cycles"] = [
-        {**item, "url": work_url("", item["id"], graph.nodes[item["id"]])}
-        for item in found["cycles"][:SILO_LIST]
-    ]
-    return found
 
 
 async def flow_page(request: Request) -> Response:
@@ -334,63 +64,40 @@ async def flow_page(request: Request) -> Response:
 async def _flow_context(
     ctx: ServiceContext, community: dict[str, Any], filters: Filters
 ) -> dict[str, Any]:
-    slug, cid = community["slug"], community["id"]
-    today = date.today()
-    everything = await community_graph(ctx.plugins, [cid])
-    graph = everything
-    if filters.as_of is not None:
-        graph = await community_graph(ctx.plugins, [cid], filters.as_of)
-    flow = service.team_flow_of(graph)
-    if filters.team is not None and filters.team not in flow.graph:
-        filters.errors["team"] = f"{filters.team[:40]!r} is not a team of this community"
-        filters.team = None
-    quarters = service.evolution_of(everything)
-    current = "{}Q{}".format(*quarter_of(filters.as_of)) if filters.as_of else None
-    evolution_rows = [
-        {
-            **q.as_dict(),
-            "url": filters.url(as_of=min(quarter_end(q.quarter), today).isoformat()),
-            "current": q.quarter == current,
-            "later": q.quarter != current and quarter_end(q.quarter) > (filters.as_of or date.max),
-        }
-        for q in quarters
-    ]
-    brokers = service.broker_report(graph, filters.as_of, BROKERS)
-    brokers = {
-        **brokers,
-        "items": [
-            {**item, "url": f"/communities/{slug}/people/{item['person'].partition(':')[2]}"}
-            for item in brokers["items"]
-        ],
-    }
-    labels = {n: str(d.get("label", n)) for n, d in flow.graph.nodes(data=True)}
-    links = sorted(
-        flow.graph.edges(data="weight"), key=lambda e: (-e[2], labels[e[0]], labels[e[1]])
-    )
-    return {
+    slug = community["slug"]
+    page: dict[str, Any] = {
         "community": community,
         "filters": filters,
         "as_of": filters.as_of,
-        "as_of_choices": as_of_choices([q.quarter for q in quarters], filters.as_of, today),
-        "teams": _team_choices(flow.graph),
         "kinds": KINDS,
-        "flow": flow,
-        "has_flow": flow.graph.number_of_edges() > 0,
-        "team_links": [
-            {"source": labels[u], "target": labels[v], "weight": w} for u, v, w in links
-        ],
-        "team_labels": labels,
-        "team_svg": Markup(
-            team_graph_svg(flow.graph, lambda team: filters.url(team=team) + "#drill")
-        ),
-        "brokers": brokers,
-        "silos": _silo_report(graph, filters.as_of or today),
         "silo_days": SILO_DAYS,
-        "evolution": evolution_rows,
-        "drill": drill_down(graph, slug, filters.team, filters) if filters.team else None,
-        "all_teams_url": filters.url(team=None, kind=None, **{"from": None, "to": None}),
         "trace_url": f"/communities/{slug}/flow/trace",
     }
+    params = explorer_params(filters, date.today())
+    try:
+        result = await stored_result(ctx.plugins, community["id"], "explorer", params)
+    except StillComputing as exc:
+        # Shown, never kept: the next view finds the worker's result.
+        return page | {"computing": True, "refresh": exc.retry_after, "keep": False}
+    view = dict(result.payload)
+    team_error = view.pop("team_error")
+    if team_error:
+        filters.errors["team"] = team_error
+        filters.team = None
+    drill = view.pop("drill")
+    if drill is not None:
+        drill["svg"] = Markup(drill["svg"]) if drill["svg"] else None
+    return (
+        page
+        | view
+        | {
+            "team_svg": Markup(view["team_svg"]),
+            "drill": drill,
+            "result": result.meta() | {"computed_at": result.computed_at},
+            # A stale view is shown while the worker recomputes it, but not kept.
+            "keep": not result.stale,
+        }
+    )
 
 
 # --- The trace, as JSON for flow.js --------------------------------------------------------
@@ -411,16 +118,24 @@ async def trace_json(request: Request) -> Response:
         ctx = await signed_in_context(request)
         params = request.query_params
         errors: dict[str, str] = {}
-        as_of = _date(params, "as_of", errors)
+        as_of = form_date(params, "as_of", errors)
         direction = params.get("direction", "downstream")
         if direction not in DIRECTIONS:
             errors["direction"] = f"must be one of {', '.join(DIRECTIONS)}"
-        bound = _date(params, "until" if direction == "downstream" else "since", errors)
+        bound = form_date(params, "until" if direction == "downstream" else "since", errors)
         if errors:
             name, problem = next(iter(errors.items()))
             raise InvalidInput(f"{name}: {problem}", errors)
-        graph = await service.readable_graph(ctx, request.path_params["slug"], as_of)
-        return _json(service.trace(graph, params.get("node"), direction, bound))
+        community_id = await community_id_for_slug(request.path_params["slug"], ctx)
+        await ctx.authorize("read", community_id=community_id)
+        node = params.get("node") or ""
+        if not node or len(node) > NODE_LIMIT:
+            raise InvalidInput.field("node", "name a cycle or artifact version, such as cycle:12")
+        bound_name = "until" if direction == "downstream" else "since"
+        query = {"as_of": as_of, "node": node, bound_name: bound}
+        found = {k: v.isoformat() if isinstance(v, date) else v for k, v in query.items()}
+        result = await stored_result(ctx.plugins, community_id, direction, found)
+        return _json({**result.payload, **result.meta()})
     except ServiceError as exc:
         return _json(exc.to_dict(), exc.status)
 

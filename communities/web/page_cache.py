@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from communities.kept import stamp_of
-from core.kept import kept
+from core.kept import kept, size_of
 from core.web.csrf import FIELD, csrf_token
 from core.web.render import panels, render
 
@@ -54,15 +54,20 @@ async def kept_body(
     """``template`` rendered with ``await context()``, kept under ``key`` for ``stamp``,
     with the context's ``subject`` entry and ``status``.
 
-    The template gets only the context (the page's data, nothing of the signed-in user)."""
+    The template gets only the context (the page's data, nothing of the signed-in user).
+    A context with ``keep`` false (a page that shows work still being computed) is
+    rendered and not kept."""
 
-    async def render() -> tuple[Any, str, int]:
+    async def render() -> tuple[Any, str, int, bool]:
         values = await context()
         page = request.app.state.templates.env.get_template(template)
         html = page.render(**values, csrf_field=FIELD, csrf_token=CSRF_PLACEHOLDER)
-        return values.get(subject), html, int(values.get("status", 200))
+        return values.get(subject), html, int(values.get("status", 200)), values.get("keep", True)
 
-    found, html, status = await kept(key, stamp, render)
+    def size(rendered: tuple[Any, str, int, bool]) -> int | None:
+        return size_of(rendered) if rendered[3] else None
+
+    found, html, status, _ = await kept(key, stamp, render, size=size)
     token = str(escape(csrf_token(request)))
     return Body(found, Markup(html.replace(CSRF_PLACEHOLDER, token)), status)
 

@@ -92,6 +92,9 @@ def error_statuses(op: Operation) -> dict[int, str]:
     if op.method != "GET":
         statuses[409] = "Conflict with the stored state"
     statuses[422] = "Invalid input; `fields` names each problem"
+    if op.background:
+        statuses[202] = "Being computed: ask again after the Retry-After header's seconds"
+        statuses[503] = "The computation failed; the site's admins can see why"
     return statuses
 
 

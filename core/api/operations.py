@@ -57,6 +57,9 @@ class Operation:
     status: int = 200
     public: bool = False
     downloads: tuple[str, ...] = ()
+    background: bool = False
+    """The answer is computed by a worker: 202 with ``Retry-After`` while there is none
+    yet, 503 when the computation failed (:class:`core.errors.StillComputing`)."""
 
     def __post_init__(self) -> None:
         if self.many and self.paginated:

@@ -64,6 +64,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from core.settings import Settings
+from core.worker import BackgroundTask, WorkerContext
 from plugins.api import (
     Actor,
     AgendaItem,
@@ -184,6 +185,8 @@ class Everything:
         self.demo: list[list[int]] = []
         self.off: dict[int, list[str]] = {}
         self.mail: list[tuple[Any, str]] = []
+        self.to_do: list[str] = []
+        self.worked: list[str] = []
 
     @property
     def folder(self) -> Path:
@@ -441,6 +444,20 @@ class Everything:
         return Sender()
 
     @hookimpl
+    def nic_background_tasks(self) -> list[BackgroundTask]:
+        self.calls["nic_background_tasks"] += 1
+        plugin = self
+
+        async def work_through(context: WorkerContext) -> bool:
+            # One unit of work per item to do: a worker's --once ends after them.
+            if not plugin.to_do:
+                return False
+            plugin.worked.append(f"{plugin.to_do.pop(0)} by {context.name}")
+            return True
+
+        return [BackgroundTask("everything-work", work_through)]
+
+    @hookimpl
     async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:
         self.calls["nic_demo_data"] += 1
         self.demo.append(list(community_ids))
@@ -587,6 +604,10 @@ class Raising:
     @hookimpl
     def nic_mail_sender(self) -> Any:
         raise self._raise("nic_mail_sender")
+
+    @hookimpl
+    def nic_background_tasks(self) -> list[BackgroundTask]:
+        raise self._raise("nic_background_tasks")
 
     @hookimpl
     async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:

@@ -1,0 +1,173 @@
+"""The knowledge-flow worker: computes queued analyses and stores their results.
+
+One step (:func:`flow_step`, the ``flow`` background task of ``nic worker``) first
+queues the standing analyses of every community that changed since they were computed
+(after a short pause, so a burst of writes costs one recompute), then claims the
+oldest due job and runs it. A claim is a compare-and-set on the job's row, so any
+number of workers on any number of machines share one queue without running a job
+twice; a claim older than the lease (a worker killed mid-analysis) is taken again, up
+to :data:`MAX_ATTEMPTS` times. A result is written in one statement after its analysis
+finished: no half result is ever served.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from contextlib import suppress
+from datetime import timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+
+from communities.flow.analyses import ANALYSES, Params
+from communities.flow.cache import community_graph
+from communities.flow.models import FlowJob, FlowResult
+from communities.flow.results import current_counter, enqueue, now, params_key
+from communities.models import Community
+from core.errors import InvalidInput, NotFound
+from core.plugins import PluginHost
+from core.worker import BackgroundTask, WorkerContext
+
+logger = logging.getLogger("nic.flow.worker")
+
+DEBOUNCE_SECONDS = 2.0
+"""A changed community's standing analyses wait this long, so a burst of writes is one job."""
+LEASE = timedelta(minutes=10)
+"""A claimed job not finished in this time is taken by another worker (its own died)."""
+MAX_ATTEMPTS = 3
+"""After this many claims that never finished, the job's failure is stored."""
+RECONCILE_EVERY = 1.0
+"""Seconds between two looks for changed communities."""
+
+
+async def compute(plugins: PluginHost, community_id: int, analysis: str, key: str) -> None:
+    """Run one analysis and store its answer (or why it failed) with the counter the
+    graph was read at."""
+    counter = await current_counter(community_id)
+    params: Params = json.loads(key)
+    started = time.perf_counter()
+    payload: str | None = None
+    error: str | None = None
+    incomplete = False
+
+    async def graph_at(as_of: Any) -> Any:
+        nonlocal incomplete
+        graph = await community_graph(plugins, [community_id], as_of)
+        incomplete = incomplete or bool(graph.graph.get("incomplete"))
+        return graph
+
+    try:
+        payload = json.dumps(await ANALYSES[analysis].run(graph_at, params))
+    except InvalidInput as exc:
+        error = json.dumps({"status": exc.status, "message": exc.message, "fields": exc.fields})
+    seconds = time.perf_counter() - started
+    await store(community_id, analysis, key, counter, seconds, payload, error, incomplete)
+
+
+async def store(
+    community_id: int,
+    analysis: str,
+    key: str,
+    counter: int,
+    seconds: float,
+    payload: str | None,
+    error: str | None,
+    incomplete: bool = False,
+) -> None:
+    """Write a result unless a newer one is already stored."""
+    values: dict[str, Any] = {"counter": counter, "computed_at": now(), "seconds": seconds}
+    values |= {"payload": payload, "error": error, "incomplete": incomplete}
+    where: dict[str, Any] = {"community_id": community_id, "analysis": analysis, "params": key}
+    if await FlowResult.filter(**where, counter__lte=counter).update(**values):
+        return
+    with suppress(IntegrityError):  # a newer result was stored meanwhile
+        await FlowResult.create(**where, **values)
+
+
+async def queue_standing(delay: float = DEBOUNCE_SECONDS) -> int:
+    """Queue, due in ``delay`` seconds, the standing analyses of every community whose
+    stored ones are older than its counter (or missing); return how many were queued."""
+    counters = dict(await Community.all().values_list("id", "change_counter"))
+    if not counters:
+        return 0
+    stored = {
+        (row[0], row[1], row[2]): row[3]
+        for row in await FlowResult.filter(error=None, incomplete=False).values_list(
+            "community_id", "analysis", "params", "counter"
+        )
+    }
+    queued = 0
+    for community_id, counter in counters.items():
+        for analysis in ANALYSES.values():
+            for params in analysis.standing():
+                key = params_key(params)
+                if stored.get((community_id, analysis.name, key), -1) < counter:
+                    await enqueue(community_id, analysis.name, key, delay=delay)
+                    queued += 1
+    return queued
+
+
+async def claim(worker: str) -> FlowJob | None:
+    """The oldest due job, claimed for ``worker``; ``None`` when there is none."""
+    at = now()
+    due = (
+        FlowJob.filter(not_before__lte=at)
+        .filter(Q(claimed_at=None) | Q(claimed_at__lt=at - LEASE))
+        .order_by("not_before", "id")
+        .limit(5)
+    )
+    for job in await due:
+        taken = FlowJob.filter(id=job.id)
+        taken = (
+            taken.filter(claimed_at=None)
+            if job.claimed_at is None
+            else taken.filter(claimed_at=job.claimed_at)
+        )
+        if await taken.update(claimed_at=at, claimed_by=worker, attempts=F("attempts") + 1):
+            job.attempts += 1
+            return job
+    return None
+
+
+async def run_job(plugins: PluginHost, job: FlowJob) -> None:
+    """Run a claimed job; a failure is logged with its community, and stored for admins
+    once the job has failed :data:`MAX_ATTEMPTS` times (else it is tried again)."""
+    cid = job.community_id  # type: ignore[attr-defined]
+    try:
+        await compute(plugins, cid, job.analysis, job.params)
+    except NotFound:
+        pass  # the community was deleted
+    except Exception as exc:
+        logger.exception("flow analysis %s of community %s failed", job.analysis, cid)
+        if job.attempts < MAX_ATTEMPTS:
+            await FlowJob.filter(id=job.id).update(claimed_at=None)
+            return
+        failure = json.dumps({"status": 500, "message": f"{type(exc).__name__}: {exc}"})
+        await store(cid, job.analysis, job.params, await _counter_or(cid), 0.0, None, failure)
+    await FlowJob.filter(id=job.id).delete()
+
+
+async def _counter_or(community_id: int) -> int:
+    try:
+        return await current_counter(community_id)
+    except NotFound:
+        return 0
+
+
+async def flow_step(context: WorkerContext) -> bool:
+    """One step of the ``flow`` task: queue what changed, then run one due job."""
+    last = context.state.get("flow_reconciled")
+    if last is None or (not context.once and time.monotonic() - last >= RECONCILE_EVERY):
+        context.state["flow_reconciled"] = time.monotonic()
+        await queue_standing(0 if context.once else DEBOUNCE_SECONDS)
+    job = await claim(context.name)
+    if job is None:
+        return False
+    await run_job(context.plugins, job)
+    return True
+
+
+FLOW_TASK = BackgroundTask("flow", flow_step)

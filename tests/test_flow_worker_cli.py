@@ -99,3 +99,62 @@ def test_nic_serve_starts_a_worker_and_stops_it_on_exit(tmp_path) -> None:
             server.terminate()
             server.wait(timeout=30)
         assert _workers_on(url) == []
+
+
+def _serve(url: str, folder: Path, *args: str, worker: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET, "NIC_WORKER": worker}
+    env.pop("NIC_DEBUG", None)
+    command = [sys.executable, "-m", "core.cli", *args]
+    if args[0] == "serve":
+        command += ["--port", str(port), "--no-access-log"]
+    process = subprocess.Popen(
+        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def test_two_web_processes_and_two_workers_share_one_result(tmp_path) -> None:
+    """Web machines with NIC_WORKER=external and two `nic worker` processes on one
+    database: a result is computed once and both web processes serve that one."""
+    with scratch_database(tmp_path) as url:
+        run_nic("migrate", database=url, cwd=tmp_path)
+        run_nic("load", str(SMALL), database=url, cwd=tmp_path)
+        run_nic("user", "add", "admin@example.org", "--password", "x" * 12, "--admin",
+                database=url, cwd=tmp_path)  # fmt: skip
+        token = run_nic("user", "token", "admin@example.org", database=url, cwd=tmp_path)
+        headers = {"Authorization": f"Bearer {token.stdout.strip().splitlines()[-1]}"}
+        started = [
+            _serve(url, tmp_path, "serve", worker="external"),
+            _serve(url, tmp_path, "serve", worker="external"),
+            _serve(url, tmp_path, "worker", worker="external"),
+            _serve(url, tmp_path, "worker", worker="external"),
+        ]
+        webs = [base for _, base in started[:2]]
+        try:
+            answers: dict[str, dict[str, object]] = {}
+            deadline = time.monotonic() + 90
+            while len(answers) < 2 and time.monotonic() < deadline:
+                for base in webs:
+                    try:
+                        answer = httpx.get(base + FLOW + "/brokers", headers=headers, timeout=5)
+                    except httpx.HTTPError:
+                        continue
+                    if answer.status_code == 200:
+                        answers[base] = answer.json()
+                time.sleep(0.2)
+            assert len(answers) == 2, answers
+            first, second = (answers[base] for base in webs)
+            assert first["stale"] is False
+            # One computation: both web processes answer with the same stored result.
+            assert first["computed_at"] == second["computed_at"]
+            assert first["items"] == second["items"]
+            status = json.loads(
+                run_nic("graph", "status", "--json", database=url, cwd=tmp_path).stdout
+            )
+            assert status["failures"] == []
+        finally:
+            for process, _ in started:
+                process.terminate()
+            for process, _ in started:
+                process.wait(timeout=30)

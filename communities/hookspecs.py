@@ -16,6 +16,7 @@ from core.hookspecs import hookspec
 if TYPE_CHECKING:
     from datetime import date
 
+    from communities.flow.analyses import Analysis
     from core.context import ServiceContext
     from core.nodes import GraphContribution, NodeKind
 
@@ -73,6 +74,16 @@ def nic_graph_contributions(  # type: ignore[empty-body]
     Called on every graph build (the build is cached per community change counter, so
     raise the counter with ``bump`` of ``plugins.api`` when your contribution changes).
     Read everything in a fixed number of queries, not one per node.
+    """
+
+
+@hookspec
+def nic_flow_analyses() -> list[Analysis]:  # type: ignore[empty-body]
+    """Analyses of a community's knowledge-flow graph this plugin adds.
+
+    Workers run them and store their answers with the community's change counter; read
+    one with ``stored_result(plugins, community_id, name, params)`` (``plugins.api``).
+    Names are unique across the site: prefix yours with your plugin's name.
     """
 
 

@@ -21,7 +21,7 @@ from core.errors import ServiceError
 from core.kept import KeptStore, keeping
 from core.plugins import PluginHost
 from core.settings import SETTINGS_FILE, Settings, SettingsError, load_settings
-from core.worker import embedded_worker, run_worker
+from core.worker import computing_here, embedded_worker, run_worker
 
 
 @dataclass
@@ -326,7 +326,7 @@ async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) 
     if not command.needs_database:
         return await command.run(args, ctx)
     # A command keeps what it makes (a community's graph for several analyses) for its run.
-    with keeping(KeptStore()):
+    with keeping(KeptStore()), computing_here():
         async with open_database(ctx.tortoise_config):
             return await command.run(args, ctx)
 

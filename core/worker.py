@@ -15,6 +15,7 @@ machine that reaches the database, as many as the work needs.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import signal
@@ -28,11 +29,32 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.plugins import PluginHost
+    from core.settings import Settings
 
 logger = logging.getLogger("nic.worker")
 
 IDLE_SLEEP = 0.5
 """Seconds a worker sleeps when no task had anything to do."""
+
+_computing_here: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "nic_computing_here", default=False
+)
+
+
+@contextmanager
+def computing_here() -> Iterator[None]:
+    """Within the block, background work asked for is done by the asking process itself:
+    a ``nic`` command computes what it needs, with no worker to wait for."""
+    token = _computing_here.set(True)
+    try:
+        yield
+    finally:
+        _computing_here.reset(token)
+
+
+def computes_inline(settings: Settings) -> bool:
+    """Whether work asked for here is done here (``NIC_WORKER=inline``, or a command)."""
+    return settings.worker == "inline" or _computing_here.get()
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,11 @@ Graph (``nic_node_kinds``, ``nic_graph_contributions``)
     ``upstream``, ``team_flow``, ``brokers``, ``silos``, ``cut_people``,
     ``fragmentation``, ``main_path``, ``search_path_counts``, ``evolution``;
     ``load_graph(database_url, slug)`` for scripts and notebooks (see
-    ``docs/research.md``).
+    ``docs/research.md``). Never build a graph or run an analysis in a request: declare
+    an ``Analysis(name, run, standing)`` (``run(graph_at, params)``; ``graph_at`` is a
+    ``GraphAt``) with ``nic_flow_analyses``; a worker computes it, and
+    ``await stored_result(plugins, community_id, name, params)`` reads it (a
+    ``StoredResult``), raising ``StillComputing`` (202) while there is none yet.
 
 Writing a community's data
     ``community_write(community_id)``: ``async with community_write(cid):`` opens
@@ -177,7 +181,9 @@ from communities.flow import (
     team_flow,
     upstream,
 )
+from communities.flow.analyses import Analysis, GraphAt
 from communities.flow.cache import community_graph
+from communities.flow.results import StoredResult, stored_result
 from communities.flow.service import readable_graph
 from communities.kept import community_stamp, remembered
 from communities.models import (
@@ -237,6 +243,7 @@ from core.errors import (
     NotFound,
     PermissionDenied,
     ServiceError,
+    StillComputing,
 )
 from core.hookspecs import hookimpl, hookspec
 from core.kept import kept
@@ -255,6 +262,7 @@ __all__ = [
     "MAX_ID",
     "Actor",
     "AgendaItem",
+    "Analysis",
     "ApiCall",
     "Artifact",
     "ArtifactCreate",
@@ -266,6 +274,7 @@ __all__ = [
     "Conflict",
     "Cycle",
     "Day",
+    "GraphAt",
     "GraphContribution",
     "Id",
     "InputModel",
@@ -295,6 +304,8 @@ __all__ = [
     "ServiceContext",
     "ServiceError",
     "Settings",
+    "StillComputing",
+    "StoredResult",
     "Team",
     "ThisPlugin",
     "add_artifact_version",
@@ -351,6 +362,7 @@ __all__ = [
     "session_actor",
     "signed_in_context",
     "silos",
+    "stored_result",
     "system_context",
     "team_flow",
     "team_kinds",

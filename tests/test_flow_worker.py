@@ -177,3 +177,50 @@ async def test_the_explorer_shows_computing_then_the_stored_view(queued_app, ced
 async def test_parameters_too_long_to_store_are_refused_naming_the_field(api, cedar):
     status, body = await api.get(FLOW + "/downstream", node="cycle:" + "9" * 500)
     assert status == 422 and body["error"]["fields"] == {"node": "is too long"}, body
+
+
+async def test_a_plugins_analysis_runs_in_the_worker_too(queued_app, cedar):
+    """The convenings plugin drafts an agenda from the graph through its own analysis
+    (``nic_flow_analyses``): drafting waits for the worker instead of building a graph."""
+    from datetime import date
+
+    from core.context import Actor, ServiceContext
+    from plugins.convenings.agenda import graph_items
+
+    ctx = ServiceContext(Actor.system(), queued_app.state.plugins)
+
+    async def worker_soon() -> None:
+        await asyncio.sleep(0.3)
+        await work_off(queued_app)
+
+    running = asyncio.ensure_future(worker_soon())
+    items = await graph_items(ctx, cedar["community_id"], None, date(2025, 6, 30))
+    await running
+    assert items and {item.source for item in items} == {"convenings"}
+    assert all(isinstance(item.refs, tuple) for item in items)
+
+
+async def test_results_asked_once_are_pruned_after_a_week_and_standing_ones_stay(
+    api, queued_app, cedar
+):
+    from datetime import UTC, datetime, timedelta
+
+    from communities.flow.models import FlowResult
+    from communities.flow.worker import prune_results
+
+    cycle = f"cycle:{cedar['cycles']['Huddle with three advisors']}"
+
+    async def worker_soon() -> None:
+        await asyncio.sleep(0.2)
+        await work_off(queued_app)
+
+    running = asyncio.ensure_future(worker_soon())
+    await api.ok("GET", FLOW + f"/upstream?node={cycle}")
+    await running
+    # Every result was computed eight days ago (set up as the database would hold them).
+    await FlowResult.all().update(computed_at=datetime.now(UTC) - timedelta(days=8))
+    standing = await FlowResult.filter(analysis="team_flow").count()
+
+    assert await prune_results(queued_app.state.plugins) >= 1
+    assert not await FlowResult.filter(analysis="upstream").exists()
+    assert await FlowResult.filter(analysis="team_flow").count() == standing == 1

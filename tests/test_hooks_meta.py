@@ -27,6 +27,7 @@ import pytest
 from starlette.applications import Starlette
 
 from communities import hookspecs as domain_hookspecs
+from communities.flow.results import stored_result
 from core import hookspecs
 from core.app import create_app
 from core.mail import Message, send_mail
@@ -514,6 +515,13 @@ async def test_hook_nic_graph_contributions(world: dict[str, Any]) -> None:
 
 
 # --- convening -------------------------------------------------------------------------
+
+
+@exercises("nic_flow_analyses")
+async def test_hook_nic_flow_analyses(eapp: Starlette, world: dict[str, Any]) -> None:
+    result = await stored_result(eapp.state.plugins, world["community_id"], "everything_kinds", {})
+    assert {"cycle", "team", "everything_summary"} <= set(result.payload["kinds"])
+    assert result.stale is False
 
 
 @exercises("nic_agenda_items")

@@ -1,5 +1,7 @@
 """The knowledge-flow analyses a worker computes and the store keeps, by name.
 
+Plugins add their own with the ``nic_flow_analyses`` hook (:func:`analyses_of`).
+
 Each :class:`Analysis` turns a community's graph (at the ``as_of`` of its parameters)
 into JSON-ready data. Workers run them (:mod:`communities.flow.worker`); web requests
 only read what they stored (:mod:`communities.flow.results`). The ``standing`` ones are
@@ -9,6 +11,7 @@ parameters, so the explorer and the API usually find them current.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +20,9 @@ from typing import Any
 import networkx as nx
 
 from communities.flow import service
+from core.plugins import PluginHost
+
+logger = logging.getLogger("nic.flow")
 
 Params = dict[str, Any]
 """An analysis's parameters: JSON-ready values (dates as ISO text), part of its identity."""
@@ -91,6 +97,19 @@ def _no_params() -> list[Params]:
 
 def _silos_today() -> list[Params]:
     return [{"as_of": None, "within_days": service.SILO_DAYS, "today": date.today().isoformat()}]
+
+
+def analyses_of(plugins: PluginHost) -> dict[str, Analysis]:
+    """The built-in analyses and those plugins add (``nic_flow_analyses``); a plugin whose
+    hook raises is logged and left out, and a name already taken is refused (logged)."""
+    found = dict(ANALYSES)
+    for plugin, added in plugins.collect_each("nic_flow_analyses", skip_failing=True):
+        for analysis in added:
+            if analysis.name in found:
+                logger.error("plugin %s: the analysis %r exists already", plugin, analysis.name)
+                continue
+            found[analysis.name] = analysis
+    return found
 
 
 ANALYSES: dict[str, Analysis] = {

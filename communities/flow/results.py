@@ -22,11 +22,12 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from communities.flow.analyses import ANALYSES, Params
+from communities.flow.analyses import Params, analyses_of
 from communities.flow.models import FlowJob, FlowResult
 from communities.kept import community_stamp
 from core.errors import ComputationFailed, InvalidInput, NotFound, StillComputing
 from core.plugins import PluginHost
+from core.worker import computes_inline
 
 MAX_PARAMS_LENGTH = 400
 """The longest parameters a result may have, as canonical JSON (the column's length)."""
@@ -121,20 +122,21 @@ async def stored_result(
     after every change) do not wait and others wait :data:`WAIT_SECONDS`. A failure
     stored at the current counter raises again (:class:`InvalidInput` for a parameter
     the graph refuses, else :class:`ComputationFailed`) until the community changes."""
-    if analysis not in ANALYSES:
+    known = analyses_of(plugins)
+    if analysis not in known:
         raise LookupError(f"no analysis named {analysis!r}")
     key = params_key(params)
     if len(key) > MAX_PARAMS_LENGTH:
         longest = max(params, key=lambda name: len(params_key({name: params[name]})))
         raise InvalidInput.field(longest, "is too long")
     if wait is None:
-        standing = {params_key(p) for p in ANALYSES[analysis].standing()}
+        standing = {params_key(p) for p in known[analysis].standing()}
         wait = 0.0 if key in standing else WAIT_SECONDS
     counter = await current_counter(community_id)
     row = await _row(community_id, analysis, key)
     if row is not None and row.counter >= counter and not row.incomplete:
         return _answer(row, counter)
-    if plugins.settings.worker == "inline":
+    if computes_inline(plugins.settings):
         from communities.flow.worker import compute
 
         await compute(plugins, community_id, analysis, key)

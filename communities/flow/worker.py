@@ -3,7 +3,8 @@
 One step (:func:`flow_step`, the ``flow`` background task of ``nic worker``) first
 queues the standing analyses of every community that changed since they were computed
 (after a short pause, so a burst of writes costs one recompute), then claims the
-oldest due job and runs it. A claim is a compare-and-set on the job's row, so any
+oldest due job and runs it. Once an hour it deletes results nobody asked again for a
+week (:func:`prune_results`). A claim is a compare-and-set on the job's row, so any
 number of workers on any number of machines share one queue without running a job
 twice; a claim older than the lease (a worker killed mid-analysis) is taken again, up
 to :data:`MAX_ATTEMPTS` times. A result is written in one statement after its analysis
@@ -22,7 +23,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
-from communities.flow.analyses import ANALYSES, Params
+from communities.flow.analyses import Params, analyses_of
 from communities.flow.cache import community_graph
 from communities.flow.models import FlowJob, FlowResult
 from communities.flow.results import current_counter, enqueue, now, params_key
@@ -41,6 +42,10 @@ MAX_ATTEMPTS = 3
 """After this many claims that never finished, the job's failure is stored."""
 RECONCILE_EVERY = 1.0
 """Seconds between two looks for changed communities."""
+KEEP_ASKED = timedelta(days=7)
+"""Results outside the standing set (traces, filtered views, past dates) are kept this long."""
+PRUNE_EVERY = 3600.0
+"""Seconds between two prunings of old results."""
 
 
 async def compute(plugins: PluginHost, community_id: int, analysis: str, key: str) -> None:
@@ -60,7 +65,7 @@ async def compute(plugins: PluginHost, community_id: int, analysis: str, key: st
         return graph
 
     try:
-        payload = json.dumps(await ANALYSES[analysis].run(graph_at, params))
+        payload = json.dumps(await analyses_of(plugins)[analysis].run(graph_at, params))
     except InvalidInput as exc:
         error = json.dumps({"status": exc.status, "message": exc.message, "fields": exc.fields})
     seconds = time.perf_counter() - started
@@ -87,7 +92,7 @@ async def store(
         await FlowResult.create(**where, **values)
 
 
-async def queue_standing(delay: float = DEBOUNCE_SECONDS) -> int:
+async def queue_standing(plugins: PluginHost, delay: float = DEBOUNCE_SECONDS) -> int:
     """Queue, due in ``delay`` seconds, the standing analyses of every community whose
     stored ones are older than its counter (or missing); return how many were queued."""
     counters = dict(await Community.all().values_list("id", "change_counter"))
@@ -100,14 +105,32 @@ async def queue_standing(delay: float = DEBOUNCE_SECONDS) -> int:
         )
     }
     queued = 0
+    known = analyses_of(plugins).values()
     for community_id, counter in counters.items():
-        for analysis in ANALYSES.values():
+        for analysis in known:
             for params in analysis.standing():
                 key = params_key(params)
                 if stored.get((community_id, analysis.name, key), -1) < counter:
                     await enqueue(community_id, analysis.name, key, delay=delay)
                     queued += 1
     return queued
+
+
+async def prune_results(plugins: PluginHost) -> int:
+    """Delete results outside the standing set computed more than :data:`KEEP_ASKED` ago
+    (a trace asked for once); return how many. Standing results stay, however old."""
+    standing = {
+        (analysis.name, params_key(params))
+        for analysis in analyses_of(plugins).values()
+        for params in analysis.standing()
+    }
+    old = await FlowResult.filter(computed_at__lt=now() - KEEP_ASKED).values_list(
+        "id", "analysis", "params"
+    )
+    gone = [row[0] for row in old if (row[1], row[2]) not in standing]
+    if gone:
+        await FlowResult.filter(id__in=gone).delete()
+    return len(gone)
 
 
 async def claim(worker: str) -> FlowJob | None:
@@ -162,7 +185,11 @@ async def flow_step(context: WorkerContext) -> bool:
     last = context.state.get("flow_reconciled")
     if last is None or (not context.once and time.monotonic() - last >= RECONCILE_EVERY):
         context.state["flow_reconciled"] = time.monotonic()
-        await queue_standing(0 if context.once else DEBOUNCE_SECONDS)
+        await queue_standing(context.plugins, 0 if context.once else DEBOUNCE_SECONDS)
+    pruned = context.state.get("flow_pruned")
+    if pruned is None or time.monotonic() - pruned >= PRUNE_EVERY:
+        context.state["flow_pruned"] = time.monotonic()
+        await prune_results(context.plugins)
     job = await claim(context.name)
     if job is None:
         return False

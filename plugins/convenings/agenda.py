@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -37,17 +37,19 @@ import networkx as nx
 
 from plugins.api import (
     AgendaItem,
+    Analysis,
     Cycle,
+    GraphAt,
     InvalidInput,
     NotFound,
     Person,
     PluginHost,
     ServiceContext,
     brokers,
-    community_graph,
     community_write,
     downstream,
     silos,
+    stored_result,
 )
 from plugins.convenings.models import AgendaEntry
 from plugins.convenings.records import convening_row, planned_convening, previous_convening
@@ -274,11 +276,18 @@ def brokers_to_invite(graph: nx.MultiDiGraph, until: date) -> tuple[list[AgendaI
     return [item], ranking
 
 
-async def graph_items(
-    ctx: ServiceContext, community_id: int, since: date | None, until: date
-) -> list[AgendaItem]:
-    """Every suggestion the graph gives for a convening on ``until``."""
-    graph = await community_graph(ctx.plugins, [community_id], until)
+AGENDA_ANALYSIS = "convenings_agenda"
+"""The graph's suggestions for a convening, computed by a worker."""
+AGENDA_WAIT = 10.0
+"""How long drafting an agenda waits for a worker before it asks to try again."""
+
+
+async def _graph_suggestions(graph_at: GraphAt, params: dict[str, Any]) -> Any:
+    """The ``convenings_agenda`` analysis: every suggestion the graph gives for a
+    convening on ``until`` after one on ``since``, as JSON."""
+    since = date.fromisoformat(params["since"]) if params.get("since") else None
+    until = date.fromisoformat(params["until"])
+    graph = await graph_at(until)
     idea_ids = {d.get("change_idea") for _, d in graph.nodes(data=True) if d.get("change_idea")}
     # No DISTINCT: the Cycle model orders by id, which PostgreSQL would then refuse.
     ideas = (
@@ -291,11 +300,36 @@ async def graph_items(
         else {}
     )
     broker_items, ranking = brokers_to_invite(graph, until)
-    return [
+    items = [
         *completed_cycles(graph, since, until, {int(k): str(v) for k, v in ideas.items()}),
         *learning_not_at_district(graph, until),
         *unconnected_teams(graph, until, ranking),
         *broker_items,
+    ]
+    return [asdict(item) for item in items]
+
+
+AGENDA_SUGGESTIONS = Analysis(AGENDA_ANALYSIS, _graph_suggestions)
+
+
+async def graph_items(
+    ctx: ServiceContext, community_id: int, since: date | None, until: date
+) -> list[AgendaItem]:
+    """Every suggestion the graph gives for a convening on ``until``, as a worker
+    computed it (waiting a few seconds for one)."""
+    params = {"since": since.isoformat() if since else None, "until": until.isoformat()}
+    result = await stored_result(
+        ctx.plugins, community_id, AGENDA_ANALYSIS, params, wait=AGENDA_WAIT
+    )
+    return [
+        AgendaItem(
+            **{
+                **item,
+                "refs": tuple(item["refs"]),
+                "links": tuple(tuple(link) for link in item["links"]),
+            }
+        )
+        for item in result.payload
     ]
 
 

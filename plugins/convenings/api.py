@@ -151,7 +151,7 @@ OPERATIONS = [
               body=InviteeChange),
     Operation("POST", f"{ONE}/agenda/draft", "draftConveningAgenda",
               "Add the graph's and plugins' suggestions to the agenda (facilitators)", TAG,
-              _draft),
+              _draft, background=True),
     Operation("POST", f"{ONE}/agenda", "addConveningAgendaItem", "Add an agenda item", TAG,
               _add_entry, body=AgendaEntryCreate, status=201),
     Operation("PATCH", f"{ONE}/agenda/{{entry_id:int}}", "updateConveningAgendaItem",

@@ -22,6 +22,7 @@ from plugins.api import (
     NotFound,
     Page,
     ServiceContext,
+    StillComputing,
     form_values,
     id_or_none,
     kept_page,
@@ -294,6 +295,10 @@ async def action_form(request: Request) -> Response:
         await _act(ctx, action, conv["id"], form)
     except InvalidInput as exc:
         return await _detail(request, ctx, community, conv["id"], exc.fields, action)
+    except StillComputing:
+        # The graph's suggestions come from a worker: say so, and nothing is drafted yet.
+        waiting = {"agenda": "the graph's suggestions are still being computed: draft again soon"}
+        return await _detail(request, ctx, community, conv["id"], waiting, action)
     url = f"/communities/{community['slug']}/convenings/{conv['id']}#{action}"
     return RedirectResponse(url, status_code=303)
 

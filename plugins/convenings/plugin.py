@@ -16,6 +16,7 @@ from typing import Any
 
 from plugins.api import (
     Actor,
+    Analysis,
     GraphContribution,
     NavItem,
     NodeKind,
@@ -39,6 +40,13 @@ nic_models = PARTS.models("convenings")
 nic_routes = PARTS.routes()
 nic_api_operations = PARTS.operations()
 nic_cli_commands = PARTS.commands()
+
+
+@hookimpl
+def nic_flow_analyses() -> list[Analysis]:
+    from plugins.convenings.agenda import AGENDA_SUGGESTIONS
+
+    return [AGENDA_SUGGESTIONS]
 
 
 @hookimpl

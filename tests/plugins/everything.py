@@ -68,11 +68,13 @@ from core.worker import BackgroundTask, WorkerContext
 from plugins.api import (
     Actor,
     AgendaItem,
+    Analysis,
     ApiCall,
     Command,
     CommandContext,
     Community,
     Cycle,
+    GraphAt,
     GraphContribution,
     NavItem,
     NodeInfo,
@@ -444,6 +446,16 @@ class Everything:
         return Sender()
 
     @hookimpl
+    def nic_flow_analyses(self) -> list[Analysis]:
+        self.calls["nic_flow_analyses"] += 1
+
+        async def count_kinds(graph_at: GraphAt, params: dict[str, Any]) -> Any:
+            graph = await graph_at(None)
+            return {"kinds": sorted({kind for _, kind in graph.nodes(data="kind")})}
+
+        return [Analysis("everything_kinds", count_kinds)]
+
+    @hookimpl
     def nic_background_tasks(self) -> list[BackgroundTask]:
         self.calls["nic_background_tasks"] += 1
         plugin = self
@@ -604,6 +616,10 @@ class Raising:
     @hookimpl
     def nic_mail_sender(self) -> Any:
         raise self._raise("nic_mail_sender")
+
+    @hookimpl
+    def nic_flow_analyses(self) -> list[Analysis]:
+        raise self._raise("nic_flow_analyses")
 
     @hookimpl
     def nic_background_tasks(self) -> list[BackgroundTask]:

@@ -244,9 +244,12 @@ def parse_wrk(text: str) -> dict[str, Any]:
     return result
 
 
-def warm(url: str, cookie: str, seconds: float, lua: Path) -> dict[str, Any]:
+def warm(
+    url: str, cookie: str, seconds: float, lua: Path, header: str | None = None
+) -> dict[str, Any]:
+    """wrk on ``url`` with the session cookie (or ``header`` instead, e.g. an API token)."""
     command = ["wrk", "-t2", "-c20", f"-d{seconds:g}s", "--latency", "-s", str(lua),
-               "-H", f"Cookie: {cookie}", url]  # fmt: skip
+               "-H", header or f"Cookie: {cookie}", url]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     result = parse_wrk(done.stdout)
     if done.returncode or result["p95"] is None or not result["rps"]:

@@ -27,6 +27,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from core.kept import KeptStore, keeping
+
 if TYPE_CHECKING:
     from core.plugins import PluginHost
     from core.settings import Settings
@@ -35,6 +37,8 @@ logger = logging.getLogger("nic.worker")
 
 IDLE_SLEEP = 0.5
 """Seconds a worker sleeps when no task had anything to do."""
+WORKER_KEPT_ENTRIES = 3
+"""What a worker keeps between steps (:mod:`core.kept`): a few entries, whatever their size."""
 
 _computing_here: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "nic_computing_here", default=False
@@ -128,7 +132,10 @@ async def run_worker(plugins: PluginHost, *, once: bool = False, say: Callable[[
     stop = asyncio.Event()
     _stop_on_signals(stop)
     say(f"Worker {name}: {', '.join(t.name for t in tasks) or 'no tasks'}")
-    done = await run_steps(tasks, WorkerContext(plugins, name, once), stop, once=once)
+    # What one step makes (a community's graph) is kept for the next steps on the same
+    # thing, however big: the web's size limit would drop a national graph at once.
+    with keeping(KeptStore(max_entries=WORKER_KEPT_ENTRIES, max_chars=sys.maxsize)):
+        done = await run_steps(tasks, WorkerContext(plugins, name, once), stop, once=once)
     say(f"Worker {name} stopped after {done} steps")
     return 0
 

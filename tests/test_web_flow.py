@@ -349,3 +349,14 @@ def test_work_drawing_stays_readable_at_two_thousand_cycles() -> None:
     width = float(re.search(r'width="(\d+)"', drawing).group(1))  # type: ignore[union-attr]
     assert drawing.count('class="flow-node flow-work') == 300 and width <= 5000
     assert "2021Q4" in drawing  # quarter ticks
+
+
+async def test_only_the_strongest_team_flows_are_drawn_and_listed(olu, world, monkeypatch) -> None:
+    from communities.web import flow_view
+
+    monkeypatch.setattr(flow_view, "TOP_FLOWS", 1)
+    page = (await olu.get(FLOW)).text
+    assert re.search(r"Showing the 1 strongest of [2-9]\d* team-to-team flows", page), page
+    table = page.split("The links between teams as a table")[1].split("</table>")[0]
+    assert table.count("<tr><td>") == 1
+    assert page.count('class="flow-edge ') == 1  # one arrow drawn

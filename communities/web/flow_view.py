@@ -49,6 +49,8 @@ BROKERS = 10
 SILO_LIST = 50
 SILO_DAYS = service.SILO_DAYS
 KINDS = {CYCLE: "Cycles", ARTIFACT_VERSION: "Artifact versions"}
+TOP_FLOWS = 300
+"""At most this many team-to-team flows are drawn and listed, the strongest first."""
 TEAM_NAME_LIMIT = 40
 """A team filter longer than this is no team's node name (``team:123``)."""
 
@@ -370,6 +372,12 @@ async def explorer_view(graph_at: GraphAt, params: Params) -> dict[str, Any]:
     links = sorted(
         flow.graph.edges(data="weight"), key=lambda e: (-e[2], labels[e[0]], labels[e[1]])
     )
+    # A national network has thousands of team pairs: draw and list the strongest.
+    drawn = flow.graph
+    if len(links) > TOP_FLOWS:
+        drawn = nx.DiGraph()
+        drawn.add_nodes_from(flow.graph.nodes(data=True))
+        drawn.add_edges_from((u, v, flow.graph.edges[u, v]) for u, v, _ in links[:TOP_FLOWS])
     drill = None
     if filters.team:
         found = drill_down(graph, slug, filters.team, filters)
@@ -381,10 +389,11 @@ async def explorer_view(graph_at: GraphAt, params: Params) -> dict[str, Any]:
         "flow": {k: v for k, v in flow.as_dict().items() if k not in ("teams", "edges")},
         "has_flow": flow.graph.number_of_edges() > 0,
         "team_links": [
-            {"source": labels[u], "target": labels[v], "weight": w} for u, v, w in links
+            {"source": labels[u], "target": labels[v], "weight": w} for u, v, w in links[:TOP_FLOWS]
         ],
+        "team_links_total": len(links),
         "team_labels": labels,
-        "team_svg": team_graph_svg(flow.graph, lambda team: filters.url(team=team) + "#drill"),
+        "team_svg": team_graph_svg(drawn, lambda team: filters.url(team=team) + "#drill"),
         "brokers": {**brokers, "items": people},
         "silos": _silo_report(graph, filters.as_of or today),
         "evolution": evolution_rows,

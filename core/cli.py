@@ -323,10 +323,11 @@ def build_parser(commands: list[Command]) -> argparse.ArgumentParser:
 
 
 async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) -> int:
-    if not command.needs_database:
-        return await command.run(args, ctx)
-    # A command keeps what it makes (a community's graph for several analyses) for its run.
+    # A command keeps what it makes (a community's graph for several analyses) for its run,
+    # and computes the background work it asks for itself: no worker is waiting for it.
     with keeping(KeptStore()), computing_here():
+        if not command.needs_database:
+            return await command.run(args, ctx)
         async with open_database(ctx.tortoise_config):
             return await command.run(args, ctx)
 

@@ -9,7 +9,7 @@ from typing import Any
 from communities.examples.demo import demo_communities
 from communities.exchange import export_community, load_community
 from core.context import Actor, ServiceContext
-from tests.scratch import run_nic, scratch_database
+from tests.scratch import run_nic, scratch_database, sql
 
 ON = date(2025, 3, 3)  # a school day in the first demo year
 
@@ -80,6 +80,11 @@ def test_nic_demo_builds_a_database_and_prints_how_to_sign_in(tmp_path: Path) ->
         )
     assert "admin@demo.example" in result.stdout and "API token nic_" in result.stdout
     assert (tmp_path / "demo.sqlite3").stat().st_size > 100_000
+    # Every plugin's demo data is there: none failed (the convenings drafted its agendas
+    # from the graph, computed by the command itself, with no worker to wait for).
+    assert "failed in nic_demo_data" not in result.stderr, result.stderr
+    demo = f"sqlite://{tmp_path / 'demo.sqlite3'}"
+    assert sql(demo, [], "SELECT count(*) FROM convening_agenda_entry")[0][0] > 0
 
 
 def test_nic_demo_fills_an_empty_database_given_by_url_and_refuses_a_used_one(

@@ -65,6 +65,10 @@ class KeptStore:
             self._entries.move_to_end(key)
             self.hits += 1
             return cast(T, entry[1])
+        if entry is not None:
+            # Out of date: let it go before its successor is made (two of a big graph
+            # would otherwise be alive at once).
+            self._drop(key)
         self.misses += 1
         pending = self._pending.get(key)
         if pending is None or pending[0] != stamp:
@@ -94,10 +98,13 @@ class KeptStore:
             if found is not None and found[0] == stamp:
                 del self._pending[key]
 
-    def _put(self, key: Hashable, stamp: Hashable, value: Any, size: int) -> None:
+    def _drop(self, key: Hashable) -> None:
         old = self._entries.pop(key, None)
         if old is not None:
             self._chars -= old[2]
+
+    def _put(self, key: Hashable, stamp: Hashable, value: Any, size: int) -> None:
+        self._drop(key)
         self._entries[key] = (stamp, value, size)
         self._chars += size
         while self._entries and (

@@ -37,7 +37,7 @@ logger = logging.getLogger("nic.worker")
 
 IDLE_SLEEP = 0.5
 """Seconds a worker sleeps when no task had anything to do."""
-WORKER_KEPT_ENTRIES = 3
+WORKER_KEPT_ENTRIES = 2
 """What a worker keeps between steps (:mod:`core.kept`): a few entries, whatever their size."""
 
 _computing_here: contextvars.ContextVar[bool] = contextvars.ContextVar(

@@ -225,6 +225,26 @@ async def test_the_store_is_bounded_and_keyed_on_the_stamp() -> None:
         assert list(store) == ["d"]
 
 
+async def test_an_out_of_date_entry_is_let_go_before_its_successor_is_made() -> None:
+    """Two of a big graph are never alive at once because of the store."""
+    store = KeptStore()
+    seen_while_computing: list[bool] = []
+
+    async def successor() -> str:
+        seen_while_computing.append("graph" in store)
+        return "new graph"
+
+    async def first() -> str:
+        return "old graph"
+
+    with keeping(store):
+        await kept("graph", 1, first)
+        assert "graph" in store
+        assert await kept("graph", 2, successor) == "new graph"
+    assert seen_while_computing == [False]
+    assert "graph" in store
+
+
 async def test_concurrent_asks_for_one_key_compute_it_once() -> None:
     """Single flight: twenty tasks asking for the same key and stamp wait for one
     computation; a task that is cancelled does not cancel it for the others."""

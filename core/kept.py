@@ -18,6 +18,7 @@ runs as a task of its own, so a client that leaves does not cancel it for the ot
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,11 @@ def size_of(value: Any) -> int | None:
     if isinstance(value, tuple):
         return sum(len(part) for part in value if isinstance(part, str | bytes))
     return 0
+
+
+BIG_ENTRY = 16_000_000
+"""An entry this big (a worker's graph of a large community) is collected as soon as it is
+let go; the web keeps nothing that big (its store holds 64 M in all)."""
 
 
 class KeptStore:
@@ -67,8 +73,12 @@ class KeptStore:
             return cast(T, entry[1])
         if entry is not None:
             # Out of date: let it go before its successor is made (two of a big graph
-            # would otherwise be alive at once).
+            # would otherwise be alive at once). A graph holds reference cycles (its views),
+            # so only the cycle collector frees it: run it now for a big one.
             self._drop(key)
+            if entry[2] >= BIG_ENTRY:
+                del entry
+                gc.collect()
         self.misses += 1
         pending = self._pending.get(key)
         if pending is None or pending[0] != stamp:

@@ -513,3 +513,29 @@ async def test_a_kept_body_reaches_the_page_whole(client, fran) -> None:
         assert "nic:encoded" not in text and str(CSRF_PLACEHOLDER) not in text
         assert text.count("<main") == 1 and text.count("</html>") == 1
         assert text.count("Huddle with three advisors") >= 1 and "·" in text
+
+
+async def test_a_big_entry_let_go_is_freed_at_once_cycles_and_all() -> None:
+    """A graph refers to itself through its views: the store collects it when it lets a
+    big one go, before the next is built, so two are never alive at once."""
+    import weakref
+
+    import networkx as nx
+
+    store = KeptStore(max_chars=10**12)
+    alive: list[bool] = []
+
+    async def old() -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph([(1, 2)])
+        graph.nodes  # noqa: B018 - the cached view that makes a reference cycle
+        return graph
+
+    with keeping(store):
+        first = weakref.ref(await kept("graph", 1, old, size=lambda g: 20_000_000))
+
+        async def successor() -> nx.MultiDiGraph:
+            alive.append(first() is not None)
+            return nx.MultiDiGraph()
+
+        await kept("graph", 2, successor, size=lambda g: 20_000_000)
+    assert alive == [False]

@@ -801,6 +801,24 @@ def report(results: dict[str, dict[str, Any]], database: str) -> None:
         print("\nAnalyses over 10 s (or that failed):", *slow, sep="\n")
 
 
+def data_folder(parser: argparse.ArgumentParser, args: argparse.Namespace, name: str) -> Path:
+    """Check ``--database``; the folder of the generated data (``--data-dir``, the kept
+    ``$TMPDIR/<name>`` with ``--keep``, else a new temporary one), made if missing."""
+    if args.database != "sqlite" and urlsplit(args.database).scheme not in (
+        "postgres",
+        "postgresql",
+    ):
+        parser.error("--database: sqlite or a postgres:// URL")
+    if args.data_dir:
+        folder = Path(args.data_dir)
+    elif args.keep:
+        folder = Path(tempfile.gettempdir()) / name
+    else:
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -838,18 +856,7 @@ def main() -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size {unknown[0]!r}; known: {', '.join(SIZES)}")
-    if args.database != "sqlite" and urlsplit(args.database).scheme not in (
-        "postgres",
-        "postgresql",
-    ):
-        parser.error("--database: sqlite or a postgres:// URL")
-    if args.data_dir:
-        folder = args.data_dir
-    elif args.keep:
-        folder = Path(tempfile.gettempdir()) / "nic-bench-flow"
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="nic-bench-flow-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = data_folder(parser, args, "nic-bench-flow")
     kind = "SQLite" if args.database == "sqlite" else "PostgreSQL"
 
     results: dict[str, dict[str, Any]] = {}

@@ -36,7 +36,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,7 +45,6 @@ from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import flow
 import httpx
@@ -492,20 +490,9 @@ def main() -> int:
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     if unknown := [s for s in sizes if s not in flow.SIZES]:
         parser.error(f"unknown size {unknown[0]!r}; known: {', '.join(flow.SIZES)}")
-    if args.database != "sqlite" and urlsplit(args.database).scheme not in (
-        "postgres",
-        "postgresql",
-    ):
-        parser.error("--database: sqlite or a postgres:// URL")
     if not shutil.which("wrk"):
         parser.error("wrk is not on the PATH (apt-get install -y wrk)")
-    if args.data_dir:
-        folder = args.data_dir
-    elif args.keep:
-        folder = Path(tempfile.gettempdir()) / "nic-bench-worker"
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="nic-bench-worker-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = flow.data_folder(parser, args, "nic-bench-worker")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
 
     results: dict[str, dict[str, Any]] = {}

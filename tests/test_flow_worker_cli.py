@@ -7,22 +7,17 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from tests.helpers import SMALL
+from tests.plugins.everything import serving
 from tests.scratch import SECRET, run_nic, scratch_database
 
 FLOW = "/api/v1/communities/cedar-valley/flow"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _workers_on(database: str) -> list[int]:
@@ -62,99 +57,64 @@ def test_worker_once_computes_the_standing_analyses_and_status_shows_them(tmp_pa
         assert missing.returncode != 0 and "nowhere" in missing.stderr
 
 
+def _answer_when_computed(url: str, headers: dict[str, str]) -> dict[str, Any]:
+    """GET ``url`` until it answers 200 (the worker has stored the result); its JSON."""
+    deadline = time.monotonic() + 90
+    while True:
+        answer = httpx.get(url, headers=headers, timeout=5)
+        if answer.status_code == 200:
+            return dict(answer.json())
+        assert answer.status_code == 202, answer.text
+        assert time.monotonic() < deadline, "no worker stored the result"
+        time.sleep(0.2)
+
+
+def _site(url: str, folder: Path) -> dict[str, str]:
+    """The small community and an admin's API token in a new database: the headers."""
+    run_nic("migrate", database=url, cwd=folder)
+    run_nic("load", str(SMALL), database=url, cwd=folder)
+    run_nic("user", "add", "admin@example.org", "--password", "x" * 12, "--admin",
+            database=url, cwd=folder)  # fmt: skip
+    token = run_nic("user", "token", "admin@example.org", database=url, cwd=folder)
+    return {"Authorization": f"Bearer {token.stdout.strip().splitlines()[-1]}"}
+
+
 def test_nic_serve_starts_a_worker_and_stops_it_on_exit(tmp_path) -> None:
     with scratch_database(tmp_path) as url:
-        run_nic("migrate", database=url, cwd=tmp_path)
-        run_nic("load", str(SMALL), database=url, cwd=tmp_path)
-        run_nic("user", "add", "admin@example.org", "--password", "x" * 12, "--admin",
-                database=url, cwd=tmp_path)  # fmt: skip
-        token = run_nic("user", "token", "admin@example.org", database=url, cwd=tmp_path)
-        headers = {"Authorization": f"Bearer {token.stdout.strip().splitlines()[-1]}"}
-        port = _free_port()
-        env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
-        env.pop("NIC_DEBUG", None)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            answer = None
-            while time.monotonic() < deadline:
-                try:
-                    answer = httpx.get(base + FLOW + "/team-flow", headers=headers, timeout=5)
-                except httpx.HTTPError:
-                    answer = None
-                if answer is not None and answer.status_code == 200:
-                    break
-                time.sleep(0.2)
-            assert answer is not None and answer.status_code == 200, answer
-            assert answer.json()["stale"] is False
+        headers = _site(url, tmp_path)
+        with serving("serve", database=url, cwd=tmp_path) as (base, _):
+            answer = _answer_when_computed(base + FLOW + "/team-flow", headers)
+            assert answer["stale"] is False
             assert len(_workers_on(url)) == 1
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         assert _workers_on(url) == []
 
 
-def _serve(url: str, folder: Path, *args: str, worker: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET, "NIC_WORKER": worker}
-    env.pop("NIC_DEBUG", None)
-    command = [sys.executable, "-m", "core.cli", *args]
-    if args[0] == "serve":
-        command += ["--port", str(port), "--no-access-log"]
-    process = subprocess.Popen(
-        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    return process, f"http://127.0.0.1:{port}"
-
-
-def test_two_web_processes_and_two_workers_share_one_result(tmp_path) -> None:
+def test_two_web_processes_and_two_workers_share_one_result(tmp_path, monkeypatch) -> None:
     """Web machines with NIC_WORKER=external and two `nic worker` processes on one
     database: a result is computed once and both web processes serve that one."""
-    with scratch_database(tmp_path) as url:
-        run_nic("migrate", database=url, cwd=tmp_path)
-        run_nic("load", str(SMALL), database=url, cwd=tmp_path)
-        run_nic("user", "add", "admin@example.org", "--password", "x" * 12, "--admin",
-                database=url, cwd=tmp_path)  # fmt: skip
-        token = run_nic("user", "token", "admin@example.org", database=url, cwd=tmp_path)
-        headers = {"Authorization": f"Bearer {token.stdout.strip().splitlines()[-1]}"}
-        started = [
-            _serve(url, tmp_path, "serve", worker="external"),
-            _serve(url, tmp_path, "serve", worker="external"),
-            _serve(url, tmp_path, "worker", worker="external"),
-            _serve(url, tmp_path, "worker", worker="external"),
-        ]
-        webs = [base for _, base in started[:2]]
-        try:
-            answers: dict[str, dict[str, object]] = {}
-            deadline = time.monotonic() + 90
-            while len(answers) < 2 and time.monotonic() < deadline:
-                for base in webs:
-                    try:
-                        answer = httpx.get(base + FLOW + "/brokers", headers=headers, timeout=5)
-                    except httpx.HTTPError:
-                        continue
-                    if answer.status_code == 200:
-                        answers[base] = answer.json()
-                time.sleep(0.2)
-            assert len(answers) == 2, answers
-            first, second = (answers[base] for base in webs)
-            assert first["stale"] is False
-            # One computation: both web processes answer with the same stored result.
-            assert first["computed_at"] == second["computed_at"]
-            assert first["items"] == second["items"]
-            status = json.loads(
-                run_nic("graph", "status", "--json", database=url, cwd=tmp_path).stdout
+    monkeypatch.setenv("NIC_WORKER", "external")
+    with scratch_database(tmp_path) as url, ExitStack() as running:
+        headers = _site(url, tmp_path)
+        webs = []
+        for name in ("web1", "web2"):
+            (tmp_path / name).mkdir()
+            base, _ = running.enter_context(serving("serve", database=url, cwd=tmp_path / name))
+            webs.append(base)
+        environment = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
+        for _ in range(2):
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "core.cli", "worker"],
+                cwd=tmp_path,
+                env=environment,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
-            assert status["failures"] == []
-        finally:
-            for process, _ in started:
-                process.terminate()
-            for process, _ in started:
-                process.wait(timeout=30)
+            running.callback(worker.wait, timeout=30)
+            running.callback(worker.terminate)
+        first, second = (_answer_when_computed(base + FLOW + "/brokers", headers) for base in webs)
+        assert first["stale"] is False
+        # One computation: both web processes answer with the same stored result.
+        assert first["computed_at"] == second["computed_at"]
+        assert first["items"] == second["items"]
+        status = json.loads(run_nic("graph", "status", "--json", database=url, cwd=tmp_path).stdout)
+        assert status["failures"] == []

@@ -29,6 +29,10 @@ class ServiceError(Exception):
         self.fields: dict[str, str] = dict(fields or {})
         self.detail: dict[str, Any] = dict(detail or {})
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body."""
+        return {}
+
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message, "fields": self.fields}
         body.update(self.detail)
@@ -78,6 +82,9 @@ class StillComputing(ServiceError):
     def __init__(self, message: str, *, retry_after: int = 2) -> None:
         super().__init__(message, detail={"retry_after": retry_after})
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ComputationFailed(ServiceError):

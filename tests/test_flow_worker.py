@@ -48,6 +48,12 @@ async def work_off(app: Starlette) -> int:
     return await run_steps([FLOW_TASK], context, asyncio.Event(), once=True)
 
 
+async def worker_soon(app: Starlette, delay: float = 0.2) -> None:
+    """A worker that starts a moment after the request that waits for it."""
+    await asyncio.sleep(delay)
+    await work_off(app)
+
+
 async def post_cycle(api: Api, cedar: dict[str, Any]) -> None:
     team = cedar["teams"]["North SIDT"]
     await api.ok(
@@ -106,22 +112,14 @@ async def test_a_parameterised_analysis_waits_for_the_worker(api, queued_app, ce
     """A trace is no standing analysis: the request waits while a worker computes it."""
     cycle = f"cycle:{cedar['cycles']['Huddle with three advisors']}"
 
-    async def worker_soon() -> None:
-        await asyncio.sleep(0.3)
-        await work_off(queued_app)
-
-    running = asyncio.ensure_future(worker_soon())
+    running = asyncio.ensure_future(worker_soon(queued_app, 0.3))
     trace = await api.ok("GET", FLOW + f"/downstream?node={cycle}")
     await running
     assert trace["origin"] == cycle and trace["stale"] is False
 
 
 async def test_a_parameter_the_graph_refuses_is_a_422_from_the_worker(api, queued_app, cedar):
-    async def worker_soon() -> None:
-        await asyncio.sleep(0.2)
-        await work_off(queued_app)
-
-    running = asyncio.ensure_future(worker_soon())
+    running = asyncio.ensure_future(worker_soon(queued_app, 0.2))
     status, body = await api.get(FLOW + "/downstream", node="cycle:999999")
     await running
     assert status == 422, body
@@ -189,11 +187,7 @@ async def test_a_plugins_analysis_runs_in_the_worker_too(queued_app, cedar):
 
     ctx = ServiceContext(Actor.system(), queued_app.state.plugins)
 
-    async def worker_soon() -> None:
-        await asyncio.sleep(0.3)
-        await work_off(queued_app)
-
-    running = asyncio.ensure_future(worker_soon())
+    running = asyncio.ensure_future(worker_soon(queued_app, 0.3))
     items = await graph_items(ctx, cedar["community_id"], None, date(2025, 6, 30))
     await running
     assert items and {item.source for item in items} == {"convenings"}
@@ -210,11 +204,7 @@ async def test_results_asked_once_are_pruned_after_a_week_and_standing_ones_stay
 
     cycle = f"cycle:{cedar['cycles']['Huddle with three advisors']}"
 
-    async def worker_soon() -> None:
-        await asyncio.sleep(0.2)
-        await work_off(queued_app)
-
-    running = asyncio.ensure_future(worker_soon())
+    running = asyncio.ensure_future(worker_soon(queued_app, 0.2))
     await api.ok("GET", FLOW + f"/upstream?node={cycle}")
     await running
     # Every result was computed eight days ago (set up as the database would hold them).
@@ -224,3 +214,20 @@ async def test_results_asked_once_are_pruned_after_a_week_and_standing_ones_stay
     assert await prune_results(queued_app.state.plugins) >= 1
     assert not await FlowResult.filter(analysis="upstream").exists()
     assert await FlowResult.filter(analysis="team_flow").count() == standing == 1
+
+
+async def test_the_explorer_shows_a_stale_view_after_a_write_and_then_the_new_one(
+    api, queued_app, cedar
+):
+    from core.testing import page_clients
+
+    await work_off(queued_app)
+    async with page_clients(queued_app) as open_client:
+        page = await open_client("ana.ruiz@cedar.example")
+        assert "flow-stale" not in (await page.get(FLOW)).text  # current, and now kept
+        await post_cycle(api, cedar)
+        stale = (await page.get(FLOW)).text
+        assert "flow-stale" in stale and "the community has changed since" in stale
+        await work_off(queued_app)
+        # The stale view was not kept: the next view is the worker's new one.
+        assert "flow-stale" not in (await page.get(FLOW)).text

@@ -17,9 +17,8 @@ from starlette.responses import Response
 
 from communities.flow.analyses import Params
 from communities.flow.exports import FORMATS
-from communities.flow.results import StoredResult, stored_result
+from communities.flow.results import StoredResult, readable_result
 from communities.flow.service import MAX_BROKERS, SILO_DAYS
-from communities.services.base import community_id_for_slug
 from core.api.calls import ApiCall
 from core.api.operations import Operation, QueryParam
 from core.errors import InvalidInput
@@ -35,9 +34,7 @@ def _day(value: date | None) -> str | None:
 async def _stored(
     call: ApiCall, analysis: str, params: Params, *, action: str = "read"
 ) -> StoredResult:
-    community_id = await community_id_for_slug(call.path["slug"], call.ctx)
-    await call.ctx.authorize(action, community_id=community_id)
-    return await stored_result(call.ctx.plugins, community_id, analysis, params)
+    return await readable_result(call.ctx, call.path["slug"], analysis, params, action=action)
 
 
 async def _answer(call: ApiCall, analysis: str, **params: Any) -> Any:

@@ -25,6 +25,8 @@ from tortoise.exceptions import IntegrityError
 from communities.flow.analyses import Params, analyses_of
 from communities.flow.models import FlowJob, FlowResult
 from communities.kept import community_stamp
+from communities.services.base import community_id_for_slug
+from core.context import ServiceContext
 from core.errors import ComputationFailed, InvalidInput, NotFound, StillComputing
 from core.plugins import PluginHost
 from core.worker import computes_inline
@@ -106,6 +108,16 @@ def _answer(row: FlowResult, counter: int) -> StoredResult:
         as_of_counter=row.counter,
         stale=row.counter < counter or row.incomplete,
     )
+
+
+async def readable_result(
+    ctx: ServiceContext, slug: str, analysis: str, params: Params, *, action: str = "read"
+) -> StoredResult:
+    """:func:`stored_result` of the community ``slug``, once the actor may ``action`` in it
+    (the API's flow operations and the explorer's trace ask through this)."""
+    community_id = await community_id_for_slug(slug, ctx)
+    await ctx.authorize(action, community_id=community_id)
+    return await stored_result(ctx.plugins, community_id, analysis, params)
 
 
 async def stored_result(

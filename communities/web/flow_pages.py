@@ -21,8 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from communities.flow.results import stored_result
-from communities.services.base import community_id_for_slug
+from communities.flow.results import readable_result, stored_result
 from communities.web import queries
 from communities.web.flow_view import (
     KINDS,
@@ -39,8 +38,6 @@ from core.jsonutil import dumps
 from core.web.context import signed_in_context
 
 DIRECTIONS = ("downstream", "upstream")
-NODE_LIMIT = 60
-"""A node name longer than this is no piece of work (``cycle:123``)."""
 
 
 # --- The page ----------------------------------------------------------------------------
@@ -103,12 +100,12 @@ async def _flow_context(
 # --- The trace, as JSON for flow.js --------------------------------------------------------
 
 
-def _json(data: Any, status: int = 200) -> Response:
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
         dumps(data),
         status_code=status,
         media_type="application/json",
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )
 
 
@@ -126,18 +123,14 @@ async def trace_json(request: Request) -> Response:
         if errors:
             name, problem = next(iter(errors.items()))
             raise InvalidInput(f"{name}: {problem}", errors)
-        community_id = await community_id_for_slug(request.path_params["slug"], ctx)
-        await ctx.authorize("read", community_id=community_id)
-        node = params.get("node") or ""
-        if not node or len(node) > NODE_LIMIT:
-            raise InvalidInput.field("node", "name a cycle or artifact version, such as cycle:12")
         bound_name = "until" if direction == "downstream" else "since"
-        query = {"as_of": as_of, "node": node, bound_name: bound}
+        query = {"as_of": as_of, "node": params.get("node"), bound_name: bound}
         found = {k: v.isoformat() if isinstance(v, date) else v for k, v in query.items()}
-        result = await stored_result(ctx.plugins, community_id, direction, found)
+        slug = request.path_params["slug"]
+        result = await readable_result(ctx, slug, direction, found)
         return _json({**result.payload, **result.meta()})
     except ServiceError as exc:
-        return _json(exc.to_dict(), exc.status)
+        return _json(exc.to_dict(), exc.status, exc.headers())
 
 
 ROUTES = [

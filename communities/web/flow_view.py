@@ -12,7 +12,7 @@ drill-down draws at most :data:`WORK_CAP` pieces of one team's work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -381,7 +381,8 @@ async def explorer_view(graph_at: GraphAt, params: Params) -> dict[str, Any]:
     drill = None
     if filters.team:
         found = drill_down(graph, slug, filters.team, filters)
-        drill = service.jsonable(found) | {"rows": None, "edges": None}
+        # The rows and edges went into the SVG; the page shows neither.
+        drill = service.jsonable(replace(found, rows=[], edges=[]))
     return {
         "team_error": team_error,
         "as_of_choices": as_of_choices([q.quarter for q in quarters], filters.as_of, today),

@@ -20,7 +20,7 @@ from core.auth.users import actor_for_token
 from core.bounds import check_line, parse_day, parse_int
 from core.context import Actor, ServiceContext
 from core.disconnects import client_gone
-from core.errors import InvalidInput, NotAuthenticated, ServiceError, StillComputing
+from core.errors import InvalidInput, NotAuthenticated, ServiceError
 from core.jsonutil import dumps_bytes
 from core.plugins import PluginHost
 
@@ -48,8 +48,7 @@ def json_response(data: Any, status: int = 200) -> Response:
 
 def error_response(error: ServiceError) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
-    if isinstance(error, StillComputing):
-        headers["Retry-After"] = str(error.retry_after)
+    headers |= error.headers()
     return Response(
         dumps_bytes(error.to_dict()),
         status_code=error.status,

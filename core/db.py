@@ -32,6 +32,11 @@ def tortoise_config(settings: Settings, plugins: PluginHost) -> dict[str, Any]:
     }
 
 
+def is_postgres(database_url: str) -> bool:
+    """Whether the site's database is PostgreSQL (else SQLite)."""
+    return database_url.startswith(("postgres://", "postgresql://", "psycopg://", "asyncpg://"))
+
+
 Progress = Callable[[str, str, str], object]
 
 

@@ -65,6 +65,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from core.db import is_postgres
 from core.settings import Settings
 
 if TYPE_CHECKING:
@@ -95,12 +96,32 @@ def database_url_for_tests(folder: Path | None = None) -> str:
     url = os.environ.get("NIC_TEST_DATABASE_URL")
     if url:
         worker = os.environ.get("PYTEST_XDIST_WORKER")
-        if worker and url.startswith(("postgres://", "postgresql://")):
+        if worker and is_postgres(url):
             parts = urlsplit(url)
             return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{worker}"))
         return url
     folder = folder or Path(tempfile.mkdtemp(prefix="nic-test-"))
     return f"sqlite://{folder / 'test.sqlite3'}"
+
+
+async def empty_every_table() -> None:
+    """Delete every row of the test database but the migrations' record: the models'
+    tables and, on PostgreSQL, those a plugin's migrations made outside the ORM (the
+    durable queue's)."""
+    from tortoise import Tortoise
+    from tortoise.contrib.test import truncate_all_models
+
+    connection = Tortoise.get_connection("default")
+    if connection.capabilities.dialect != "postgres":
+        await truncate_all_models()
+        return
+    rows = await connection.execute_query_dict(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        " AND tablename <> 'tortoise_migrations'"
+    )
+    if rows:
+        tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
+        await connection.execute_script(f"TRUNCATE {tables} CASCADE")
 
 
 async def reset_postgres(url: str) -> None:
@@ -386,11 +407,9 @@ async def nic_app(
 ) -> AsyncIterator[Starlette]:
     """A fresh app on the migrated database, with every table emptied (and cheap password
     hashing while it runs: see :func:`fast_password_hashing`)."""
-    from tortoise.contrib.test import truncate_all_models
-
     with fast_password_hashing():
         async with running_app(nic_settings, nic_plugins) as application:
-            await truncate_all_models()
+            await empty_every_table()
             yield application
 
 

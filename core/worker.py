@@ -81,6 +81,8 @@ class BackgroundTask:
 
     name: str
     step: Callable[[WorkerContext], Awaitable[bool]]
+    stop: Callable[[WorkerContext], Awaitable[None]] | None = None
+    """Called once when the worker stops: close what the steps kept open."""
 
 
 def worker_name() -> str:
@@ -94,21 +96,29 @@ async def run_steps(
     anything left to do); return how many steps did work. A step that raises is logged
     and the worker goes on: one failing task does not stop the others."""
     done = 0
-    while not stop.is_set() and not parent_is_gone():
-        worked = False
+    try:
+        while not stop.is_set() and not parent_is_gone():
+            worked = False
+            for task in tasks:
+                try:
+                    if await task.step(context):
+                        worked = True
+                        done += 1
+                except Exception:
+                    logger.exception("background task %s failed", task.name)
+            if once and not worked:
+                return done
+            if not worked:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_SLEEP)
+        return done
+    finally:
         for task in tasks:
-            try:
-                if await task.step(context):
-                    worked = True
-                    done += 1
-            except Exception:
-                logger.exception("background task %s failed", task.name)
-        if once and not worked:
-            return done
-        if not worked:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), IDLE_SLEEP)
-    return done
+            if task.stop is not None:
+                try:
+                    await task.stop(context)
+                except Exception:
+                    logger.exception("background task %s failed to stop", task.name)
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

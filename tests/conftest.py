@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 import pytest
 from tortoise import Tortoise, connections
-from tortoise.contrib.test import truncate_all_models
 from tortoise.exceptions import ConfigurationError
 
 from core.settings import Settings
@@ -31,6 +30,7 @@ from core.testing import (
     TEST_SECRET,
     Api,
     database_url_for_tests,
+    empty_every_table,
     fast_password_hashing,
     make_api_user,
     prepare_database,
@@ -96,7 +96,7 @@ async def clean_database(request: pytest.FixtureRequest, recorder: EventRecorder
             # outside plugin's suite does), whose shutdown closed the ORM: open it again.
             config = request.getfixturevalue("app").state.tortoise_config
             await Tortoise.init(config=config, _enable_global_fallback=True)
-        await truncate_all_models()
+        await empty_every_table()
     recorder.events.clear()
 
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
+from tortoise import Tortoise
 
 from communities.changes import change_counter
 from communities.flow import worker as flow_worker
 from communities.flow.analyses import ANALYSES, Analysis
+from communities.flow.queue import open_queue, opened_queue
+from communities.flow.results import params_key
 from communities.flow.worker import FLOW_TASK
 from core.app import create_app
+from core.db import is_postgres
 from core.settings import Settings
 from core.testing import BASE_URL, TEST_SECRET, Api, make_api_user
 from core.worker import WorkerContext, run_steps
@@ -144,17 +149,63 @@ async def test_a_failing_analysis_is_a_503_and_the_others_are_served(
     assert (await api.ok("GET", FLOW + "/team-flow"))["stale"] is False
 
 
-async def test_a_job_whose_worker_died_is_taken_again(api, queued_app, cedar, monkeypatch):
-    await api.get(FLOW)  # queues the summary
-    taken = await flow_worker.claim("a-worker-that-dies")
-    assert taken is not None
-    # Within the lease nobody else takes it; once the lease is over, another worker does.
-    assert await flow_worker.claim("another-worker") is None
-    monkeypatch.setattr(flow_worker, "LEASE", flow_worker.timedelta(seconds=0))
-    again = await flow_worker.claim("another-worker")
-    assert again is not None and again.id == taken.id and again.attempts == 2
-    await flow_worker.run_job(queued_app.state.plugins, again)
+def summary_key() -> str:
+    return params_key(ANALYSES["summary"].standing()[0])
+
+
+async def test_a_job_whose_worker_died_is_taken_again(api, queued_app, cedar):
+    """Two workers on one queue (our table on SQLite, procrastinate's on PostgreSQL):
+    the job of the one that stops mid-analysis goes to the other once the lease ends."""
+    settings = queued_app.state.plugins.settings
+    async with opened_queue(settings) as dying, opened_queue(settings) as other:
+        await dying.enqueue(cedar["community_id"], "summary", summary_key())
+        taken = await dying.claim("a-worker-that-dies")
+        assert taken is not None and taken.attempt == 1
+        # Within the lease nobody else takes it; once the lease is over, another worker does.
+        assert await other.claim("another-worker") is None
+        other.lease = timedelta(seconds=0.5)
+        await asyncio.sleep(1.0)
+        again = await other.claim("another-worker")
+        assert again is not None and again.ref == taken.ref and again.attempt == 2
+        await flow_worker.run_job(queued_app.state.plugins, other, again)
+        assert await other.claim("another-worker") is None
     assert (await api.ok("GET", FLOW))["stale"] is False
+
+
+async def test_the_queue_lives_in_the_sites_database_one_job_per_result(queued_app, cedar):
+    """On PostgreSQL the jobs are procrastinate's, on SQLite rows of ``flow_job``; asking
+    twice for one result queues one job."""
+    settings = queued_app.state.plugins.settings
+    async with opened_queue(settings) as queue:
+        for _ in range(2):
+            await queue.enqueue(cedar["community_id"], "summary", summary_key())
+        await queue.enqueue(cedar["community_id"], "team_flow", summary_key())
+        waiting = await queue.waiting([cedar["community_id"]])
+    assert sorted(job["analysis"] for job in waiting) == ["summary", "team_flow"]
+    table = "procrastinate_jobs" if is_postgres(settings.database_url) else "flow_job"
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        f"SELECT count(*) AS n FROM {table}"
+    )
+    assert rows[0]["n"] == 2
+
+
+async def test_a_job_that_kills_its_workers_fails_after_three_attempts(api, queued_app, cedar):
+    settings = queued_app.state.plugins.settings
+    queues = [await open_queue(settings) for _ in range(flow_worker.MAX_ATTEMPTS + 1)]
+    try:
+        await queues[0].enqueue(cedar["community_id"], "summary", summary_key())
+        for attempt, queue in enumerate(queues, 1):
+            queue.lease = timedelta(seconds=0.2)
+            job = await queue.claim(f"worker-{attempt}")
+            assert job is not None and job.attempt == attempt
+            await asyncio.sleep(0.4)  # the worker is killed: it never finishes the job
+        await flow_worker.run_job(queued_app.state.plugins, queues[-1], job)
+        assert await queues[-1].claim("worker-last") is None
+    finally:
+        for queue in queues:
+            await queue.close()
+    status, body = await api.get(FLOW)
+    assert status == 503 and body["error"]["code"] == "computation_failed", body
 
 
 async def test_the_explorer_shows_computing_then_the_stored_view(queued_app, cedar):

@@ -127,7 +127,7 @@ async def status_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     """What the workers have stored and what they still have to do."""
     from communities.flow.status import flow_status
 
-    status = await flow_status(args.slug)
+    status = await flow_status(ctx.settings, args.slug)
     if args.json:
         sys.stdout.write(json.dumps(status, indent=2, default=str) + "\n")
         return 0

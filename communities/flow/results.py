@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
-
 from communities.flow.analyses import Params, analyses_of
-from communities.flow.models import FlowJob, FlowResult
+from communities.flow.models import FlowResult
+from communities.flow.queue import opened_queue
 from communities.kept import community_stamp
 from communities.services.base import community_id_for_slug
 from core.context import ServiceContext
@@ -76,18 +74,10 @@ async def current_counter(community_id: int) -> int:
     return stamp.change_counter
 
 
-async def enqueue(community_id: int, analysis: str, key: str, *, delay: float = 0) -> None:
-    """Ask the workers for this result: one job per community, analysis and parameters,
-    however many ask (a second request finds the first one's job and adds nothing)."""
-    at = now()
-    with suppress(IntegrityError):  # already queued
-        await FlowJob.create(
-            community_id=community_id,
-            analysis=analysis,
-            params=key,
-            requested_at=at,
-            not_before=at + timedelta(seconds=delay),
-        )
+async def ask_worker(plugins: PluginHost, community_id: int, analysis: str, key: str) -> None:
+    """Queue this result for the workers (one job however many ask)."""
+    async with opened_queue(plugins.settings) as queue:
+        await queue.enqueue(community_id, analysis, key)
 
 
 async def _row(community_id: int, analysis: str, key: str) -> FlowResult | None:
@@ -141,9 +131,9 @@ async def stored_result(
     if len(key) > MAX_PARAMS_LENGTH:
         longest = max(params, key=lambda name: len(params_key({name: params[name]})))
         raise InvalidInput.field(longest, "is too long")
+    standing = key in {params_key(p) for p in known[analysis].standing()}
     if wait is None:
-        standing = {params_key(p) for p in known[analysis].standing()}
-        wait = 0.0 if key in standing else WAIT_SECONDS
+        wait = 0.0 if standing else WAIT_SECONDS
     counter = await current_counter(community_id)
     row = await _row(community_id, analysis, key)
     if row is not None and row.counter >= counter and not row.incomplete:
@@ -155,7 +145,8 @@ async def stored_result(
         return _answer(
             await FlowResult.get(community_id=community_id, analysis=analysis, params=key), counter
         )
-    await enqueue(community_id, analysis, key)
+    if not standing:  # the workers queue standing results themselves after a change
+        await ask_worker(plugins, community_id, analysis, key)
     if row is not None and row.error is None:
         return _answer(row, counter)
     loop = asyncio.get_running_loop()

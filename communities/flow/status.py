@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from communities.flow.models import FlowJob, FlowResult
+from communities.flow.models import FlowResult
+from communities.flow.queue import opened_queue
 from communities.models import Community
 from core.errors import NotFound
+from core.settings import Settings
 
 
-async def flow_status(slug: str | None = None) -> dict[str, Any]:
+async def flow_status(settings: Settings, slug: str | None = None) -> dict[str, Any]:
     """The queued jobs, and per community how many stored results are current, stale or
     failed (with why, for admins)."""
     communities = Community.all() if slug is None else Community.filter(slug=slug)
@@ -18,11 +20,8 @@ async def flow_status(slug: str | None = None) -> dict[str, Any]:
     if slug is not None and not rows:
         raise NotFound(f"no community with the slug {slug!r}")
     by_id = {row["id"]: row for row in rows}
-    jobs = (
-        await FlowJob.filter(community_id__in=list(by_id))
-        .order_by("not_before")
-        .values("community_id", "analysis", "params", "claimed_by", "attempts", "requested_at")
-    )
+    async with opened_queue(settings) as queue:
+        jobs = await queue.waiting(list(by_id))
     results = await FlowResult.filter(community_id__in=list(by_id)).values(
         "community_id", "analysis", "params", "counter", "error", "computed_at", "seconds"
     )

@@ -4,9 +4,9 @@ One step (:func:`flow_step`, the ``flow`` background task of ``nic worker``) fir
 queues the standing analyses of every community that changed since they were computed
 (after a short pause, so a burst of writes costs one recompute), then claims the
 oldest due job and runs it. Once an hour it deletes results nobody asked again for a
-week (:func:`prune_results`). A claim is a compare-and-set on the job's row, so any
-number of workers on any number of machines share one queue without running a job
-twice; a claim older than the lease (a worker killed mid-analysis) is taken again, up
+week (:func:`prune_results`). The queue (:mod:`communities.flow.queue`: our table on
+SQLite, procrastinate's on PostgreSQL) gives each job to one worker, on any number of
+machines; the job of a worker killed mid-analysis is taken again after the lease, up
 to :data:`MAX_ATTEMPTS` times. A result is written in one statement after its analysis
 finished: no half result is ever served.
 """
@@ -18,15 +18,15 @@ import logging
 import time
 from contextlib import suppress
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
 
 from communities.flow.analyses import Params, analyses_of
 from communities.flow.cache import community_graph
-from communities.flow.models import FlowJob, FlowResult
-from communities.flow.results import current_counter, enqueue, now, params_key
+from communities.flow.models import FlowResult
+from communities.flow.queue import FlowQueue, QueuedJob, open_queue
+from communities.flow.results import current_counter, now, params_key
 from communities.models import Community
 from core.errors import InvalidInput, NotFound
 from core.plugins import PluginHost
@@ -36,8 +36,6 @@ logger = logging.getLogger("nic.flow.worker")
 
 DEBOUNCE_SECONDS = 2.0
 """A changed community's standing analyses wait this long, so a burst of writes is one job."""
-LEASE = timedelta(minutes=10)
-"""A claimed job not finished in this time is taken by another worker (its own died)."""
 MAX_ATTEMPTS = 3
 """After this many claims that never finished, the job's failure is stored."""
 RECONCILE_EVERY = 1.0
@@ -92,7 +90,9 @@ async def store(
         await FlowResult.create(**where, **values)
 
 
-async def queue_standing(plugins: PluginHost, delay: float = DEBOUNCE_SECONDS) -> int:
+async def queue_standing(
+    plugins: PluginHost, queue: FlowQueue, delay: float = DEBOUNCE_SECONDS
+) -> int:
     """Queue, due in ``delay`` seconds, the standing analyses of every community whose
     stored ones are older than its counter (or missing); return how many were queued."""
     counters = dict(await Community.all().values_list("id", "change_counter"))
@@ -111,7 +111,7 @@ async def queue_standing(plugins: PluginHost, delay: float = DEBOUNCE_SECONDS) -
             for params in analysis.standing():
                 key = params_key(params)
                 if stored.get((community_id, analysis.name, key), -1) < counter:
-                    await enqueue(community_id, analysis.name, key, delay=delay)
+                    await queue.enqueue(community_id, analysis.name, key, delay=delay)
                     queued += 1
     return queued
 
@@ -133,44 +133,34 @@ async def prune_results(plugins: PluginHost) -> int:
     return len(gone)
 
 
-async def claim(worker: str) -> FlowJob | None:
-    """The oldest due job, claimed for ``worker``; ``None`` when there is none."""
-    at = now()
-    due = (
-        FlowJob.filter(not_before__lte=at)
-        .filter(Q(claimed_at=None) | Q(claimed_at__lt=at - LEASE))
-        .order_by("not_before", "id")
-        .limit(5)
-    )
-    for job in await due:
-        taken = FlowJob.filter(id=job.id)
-        taken = (
-            taken.filter(claimed_at=None)
-            if job.claimed_at is None
-            else taken.filter(claimed_at=job.claimed_at)
-        )
-        if await taken.update(claimed_at=at, claimed_by=worker, attempts=F("attempts") + 1):
-            job.attempts += 1
-            return job
-    return None
-
-
-async def run_job(plugins: PluginHost, job: FlowJob) -> None:
+async def run_job(plugins: PluginHost, queue: FlowQueue, job: QueuedJob) -> None:
     """Run a claimed job; a failure is logged with its community, and stored for admins
-    once the job has failed :data:`MAX_ATTEMPTS` times (else it is tried again)."""
-    cid = job.community_id  # type: ignore[attr-defined]
+    once the job has failed :data:`MAX_ATTEMPTS` times (else it is tried again). A job
+    whose workers died that many times (killed mid-analysis) fails without a new try."""
+    cid = job.community_id
+    if job.attempt > MAX_ATTEMPTS:
+        failure = f"its worker stopped without finishing {MAX_ATTEMPTS} times"
+        logger.error("flow analysis %s of community %s: %s", job.analysis, cid, failure)
+        await _store_failure(job, failure)
+        await queue.finish(job)
+        return
     try:
         await compute(plugins, cid, job.analysis, job.params)
     except NotFound:
         pass  # the community was deleted
     except Exception as exc:
         logger.exception("flow analysis %s of community %s failed", job.analysis, cid)
-        if job.attempts < MAX_ATTEMPTS:
-            await FlowJob.filter(id=job.id).update(claimed_at=None)
+        if job.attempt < MAX_ATTEMPTS:
+            await queue.release(job)
             return
-        failure = json.dumps({"status": 500, "message": f"{type(exc).__name__}: {exc}"})
-        await store(cid, job.analysis, job.params, await _counter_or(cid), 0.0, None, failure)
-    await FlowJob.filter(id=job.id).delete()
+        await _store_failure(job, f"{type(exc).__name__}: {exc}")
+    await queue.finish(job)
+
+
+async def _store_failure(job: QueuedJob, message: str) -> None:
+    failure = json.dumps({"status": 500, "message": message})
+    counter = await _counter_or(job.community_id)
+    await store(job.community_id, job.analysis, job.params, counter, 0.0, None, failure)
 
 
 async def _counter_or(community_id: int) -> int:
@@ -180,21 +170,37 @@ async def _counter_or(community_id: int) -> int:
         return 0
 
 
+async def _queue(context: WorkerContext) -> FlowQueue:
+    """The queue this worker keeps open for its life (closed by :func:`close_queue`)."""
+    queue = context.state.get("flow_queue")
+    if queue is None:
+        queue = context.state["flow_queue"] = await open_queue(context.plugins.settings)
+    return cast(FlowQueue, queue)
+
+
 async def flow_step(context: WorkerContext) -> bool:
     """One step of the ``flow`` task: queue what changed, then run one due job."""
+    queue = await _queue(context)
     last = context.state.get("flow_reconciled")
     if last is None or (not context.once and time.monotonic() - last >= RECONCILE_EVERY):
         context.state["flow_reconciled"] = time.monotonic()
-        await queue_standing(context.plugins, 0 if context.once else DEBOUNCE_SECONDS)
+        await queue_standing(context.plugins, queue, 0 if context.once else DEBOUNCE_SECONDS)
     pruned = context.state.get("flow_pruned")
     if pruned is None or time.monotonic() - pruned >= PRUNE_EVERY:
         context.state["flow_pruned"] = time.monotonic()
         await prune_results(context.plugins)
-    job = await claim(context.name)
+    job = await queue.claim(context.name)
     if job is None:
         return False
-    await run_job(context.plugins, job)
+    await run_job(context.plugins, queue, job)
     return True
 
 
-FLOW_TASK = BackgroundTask("flow", flow_step)
+async def close_queue(context: WorkerContext) -> None:
+    """The ``flow`` task's end: close the queue the worker kept open."""
+    queue = context.state.pop("flow_queue", None)
+    if queue is not None:
+        await queue.close()
+
+
+FLOW_TASK = BackgroundTask("flow", flow_step, close_queue)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from communities.exchange import load_community, read_document
-from communities.flow.exports import read_csv_zip, read_dl, read_gexf, read_graphml, read_json
 from core.context import Actor, ServiceContext
+from tests.flow_readers import igraph_dl, read_csv_zip, read_gexf, read_graphml, read_json
 from tests.helpers import SMALL
 from tests.scratch import run_nic, scratch_database
 
@@ -178,8 +178,11 @@ async def test_every_export_reads_back_with_the_same_nodes_and_edges(world, clie
         back = reader(response.content)
         assert (set(back.nodes), set(back.edges(keys=True))) == expected, name
     response = await client.get("/api/v1" + FLOW + "/export/dl", headers=api.headers)
-    network = read_dl(response.content)
-    assert len(network.rows) == 3 and len(network.cols) == 3 and len(network.ties) == 5
+    network = igraph_dl(response.content)
+    assert len(network.names) == 6 and len(network.arcs) == 5  # 3 people, 3 teams
+    response = await client.get("/api/v1" + FLOW + "/export/dl-comembership", headers=api.headers)
+    assert 'filename="cedar-valley-flow.comembership.dl"' in response.headers["content-disposition"]
+    assert len(igraph_dl(response.content).names) == 3
 
 
 def test_graph_commands(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ are written out here: for each element, the attributes it may carry (required on
 marked), the children it may hold, and the types of the values (enumerations, dates and
 numbers). On top of the schema it checks what readers rely on: every ``attvalue`` refers
 to an attribute declared for its class and holds a value of the declared type, node ids
-are unique and edges join declared nodes. The visualisation namespace (viz) is not
+are unique, edges join declared nodes, and attributes, nodes and edges come in the order
+Gephi's importer reads them (in one pass). The visualisation namespace (viz) is not
 checked beyond being allowed where the schema allows it.
 """
 
@@ -217,6 +218,18 @@ def _references(root: ET.Element, problems: list[str]) -> None:
                     )
 
 
+def _gephi_order(root: ET.Element, problems: list[str]) -> None:
+    """Gephi's importer reads in one pass: attributes before the nodes, nodes before the
+    edges that join them."""
+    graph = root.find(f"{NS}graph")
+    order = [child.tag.removeprefix(NS) for child in (graph if graph is not None else [])]
+    if "nodes" in order and "edges" in order and order.index("nodes") > order.index("edges"):
+        problems.append("graph: <edges> come before <nodes>")
+    last = max((i for i, tag in enumerate(order) if tag == "attributes"), default=-1)
+    if "nodes" in order and last > order.index("nodes"):
+        problems.append("graph: <attributes> come after <nodes>")
+
+
 def gexf_problems(data: bytes) -> list[str]:
     """What in a GEXF file breaks the GEXF 1.2 schema's rules (empty: none)."""
     root = ET.fromstring(data)
@@ -228,4 +241,5 @@ def gexf_problems(data: bytes) -> list[str]:
         problems.append(f"gexf: holds {order}, not an optional <meta> then one <graph>")
     _element(root, "gexf", problems)
     _references(root, problems)
+    _gephi_order(root, problems)
     return problems

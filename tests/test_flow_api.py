@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -261,3 +262,19 @@ print(json.dumps({
     "missing": missing,
 }))
 """
+
+
+async def test_a_title_a_spreadsheet_would_run_is_exported_as_text(world, admin, client) -> None:
+    cycle = world["cycles"]["Huddle with three advisors"]
+    row = await admin.ok("GET", f"/cycles/{cycle}")
+    title = '=HYPERLINK("http://attacker.example","click")'
+    await admin.ok("PATCH", f"/cycles/{cycle}", {"version": row["version"], "title": title})
+    api = world["researcher"]
+
+    response = await client.get("/api/v1" + FLOW + "/export/csv", headers=api.headers)
+
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
+        nodes = bundle.read("nodes.csv").decode("utf-8-sig")
+    labels = {row["id"]: row["label"] for row in csv.DictReader(io.StringIO(nodes))}
+    assert labels[f"cycle:{cycle}"] == "'" + title

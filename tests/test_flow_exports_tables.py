@@ -32,7 +32,7 @@ from tests.flow_readers import (
     read_json,
     table,
 )
-from tests.test_flow_exports import DISTRICT_LABEL, JOSE, LI, SAM, SCHOOL_LABEL, build_graph, typed
+from tests.flow_sample import DISTRICT_LABEL, JOSE, LI, SAM, SCHOOL_LABEL, build_graph, typed
 
 
 @pytest.fixture

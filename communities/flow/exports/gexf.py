@@ -36,7 +36,7 @@ GEXF_NAMESPACE = "http://www.gexf.net/1.2draft"
 
 # Names networkx's writer takes for itself (the element's XML attributes, viz, spells...).
 _NODE_RESERVED = ("id", "pid", "viz", "parents", "spells")
-_EDGE_RESERVED = ("id", "type", "viz", "spells", "label")
+_EDGE_RESERVED = ("id", "type", "viz", "spells")
 
 
 def _timed(where: str, attrs: dict[str, Value]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -13,8 +14,8 @@ from typing import Any
 import pytest
 
 from communities.exchange import load_community, read_document
-from communities.flow.exports import read_csv_zip, read_dl, read_gexf, read_graphml, read_json
 from core.context import Actor, ServiceContext
+from tests.flow_readers import igraph_dl, read_csv_zip, read_gexf, read_graphml, read_json
 from tests.helpers import SMALL
 from tests.scratch import run_nic, scratch_database
 
@@ -178,8 +179,11 @@ async def test_every_export_reads_back_with_the_same_nodes_and_edges(world, clie
         back = reader(response.content)
         assert (set(back.nodes), set(back.edges(keys=True))) == expected, name
     response = await client.get("/api/v1" + FLOW + "/export/dl", headers=api.headers)
-    network = read_dl(response.content)
-    assert len(network.rows) == 3 and len(network.cols) == 3 and len(network.ties) == 5
+    network = igraph_dl(response.content)
+    assert len(network.names) == 6 and len(network.arcs) == 5  # 3 people, 3 teams
+    response = await client.get("/api/v1" + FLOW + "/export/dl-comembership", headers=api.headers)
+    assert 'filename="cedar-valley-flow.comembership.dl"' in response.headers["content-disposition"]
+    assert len(igraph_dl(response.content).names) == 3
 
 
 def test_graph_commands(tmp_path: Path) -> None:
@@ -258,3 +262,19 @@ print(json.dumps({
     "missing": missing,
 }))
 """
+
+
+async def test_a_title_a_spreadsheet_would_run_is_exported_as_text(world, admin, client) -> None:
+    cycle = world["cycles"]["Huddle with three advisors"]
+    row = await admin.ok("GET", f"/cycles/{cycle}")
+    title = '=HYPERLINK("http://attacker.example","click")'
+    await admin.ok("PATCH", f"/cycles/{cycle}", {"version": row["version"], "title": title})
+    api = world["researcher"]
+
+    response = await client.get("/api/v1" + FLOW + "/export/csv", headers=api.headers)
+
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
+        nodes = bundle.read("nodes.csv").decode("utf-8-sig")
+    labels = {row["id"]: row["label"] for row in csv.DictReader(io.StringIO(nodes))}
+    assert labels[f"cycle:{cycle}"] == "'" + title

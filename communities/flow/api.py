@@ -145,6 +145,7 @@ def flow_operations() -> list[Operation]:
             _main_path),
         _op("/evolution", "flowEvolution", "Network measures by quarter", _evolution),
         _op("/export/{format:str}", "flowExport",
-            "Download the graph: gexf, graphml, json, csv (zip) or dl (UCINET)", _export,
+            "Download the graph: gexf, graphml, json, csv (zip), dl or dl-comembership (UCINET)",
+            _export,
             downloads=tuple(sorted({f.media_type for f in FORMATS.values()}))),
     ]  # fmt: skip

@@ -1,213 +1,133 @@
-"""GEXF 1.2 for Gephi (see :mod:`communities.flow.exports`)."""
+"""GEXF 1.2 for Gephi through networkx's writer (see :mod:`communities.flow.exports`).
+
+Our code only shapes attributes for ``networkx.readwrite.gexf.GEXFWriter``: dates become
+ISO strings (``start``/``end`` on the element, so Gephi's timeline reads them; an element
+with only a ``date`` gets a spell from that day on), an attribute that mixes ints and
+floats becomes floats and any other mix strings (GEXF declares one type per attribute),
+and edge ids are ``source|target|key``. Two things networkx writes that GEXF 1.2's schema
+has no place for are set right after it writes: the ``name`` attribute of ``<graph>``
+(GEXF 1.3 has it) and its creator; the graph's metadata goes in ``<description>``.
+"""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+import io
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
+from xml.etree.ElementTree import SubElement
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from communities.flow.exports.values import (
     Value,
     attribute_items,
     edge_attributes,
     graph_items,
-    parse_typed,
-    rebuild_graph,
-    restore_value,
+    no_clash,
+    node_id,
     value_text,
-    xsd_type,
-)
-from communities.flow.exports.xmltext import (
-    XSI,
-    parse_xml,
-    xml_child,
-    xml_children,
-    xml_escape,
-    xml_tag,
 )
 
 # --- GEXF -----------------------------------------------------------------------------
 
 GEXF_NAMESPACE = "http://www.gexf.net/1.2draft"
 
-
-class _GexfElement(NamedTuple):
-    xml_attrs: dict[str, str]
-    attrs: dict[str, Value]
-    spell_from: str | None
+# Names networkx's writer takes for itself (the element's XML attributes, viz, spells...).
+_NODE_RESERVED = ("id", "pid", "viz", "parents", "spells")
+_EDGE_RESERVED = ("id", "type", "viz", "spells")
 
 
-def _gexf_element(where: str, xml_attrs: dict[str, str], data: Mapping[Any, Any]) -> _GexfElement:
-    """Split an element's attributes into XML attributes (label, time) and attvalues."""
-    attrs = dict(attribute_items(where, data))
-    label = attrs.get("label")
-    if isinstance(label, str):
-        xml_attrs["label"] = label
-        del attrs["label"]
+def _timed(where: str, attrs: dict[str, Value]) -> dict[str, Any]:
+    """``start``/``end`` as ISO dates on the element, a spell from ``date`` otherwise."""
+    shaped: dict[str, Any] = dict(attrs)
     for name in ("start", "end"):
-        value = attrs.get(name)
-        if type(value) is date:  # not a datetime: Gephi's "date" format has no time
-            xml_attrs[name] = value.isoformat()
-            del attrs[name]
-    when = attrs.get("date")
-    timed = "start" in xml_attrs or "end" in xml_attrs
-    spell_from = when.isoformat() if type(when) is date and not timed else None
-    return _GexfElement(xml_attrs, attrs, spell_from)
+        if name in shaped:
+            value = shaped[name]
+            if type(value) is not date:  # a datetime has no place in timeformat="date"
+                raise ValueError(
+                    f"{where}: GEXF {name!r} must be a date (Gephi's timeline), not {value!r}"
+                )
+            shaped[name] = value.isoformat()
+    when = shaped.get("date")
+    if type(when) is date and "start" not in shaped and "end" not in shaped:
+        shaped["spells"] = [(when.isoformat(), None)]
+    return shaped
 
 
-def _gexf_columns(elements: Iterable[_GexfElement], prefix: str) -> dict[str, tuple[str, str]]:
-    """Attribute name -> (GEXF attribute id, type); mixed ints and floats are doubles."""
-    found: dict[str, set[str]] = {}
-    for element in elements:
-        for name, value in element.attrs.items():
-            found.setdefault(name, set()).add(xsd_type(value))
-    columns = {}
-    for index, (name, types) in enumerate(found.items()):
-        if len(types) == 1:
-            (type_name,) = types
-        else:
-            type_name = "double" if types == {"long", "double"} else "string"
-        columns[name] = (f"{prefix}{index}", type_name)
-    return columns
+def _one_type(elements: list[dict[str, Any]]) -> None:
+    """Give each attribute name one type across elements: ints and floats become floats,
+    any other mix strings; dates become ISO strings."""
+    found: dict[str, set[type]] = {}
+    for data in elements:
+        for name, value in data.items():
+            if name not in ("start", "end", "spells"):
+                found.setdefault(name, set()).add(type(value))
+    for data in elements:
+        for name, value in list(data.items()):
+            types = found.get(name)
+            if types is None:
+                continue
+            if isinstance(value, date):
+                data[name] = value.isoformat()
+            elif len(types) > 1:
+                data[name] = float(value) if types == {int, float} else value_text(value)
 
 
-def _gexf_lines(
-    element: _GexfElement, tag: str, columns: Mapping[str, tuple[str, str]]
-) -> list[str]:
-    body = []
-    if element.attrs:
-        body.append("        <attvalues>")
-        for name, value in element.attrs.items():
-            column, type_name = columns[name]
-            if type_name == "double" and isinstance(value, int):
-                value = float(value)
-            text = value_text(value)
-            body.append(
-                "          " + xml_tag("attvalue", {"for": column, "value": text}, empty=True)
-            )
-        body.append("        </attvalues>")
-    if element.spell_from is not None:
-        body.append("        <spells>")
-        body.append("          " + xml_tag("spell", {"start": element.spell_from}, empty=True))
-        body.append("        </spells>")
-    if not body:
-        return ["      " + xml_tag(tag, element.xml_attrs, empty=True)]
-    return ["      " + xml_tag(tag, element.xml_attrs), *body, f"      </{tag}>"]
-
-
-def _gexf_declarations(cls: str, columns: Mapping[str, tuple[str, str]]) -> list[str]:
-    if not columns:
-        return []
-    lines = [f'    <attributes class="{cls}" mode="static">']
-    for name, (column, type_name) in columns.items():
-        attrs = {"id": column, "title": name, "type": type_name}
-        lines.append("      " + xml_tag("attribute", attrs, empty=True))
-    lines.append("    </attributes>")
-    return lines
-
-
-def write_gexf(graph: nx.MultiDiGraph) -> bytes:
-    """GEXF 1.2, dynamic with ``timeformat="date"``, for Gephi's timeline (see module doc)."""
-    nodes = [
-        _gexf_element(f"node {node!r}", {"id": str(node)}, data)
-        for node, data in graph.nodes(data=True)
-    ]
+def _shaped(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    shaped = nx.MultiDiGraph()
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        where = f"node {node!r}"
+        no_clash(where, data, _NODE_RESERVED)
+        attrs = _timed(where, dict(attribute_items(where, data)))
+        nodes.append((node_id(node), attrs))
     edges = []
-    edge_ids: set[str] = set()
     for u, v, key, data in graph.edges(keys=True, data=True):
+        where = f"edge {u!r} -> {v!r} ({key!r})"
+        no_clash(where, data, _EDGE_RESERVED)
+        attrs = _timed(where, edge_attributes(u, v, key, data))
+        attrs.pop("key", None)  # networkx writes the key itself, as networkx_key
+        weight = attrs.get("weight")
+        if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int | float)):
+            raise ValueError(f"{where}: GEXF 'weight' must be a number, not {weight!r}")
+        edges.append((node_id(u), node_id(v), str(key), attrs))
+    _one_type([attrs for _, attrs in nodes])
+    _one_type([attrs for *_, attrs in edges])
+    shaped.add_nodes_from(nodes)
+    seen: set[str] = set()
+    for u, v, key, attrs in edges:
         edge_id = f"{u}|{v}|{key}"
-        while edge_id in edge_ids:  # only node ids holding "|" could collide
+        while edge_id in seen:  # only node ids holding "|" could collide
             edge_id += "'"
-        edge_ids.add(edge_id)
-        # Gephi's edge type is the key, so Gephi keeps every edge, repeated spells too.
-        xml_attrs = {"id": edge_id, "source": str(u), "target": str(v), "kind": str(key)}
-        attrs = edge_attributes(u, v, key, data)
-        attrs.pop("key", None)
-        if attrs.get("kind") == key and isinstance(key, str):
-            del attrs["kind"]
-        edges.append(_gexf_element(f"edge {u!r} -> {v!r} ({key!r})", xml_attrs, attrs))
-    node_columns = _gexf_columns(nodes, "n")
-    edge_columns = _gexf_columns(edges, "e")
-    description = "; ".join(
+        seen.add(edge_id)
+        shaped.add_edges_from([(u, v, key, {**attrs, "id": edge_id})])
+    return shaped
+
+
+def _description(metadata: Mapping[Any, Any]) -> str:
+    return "; ".join(
         ["NIC Platform knowledge-flow graph"]
         + [
             f"{k}: {', '.join(map(value_text, v)) if isinstance(v, list) else value_text(v)}"
-            for k, v in graph_items(graph.graph)
+            for k, v in graph_items(metadata)
         ]
     )
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        xml_tag(
-            "gexf",
-            {
-                "xmlns": GEXF_NAMESPACE,
-                "xmlns:xsi": XSI,
-                "xsi:schemaLocation": f"{GEXF_NAMESPACE} {GEXF_NAMESPACE}/gexf.xsd",
-                "version": "1.2",
-            },
-        ),
-        "  " + xml_tag("meta", {"lastmodifieddate": date.today().isoformat()}),
-        "    <creator>NIC Platform</creator>",
-        f"    <description>{xml_escape(description)}</description>",
-        "  </meta>",
-        '  <graph mode="dynamic" defaultedgetype="directed" timeformat="date">',
-        *_gexf_declarations("node", node_columns),
-        *_gexf_declarations("edge", edge_columns),
-        "    <nodes>",
-        *(line for node in nodes for line in _gexf_lines(node, "node", node_columns)),
-        "    </nodes>",
-        "    <edges>",
-        *(line for edge in edges for line in _gexf_lines(edge, "edge", edge_columns)),
-        "    </edges>",
-        "  </graph>",
-        "</gexf>",
-    ]
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _gexf_values(
-    element: ET.Element, columns: Mapping[str, tuple[str, str]], names: Iterable[str]
-) -> dict[str, Any]:
-    """An element's attvalues (typed) and the named XML attributes (dates restored)."""
-    values: dict[str, Any] = {}
-    for name in names:
-        text = element.get(name)
-        if text is not None:
-            values[name] = restore_value(name, text)
-    for attvalue in xml_children(xml_child(element, "attvalues"), "attvalue"):
-        column = columns.get(attvalue.get("for", ""))
-        if column is None:
-            raise ValueError(f"GEXF attvalue for an undeclared attribute {attvalue.get('for')!r}")
-        title, type_name = column
-        values[title] = parse_typed(title, type_name, attvalue.get("value", ""))
-    return values
-
-
-def read_gexf(data: bytes | str) -> nx.MultiDiGraph:
-    """The graph of :func:`write_gexf`: edge keys from Gephi's ``kind``, ``kind`` from
-    its attvalue when it differs; spells are derived from ``date`` and not read."""
-    graph_element = xml_child(parse_xml(data), "graph")
-    if graph_element is None:
-        raise ValueError("GEXF without a <graph> element")
-    columns: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
-    for block in xml_children(graph_element, "attributes"):
-        declared = columns.setdefault(block.get("class", "node"), {})
-        for attribute in xml_children(block, "attribute"):
-            title = attribute.get("title") or attribute.get("id") or ""
-            declared[attribute.get("id", "")] = (title, attribute.get("type", "string"))
-    nodes = [
-        (element.get("id"), _gexf_values(element, columns["node"], ("label", "start", "end")))
-        for element in xml_children(xml_child(graph_element, "nodes"), "node")
-    ]
-    edges = []
-    for element in xml_children(xml_child(graph_element, "edges"), "edge"):
-        attrs = _gexf_values(element, columns["edge"], ("label", "start", "end"))
-        key = element.get("kind")
-        if key is not None:
-            attrs.setdefault("kind", key)
-            attrs["key"] = key
-        edges.append((element.get("source"), element.get("target"), attrs))
-    return rebuild_graph({}, nodes, edges)
+def write_gexf(graph: nx.MultiDiGraph) -> bytes:
+    """GEXF 1.2 by networkx's writer, dynamic (``timeformat="date"``) when any element
+    has a date, valid against the GEXF 1.2 schema (see the module doc)."""
+    writer = GEXFWriter(version="1.2draft", prettyprint=True)
+    writer.add_graph(_shaped(graph))
+    writer.graph_element.attrib.pop("name", None)  # not in GEXF 1.2's schema
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        creator = meta.find("creator")
+        if creator is not None:
+            creator.text = f"NIC Platform (networkx {nx.__version__})"
+        SubElement(meta, "description").text = _description(graph.graph)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

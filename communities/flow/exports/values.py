@@ -1,5 +1,5 @@
-"""What the exports write and read back: checked values, their text and types, dates
-restored by attribute name (see :mod:`communities.flow.exports`)."""
+"""What the exports write: checked values, their text, control characters stripped, and
+the attribute names that hold dates (see :mod:`communities.flow.exports`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TypeAlias
 
-import networkx as nx
-
 Value: TypeAlias = str | int | float | bool | date
 
 # --- values ---------------------------------------------------------------------------
@@ -19,10 +17,13 @@ DATE_ATTRIBUTES = frozenset({"start", "end", "date", "as_of"})
 DATE_SUFFIXES = ("_date", "_on")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# C0 controls but tab, newline and carriage return; DEL and C1; lone surrogates; the two
+# non-characters XML refuses. No export writes them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def is_date_attribute(name: str) -> bool:
-    """Whether readers turn an ISO-date string under this attribute name into a ``date``."""
+    """Whether an ISO-date string under this attribute name is read as a ``date``."""
     return name in DATE_ATTRIBUTES or name.endswith(DATE_SUFFIXES)
 
 
@@ -36,8 +37,16 @@ def restore_value(name: str, value: Any) -> Any:
     return value
 
 
+def clean_text(text: str) -> str:
+    """Text without control characters (tab, newline and carriage return are kept)."""
+    return _CONTROL.sub("", text)
+
+
 def checked_value(where: str, name: Any, value: Any) -> Value:
-    if not isinstance(value, str | int | float | date):  # bool is an int
+    """A value exports take, strings cleaned (:func:`clean_text`); others raise."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if not isinstance(value, int | float | date):  # bool is an int
         raise TypeError(
             f"{where}: attribute {name!r} holds a {type(value).__name__}; exports take "
             "str, int, float, bool and date values"
@@ -49,7 +58,7 @@ def attribute_items(where: str, data: Mapping[Any, Any]) -> Iterator[tuple[str, 
     """The attributes worth writing: ``None`` left out, unsupported types refused."""
     for name, value in data.items():
         if value is not None:
-            yield str(name), checked_value(where, name, value)
+            yield clean_text(str(name)), checked_value(where, name, value)
 
 
 def graph_items(data: Mapping[Any, Any]) -> Iterator[tuple[str, Value | list[Value]]]:
@@ -72,6 +81,18 @@ def edge_attributes(u: Any, v: Any, key: Any, data: Mapping[Any, Any]) -> dict[s
     return attrs
 
 
+def no_clash(where: str, attrs: Mapping[str, Any], reserved: Iterable[str]) -> None:
+    """Refuse attribute names a format keeps for itself."""
+    for name in reserved:
+        if name in attrs:
+            raise ValueError(f"{where}: attribute {name!r} clashes with a field of the format")
+
+
+def node_id(node: Any) -> str:
+    """A node's id as the files write it."""
+    return clean_text(str(node))
+
+
 def value_text(value: Value) -> str:
     """A value as text: ``true``/``false``, ISO dates, floats exact (``INF``, ``NaN``)."""
     if isinstance(value, bool):
@@ -85,42 +106,3 @@ def value_text(value: Value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def xsd_type(value: Value) -> str:
-    """The XML-schema type name (as GEXF and GraphML spell it) of a value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"  # str, and dates as ISO strings
-
-
-def parse_typed(name: str, type_name: str, text: str) -> Any:
-    """A value from its text and declared type; strings go through :func:`restore_value`."""
-    kind = type_name.lower()
-    if kind == "boolean":
-        return text.strip().lower() in ("true", "1")
-    if kind in ("int", "integer", "long", "short", "byte"):
-        return int(text.strip())
-    if kind in ("float", "double"):
-        return float(text.strip())
-    return restore_value(name, text)
-
-
-def rebuild_graph(
-    graph_attrs: Mapping[str, Any],
-    nodes: Iterable[tuple[Any, dict[str, Any]]],
-    edges: Iterable[tuple[Any, Any, dict[str, Any]]],
-) -> nx.MultiDiGraph:
-    """A graph from read parts. An edge's key is its ``key`` entry, taken out of its
-    attributes, or else its ``kind`` (networkx numbers edges that have neither)."""
-    graph = nx.MultiDiGraph()
-    graph.graph.update(graph_attrs)
-    graph.add_nodes_from(nodes)  # (node, attrs) pairs: attribute names cannot clash
-    for u, v, attrs in edges:
-        key = attrs.pop("key", None)
-        graph.add_edges_from([(u, v, attrs.get("kind") if key is None else key, attrs)])
-    return graph

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from core.auth.users import create_user, find_user, issue_token
+from core.backup import backup, restore
 from core.cli_commands import Command
-from core.db import migrate, open_database, tortoise_config
+from core.db import migrate, open_database, pending_migrations, tortoise_config
 from core.errors import ServiceError
 from core.kept import KeptStore, keeping
 from core.plugins import PluginHost
@@ -54,6 +55,31 @@ async def migrate_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     await migrate(ctx.tortoise_config, target=args.target, progress=_migration_progress(ctx))
     ctx.say("Database is at the latest migration.")
     return 0
+
+
+async def backup_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    settings = ctx.settings
+    await backup(settings.database_url, settings.database_label(), args.output, ctx.say)
+    return 0
+
+
+async def restore_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    settings = ctx.settings
+    await restore(settings.database_url, settings.database_label(), args.file, ctx.say)
+    pending = await pending_migrations(ctx.tortoise_config)
+    if pending:
+        ctx.say(f"The backup is older than this version: run nic migrate ({', '.join(pending)}).")
+    else:
+        ctx.say("The database is at the latest migration.")
+    return 0
+
+
+def _configure_backup(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the new backup file")
+
+
+def _configure_restore(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a file written by nic backup")
 
 
 async def init_command(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -269,6 +295,20 @@ KERNEL_COMMANDS = (
         "List plugins: version, state, hooks, templates, static, models, config (secrets hidden).",
         _configure_plugins,
         plugins_command,
+        needs_database=False,
+    ),
+    Command(
+        "backup",
+        "Write a consistent snapshot of the whole site's database to a new file, while it runs.",
+        _configure_backup,
+        backup_command,
+        needs_database=False,
+    ),
+    Command(
+        "restore",
+        "Fill an empty database from a file written by nic backup.",
+        _configure_restore,
+        restore_command,
         needs_database=False,
     ),
     Command("user add", "Create a user account.", _configure_user_add, user_add_command),

@@ -50,6 +50,20 @@ async def migrate(
         await Tortoise.close_connections()
 
 
+async def pending_migrations(config: dict[str, Any]) -> list[str]:
+    """The migrations ``nic migrate`` would apply, as ``app.name``, in order."""
+    from tortoise.connection import get_connection
+    from tortoise.migrations.executor import MigrationExecutor
+
+    await Tortoise.init(config=config)
+    try:
+        executor = MigrationExecutor(get_connection("default"), config["apps"])
+        steps = await executor.plan()
+    finally:
+        await Tortoise.close_connections()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
+
+
 @asynccontextmanager
 async def open_database(config: dict[str, Any], *, create: bool = False) -> AsyncIterator[None]:
     """Open the ORM for a script or command, and always close it (SQLite hangs otherwise)."""

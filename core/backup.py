@@ -320,7 +320,9 @@ async def _restore_postgres(url: str, label: str, file: Path, say: Say) -> None:
         environment,
     )
     if restored.returncode != 0:
-        raise _failed("pg_restore", restored)
+        error = _failed("pg_restore", restored)
+        error.message += " (one transaction: nothing was restored)"
+        raise error
     say(f"  restored {len(await _pg_tables(url))} tables")
     say(f"Restored in {time.perf_counter() - started:.1f} s.")
 

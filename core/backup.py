@@ -241,8 +241,8 @@ def _tool(name: str) -> str:
     return found
 
 
-def _failed(name: str, result: subprocess.CompletedProcess[str]) -> BackupError:
-    return BackupError(f"{name} failed (exit {result.returncode}): {result.stderr.strip()}")
+def _failed(name: str, result: subprocess.CompletedProcess[str], after: str = "") -> BackupError:
+    return BackupError(f"{name} failed (exit {result.returncode}): {result.stderr.strip()}{after}")
 
 
 async def _pg_tables(url: str) -> list[str]:
@@ -320,9 +320,7 @@ async def _restore_postgres(url: str, label: str, file: Path, say: Say) -> None:
         environment,
     )
     if restored.returncode != 0:
-        error = _failed("pg_restore", restored)
-        error.message += " (one transaction: nothing was restored)"
-        raise error
+        raise _failed("pg_restore", restored, " (one transaction: nothing was restored)")
     say(f"  restored {len(await _pg_tables(url))} tables")
     say(f"Restored in {time.perf_counter() - started:.1f} s.")
 

@@ -89,6 +89,25 @@ async def test_backup_then_restore_gives_the_same_site_and_its_accounts_sign_in(
                     assert home.status_code == 200 and "Sign out" in home.text
 
 
+async def test_with_the_same_secret_key_people_stay_signed_in_after_a_restore(
+    demo: str, tmp_path: Path
+) -> None:
+    """The secret key is in the settings, not the backup: the site restored under the same
+    key takes the cookies of the site that was backed up."""
+    with scratch_database(tmp_path, copy_of=demo) as site:
+        with serving("serve", database=site, cwd=tmp_path) as (base, _):
+            async with httpx.AsyncClient(base_url=base) as client:
+                await sign_in(client, "facilitator@demo.example", DEMO_PASSWORD)
+                cookies = dict(client.cookies)
+        run_nic("backup", "-o", str(tmp_path / "signed-in.backup"), database=site, cwd=tmp_path)
+    with scratch_database(tmp_path) as restored:
+        run_nic("restore", str(tmp_path / "signed-in.backup"), database=restored, cwd=tmp_path)
+        with serving("serve", database=restored, cwd=tmp_path) as (base, _):
+            async with httpx.AsyncClient(base_url=base, cookies=cookies) as client:
+                home = await client.get("/")
+                assert home.status_code == 200 and "Sign out" in home.text
+
+
 def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(
     demo: str, demo_backup: Path, tmp_path: Path
 ) -> None:

@@ -111,17 +111,25 @@ def _backup_sqlite(url: str, file: Path, say: Say) -> None:
     say(f"Backing up the SQLite database {source_path} ({_size(source_path)}) to {file} ...")
     started = time.perf_counter()
     source = sqlite3.connect(source_path, timeout=30)
-    target = sqlite3.connect(partial)
     try:
         if MIGRATIONS_TABLE not in _tables(source):
             raise BackupError(f"{source_path} is not a NIC database (it was never migrated)")
-        source.backup(target)  # the whole file in one step: one consistent snapshot
-        target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        tables = _tables(target)
-        rows = sum(target.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
-        schema = _sqlite_schema(target)
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)  # the whole file in one step: one consistent snapshot
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            tables = _tables(target)
+            rows = sum(target.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
+            schema = _sqlite_schema(target)
+        finally:
+            target.close()
+    except sqlite3.DatabaseError as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"could not back up {source_path}: {exc}") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
-        target.close()
         source.close()
     os.replace(partial, file)
     say(f"  copied {len(tables)} tables, {rows} rows; schema at {schema}")
@@ -245,7 +253,7 @@ def _failed(name: str, result: subprocess.CompletedProcess[str], after: str = ""
     return BackupError(f"{name} failed (exit {result.returncode}): {result.stderr.strip()}{after}")
 
 
-async def _pg_tables(url: str) -> list[str]:
+async def _pg_tables(url: str, label: str) -> list[str]:
     """The tables of every schema but PostgreSQL's own."""
     import asyncpg
 
@@ -255,6 +263,8 @@ async def _pg_tables(url: str) -> list[str]:
     except asyncpg.InvalidCatalogNameError as exc:
         name = urlsplit(url).path.lstrip("/")
         raise BackupError(f"the database {name} does not exist: create it first") from exc
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise BackupError(f"could not connect to {label}: {exc}") from exc
     try:
         rows = await conn.fetch(
             "SELECT table_schema || '.' || table_name FROM information_schema.tables "
@@ -267,7 +277,7 @@ async def _pg_tables(url: str) -> list[str]:
 
 async def _backup_postgres(url: str, label: str, file: Path, say: Say) -> None:
     pg_dump = _tool("pg_dump")
-    if not any(t.endswith(f".{MIGRATIONS_TABLE}") for t in await _pg_tables(url)):
+    if not any(t.endswith(f".{MIGRATIONS_TABLE}") for t in await _pg_tables(url, label)):
         raise BackupError(f"{label} is not a NIC database (it was never migrated)")
     partial = _free_output(file)
     say(f"Backing up the PostgreSQL database {label} to {file} with {pg_dump} ...")
@@ -300,7 +310,7 @@ def _check_pg_backup(file: Path, pg_restore: str) -> None:
 async def _restore_postgres(url: str, label: str, file: Path, say: Say) -> None:
     pg_restore = _tool("pg_restore")
     _check_pg_backup(file, pg_restore)
-    held = await _pg_tables(url)
+    held = await _pg_tables(url, label)
     if held:
         raise _not_empty(label, held)
     say(f"Restoring {file} ({_size(file)}) into {label} with {pg_restore} ...")
@@ -321,7 +331,7 @@ async def _restore_postgres(url: str, label: str, file: Path, say: Say) -> None:
     )
     if restored.returncode != 0:
         raise _failed("pg_restore", restored, " (one transaction: nothing was restored)")
-    say(f"  restored {len(await _pg_tables(url))} tables")
+    say(f"  restored {len(await _pg_tables(url, label))} tables")
     say(f"Restored in {time.perf_counter() - started:.1f} s.")
 
 
@@ -349,7 +359,7 @@ def backup_kind(file: Path) -> str:
     if head.startswith(PG_DUMP_MAGIC):
         return "postgres"
     hint = ""
-    if b"nic-community" in head or head.lstrip()[:1] in (b"{", b"#") or b"community:" in head:
+    if any(mark in head for mark in (b"nic-community", b"community:", b'"community"')):
         hint = " It looks like a community file: load it with nic load FILE."
     elif b"PostgreSQL database dump" in head:
         hint = " It looks like a plain SQL dump: restore it with psql."

@@ -15,9 +15,9 @@ signed in as bench/pages.py does (its cookie handed to ``wrk``) and given an API
    once the worker has claimed its first job. Target: (a) within 2x of (b).
 2. The warm explorer page ``/communities/{slug}/flow``: p95 < 100 ms at 20 clients.
 3. A write's effect reaches the stored results: from the write's answer until every
-   standing result of the community is current (read from ``flow_result`` and
-   ``flow_job``, as ``nic graph status`` does), < 15 s; with what each analysis took
-   (``flow_result.seconds``).
+   standing result of the community is current (read from ``flow_result`` and the
+   queue: ``flow_job`` on SQLite, procrastinate's jobs on PostgreSQL), < 15 s; with what
+   each analysis took (``flow_result.seconds``).
 4. The worker's peak RSS (``VmHWM`` of the ``core.cli worker`` child, reset before the
    write of 3): < 2 GB at statewide.
 
@@ -129,7 +129,16 @@ def state(url: str, community: int, keys: set[tuple[str, str]]) -> State:
             failed += 1
         elif not incomplete:
             current += 1
-    jobs = query(url, "SELECT claimed_at FROM flow_job WHERE community_id = ?", community)
+    if url.startswith("sqlite://"):
+        jobs = query(url, "SELECT claimed_at FROM flow_job WHERE community_id = ?", community)
+    else:  # procrastinate's queue (communities/flow/durable.py)
+        jobs = query(
+            url,
+            "SELECT CASE WHEN status = 'doing' THEN 1 END FROM procrastinate_jobs"
+            " WHERE queue_name = 'nic_flow' AND status IN ('todo', 'doing')"
+            " AND (args->>'community_id')::int = ?",
+            community,
+        )
     running = sum(claimed is not None for (claimed,) in jobs)
     return State(counter, current, failed, len(keys), len(jobs), running)
 

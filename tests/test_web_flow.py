@@ -351,12 +351,9 @@ def test_work_drawing_stays_readable_at_two_thousand_cycles() -> None:
     assert "2021Q4" in drawing  # quarter ticks
 
 
-async def test_only_the_strongest_team_flows_are_drawn_and_listed(olu, world, monkeypatch) -> None:
-    from communities.web import flow_view
-
-    monkeypatch.setattr(flow_view, "TOP_FLOWS", 1)
-    page = (await olu.get(FLOW)).text
-    assert re.search(r"Showing the 1 strongest of [2-9]\d* team-to-team flows", page), page
-    table = page.split("The links between teams as a table")[1].split("</table>")[0]
+async def test_only_the_strongest_team_flows_are_drawn_and_listed(olu, world) -> None:
+    page = (await olu.get(FLOW, params={"top": "1"})).text
+    assert re.search(r"Showing the 1 strongest of [2-9]\d* arrows", page), page
+    table = page.split('class="sortable flow-edge-table"')[1].split("</table>")[0]
     assert table.count("<tr><td>") == 1
     assert page.count('class="flow-edge ') == 1  # one arrow drawn

@@ -39,6 +39,9 @@ class Analysis:
     run: Callable[[GraphAt, Params], Awaitable[Any]]
     standing: Callable[[], list[Params]] = list
     """The parameter sets recomputed after every change (the views most asked for)."""
+    version: int = 1
+    """Raised when the answer's shape or meaning changes: results stored by an older
+    version are computed again, never served."""
 
 
 def day(params: Params, name: str) -> date | None:
@@ -142,6 +145,6 @@ ANALYSES: dict[str, Analysis] = {
             _no_params,
         ),
         Analysis("export", on_graph(_export)),
-        Analysis("explorer", _explorer, _explorer_standing),
+        Analysis("explorer", _explorer, _explorer_standing, version=2),
     )
 }

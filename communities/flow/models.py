@@ -33,6 +33,8 @@ class FlowResult(Model):
     """Why the analysis failed at this counter, for admins."""
     incomplete = fields.BooleanField(default=False)
     """A plugin failed to add its part to the graph: answered, but computed again when asked."""
+    version = fields.IntField(default=1, db_default=1)
+    """The version of the analysis that computed it: a result of another version is not served."""
 
     class Meta:
         table = "flow_result"

@@ -80,8 +80,11 @@ async def ask_worker(plugins: PluginHost, community_id: int, analysis: str, key:
         await queue.enqueue(community_id, analysis, key)
 
 
-async def _row(community_id: int, analysis: str, key: str) -> FlowResult | None:
-    return await FlowResult.get_or_none(community_id=community_id, analysis=analysis, params=key)
+async def _row(community_id: int, analysis: str, key: str, version: int) -> FlowResult | None:
+    """The stored result, unless another version of the analysis computed it (its answer
+    may not fit what asks for it now)."""
+    row = await FlowResult.get_or_none(community_id=community_id, analysis=analysis, params=key)
+    return row if row is not None and row.version == version else None
 
 
 def _answer(row: FlowResult, counter: int) -> StoredResult:
@@ -135,7 +138,8 @@ async def stored_result(
     if wait is None:
         wait = 0.0 if standing else WAIT_SECONDS
     counter = await current_counter(community_id)
-    row = await _row(community_id, analysis, key)
+    version = known[analysis].version
+    row = await _row(community_id, analysis, key, version)
     if row is not None and row.counter >= counter and not row.incomplete:
         return _answer(row, counter)
     if computes_inline(plugins.settings):
@@ -153,7 +157,7 @@ async def stored_result(
     deadline = loop.time() + wait
     while loop.time() < deadline:
         await asyncio.sleep(POLL_SECONDS)
-        row = await _row(community_id, analysis, key)
+        row = await _row(community_id, analysis, key, version)
         if row is not None and (row.error is None or row.counter >= counter):
             return _answer(row, counter)
     raise StillComputing(

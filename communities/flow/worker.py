@@ -62,12 +62,15 @@ async def compute(plugins: PluginHost, community_id: int, analysis: str, key: st
         incomplete = incomplete or bool(graph.graph.get("incomplete"))
         return graph
 
+    known = analyses_of(plugins)[analysis]
     try:
-        payload = json.dumps(await analyses_of(plugins)[analysis].run(graph_at, params))
+        payload = json.dumps(await known.run(graph_at, params))
     except InvalidInput as exc:
         error = json.dumps({"status": exc.status, "message": exc.message, "fields": exc.fields})
     seconds = time.perf_counter() - started
-    await store(community_id, analysis, key, counter, seconds, payload, error, incomplete)
+    await store(
+        community_id, analysis, key, counter, seconds, payload, error, incomplete, known.version
+    )
 
 
 async def store(
@@ -79,10 +82,11 @@ async def store(
     payload: str | None,
     error: str | None,
     incomplete: bool = False,
+    version: int = 1,
 ) -> None:
     """Write a result unless a newer one is already stored."""
     values: dict[str, Any] = {"counter": counter, "computed_at": now(), "seconds": seconds}
-    values |= {"payload": payload, "error": error, "incomplete": incomplete}
+    values |= {"payload": payload, "error": error, "incomplete": incomplete, "version": version}
     where: dict[str, Any] = {"community_id": community_id, "analysis": analysis, "params": key}
     if await FlowResult.filter(**where, counter__lte=counter).update(**values):
         return
@@ -98,16 +102,17 @@ async def queue_standing(
     counters = dict(await Community.all().values_list("id", "change_counter"))
     if not counters:
         return 0
+    known = analyses_of(plugins)
     stored = {
         (row[0], row[1], row[2]): row[3]
         for row in await FlowResult.filter(error=None, incomplete=False).values_list(
-            "community_id", "analysis", "params", "counter"
+            "community_id", "analysis", "params", "counter", "version"
         )
+        if row[1] in known and row[4] == known[row[1]].version
     }
     queued = 0
-    known = analyses_of(plugins).values()
     for community_id, counter in counters.items():
-        for analysis in known:
+        for analysis in known.values():
             for params in analysis.standing():
                 key = params_key(params)
                 if stored.get((community_id, analysis.name, key), -1) < counter:

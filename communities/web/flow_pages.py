@@ -23,9 +23,13 @@ from starlette.routing import Route
 
 from communities.flow.results import readable_result, stored_result
 from communities.web import queries
+from communities.web.flow_downloads import picture_download
 from communities.web.flow_view import (
+    COLOURS,
+    GROUPINGS,
     KINDS,
     SILO_DAYS,
+    VIEWS,
     Filters,
     explorer_params,
     form_date,
@@ -77,10 +81,13 @@ async def _flow_context(
         # Shown, never kept: the next view finds the worker's result.
         return page | {"computing": True, "refresh": exc.retry_after, "keep": False}
     view = dict(result.payload)
-    team_error = view.pop("team_error")
-    if team_error:
-        filters.errors["team"] = team_error
-        filters.team = None
+    for name, problem in view.pop("filter_errors").items():
+        filters.errors[name] = problem
+        setattr(filters, name, None)  # team, open, focus: the form forgets them
+    picture = view.pop("picture")
+    picture["svg"] = Markup(picture["svg"])
+    query = filters.url()
+    downloads = f"/communities/{slug}/flow/view"
     drill = view.pop("drill")
     if drill is not None:
         drill["svg"] = Markup(drill["svg"]) if drill["svg"] else None
@@ -88,8 +95,17 @@ async def _flow_context(
         page
         | view
         | {
-            "team_svg": Markup(view["team_svg"]),
+            "picture": picture,
+            "picture_urls": {
+                "top": filters.url(open=None, focus=None, q=None) + "#picture",
+                "nodes_csv": f"{downloads}.nodes.csv{query}",
+                "edges_csv": f"{downloads}.edges.csv{query}",
+                "gexf": f"{downloads}.gexf{query}",
+            },
             "drill": drill,
+            "views": VIEWS,
+            "groupings": GROUPINGS,
+            "colours": COLOURS,
             "result": result.meta() | {"computed_at": result.computed_at},
             # A stale view is shown while the worker recomputes it, but not kept.
             "keep": not result.stale,
@@ -135,5 +151,6 @@ async def trace_json(request: Request) -> Response:
 
 ROUTES = [
     Route("/communities/{slug}/flow", flow_page),
+    Route("/communities/{slug}/flow/view.{format}", picture_download),
     Route("/communities/{slug}/flow/trace", trace_json),
 ]

@@ -32,12 +32,12 @@ from communities.flow.schema import (
     is_content_edge,
     node_date,
 )
+from communities.web.flow_picture import picture_view
 from communities.web.flowdraw import (
     WorkEdge,
     WorkItem,
     WorkRow,
     natural,
-    team_graph_svg,
     work_svg,
 )
 from core.bounds import parse_day
@@ -49,10 +49,14 @@ BROKERS = 10
 SILO_LIST = 50
 SILO_DAYS = service.SILO_DAYS
 KINDS = {CYCLE: "Cycles", ARTIFACT_VERSION: "Artifact versions"}
-TOP_FLOWS = 300
-"""At most this many team-to-team flows are drawn and listed, the strongest first."""
 TEAM_NAME_LIMIT = 40
 """A team filter longer than this is no team's node name (``team:123``)."""
+QUERY_LIMIT = 60
+VIEWS = {"": "Chosen by size", "groups": "Groups of teams", "teams": "Every team"}
+GROUPINGS = {"": "Districts", "cluster": "Detected clusters"}
+COLOURS = {"": "Level", "cluster": "Detected cluster"}
+MAX_TOP = 1000
+MAX_MIN = 100_000
 
 
 # --- Filters ---------------------------------------------------------------------------
@@ -67,6 +71,14 @@ class Filters:
     kind: str | None = None
     start: date | None = None
     end: date | None = None
+    view: str | None = None
+    group: str | None = None
+    open: str | None = None
+    focus: str | None = None
+    minimum: int | None = None
+    top: int | None = None
+    colour: str | None = None
+    q: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     def params(self) -> dict[str, str]:
@@ -76,8 +88,29 @@ class Filters:
             "kind": self.kind,
             "from": self.start.isoformat() if self.start else None,
             "to": self.end.isoformat() if self.end else None,
+            "view": self.view,
+            "group": self.group,
+            "open": self.open,
+            "focus": self.focus,
+            "min": str(self.minimum) if self.minimum else None,
+            "top": str(self.top) if self.top else None,
+            "colour": self.colour,
+            "q": self.q,
         }
         return {k: v for k, v in values.items() if v}
+
+    def picture(self) -> dict[str, Any]:
+        """What the picture is asked for (:func:`communities.web.flow_picture.picture_view`)."""
+        return {
+            "view": self.view,
+            "group": self.group,
+            "open": self.open,
+            "focus": self.focus,
+            "min": self.minimum,
+            "top": self.top,
+            "colour": self.colour,
+            "q": self.q,
+        }
 
     def url(self, **changes: str | None) -> str:
         """This page's query string with some filters changed (``None`` drops one)."""
@@ -104,22 +137,54 @@ def form_date(params: QueryParams, name: str, errors: dict[str, str]) -> date | 
         return None
 
 
+def _choice(
+    params: QueryParams, name: str, choices: dict[str, str], errors: dict[str, str]
+) -> str | None:
+    value = params.get(name, "").strip() or None
+    if value is not None and value not in choices:
+        errors[name] = f"must be one of {', '.join(c for c in choices if c)}"
+        return None
+    return value
+
+
+def _node(params: QueryParams, name: str, errors: dict[str, str]) -> str | None:
+    value = params.get(name, "").strip() or None
+    if value is not None and len(value) > TEAM_NAME_LIMIT:
+        errors[name] = f"{value[:TEAM_NAME_LIMIT]!r}... is not a team of this community"
+        return None
+    return value
+
+
+def _count(params: QueryParams, name: str, most: int, errors: dict[str, str]) -> int | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        errors[name] = f"must be a whole number from 1 to {most}"
+        return None
+    return int(raw)
+
+
 def read_filters(params: QueryParams) -> Filters:
     errors: dict[str, str] = {}
-    kind = params.get("kind", "").strip() or None
-    if kind is not None and kind not in KINDS:
-        errors["kind"] = f"must be one of {', '.join(KINDS)}"
-        kind = None
-    team = params.get("team", "").strip() or None
-    if team is not None and len(team) > TEAM_NAME_LIMIT:
-        errors["team"] = f"{team[:TEAM_NAME_LIMIT]!r}... is not a team of this community"
-        team = None
+    query = params.get("q", "").strip() or None
+    if query is not None and len(query) > QUERY_LIMIT:
+        errors["q"] = f"must be at most {QUERY_LIMIT} characters"
+        query = None
     filters = Filters(
         as_of=form_date(params, "as_of", errors),
-        team=team,
-        kind=kind,
+        team=_node(params, "team", errors),
+        kind=_choice(params, "kind", KINDS, errors),
         start=form_date(params, "from", errors),
         end=form_date(params, "to", errors),
+        view=_choice(params, "view", VIEWS, errors),
+        group=_choice(params, "group", GROUPINGS, errors),
+        open=_node(params, "open", errors),
+        focus=_node(params, "focus", errors),
+        minimum=_count(params, "min", MAX_MIN, errors),
+        top=_count(params, "top", MAX_TOP, errors),
+        colour=_choice(params, "colour", COLOURS, errors),
+        q=query,
         errors=errors,
     )
     if filters.start and filters.end and filters.start > filters.end:
@@ -322,7 +387,7 @@ def explorer_params(filters: Filters, today: date) -> Params:
         "from": filters.start.isoformat() if filters.start else None,
         "to": filters.end.isoformat() if filters.end else None,
         "today": today.isoformat(),
-    }
+    } | {name: value for name, value in filters.picture().items() if value is not None}
 
 
 def default_explorer_params() -> list[Params]:
@@ -337,6 +402,14 @@ def _filters_of(params: Params) -> Filters:
         kind=params.get("kind"),
         start=day(params, "from"),
         end=day(params, "to"),
+        view=params.get("view"),
+        group=params.get("group"),
+        open=params.get("open"),
+        focus=params.get("focus"),
+        minimum=params.get("min"),
+        top=params.get("top"),
+        colour=params.get("colour"),
+        q=params.get("q"),
     )
 
 
@@ -369,32 +442,23 @@ async def explorer_view(graph_at: GraphAt, params: Params) -> dict[str, Any]:
         for item in brokers["items"]
     ]
     labels = {n: str(d.get("label", n)) for n, d in flow.graph.nodes(data=True)}
-    links = sorted(
-        flow.graph.edges(data="weight"), key=lambda e: (-e[2], labels[e[0]], labels[e[1]])
-    )
-    # A national network has thousands of team pairs: draw and list the strongest.
-    drawn = flow.graph
-    if len(links) > TOP_FLOWS:
-        drawn = nx.DiGraph()
-        drawn.add_nodes_from(flow.graph.nodes(data=True))
-        drawn.add_edges_from((u, v, flow.graph.edges[u, v]) for u, v, _ in links[:TOP_FLOWS])
+    picture = picture_view(graph, flow.graph, filters.picture(), filters.url)
     drill = None
     if filters.team:
         found = drill_down(graph, slug, filters.team, filters)
         # The rows and edges went into the SVG; the page shows neither.
         drill = service.jsonable(replace(found, rows=[], edges=[]))
+    errors = picture.pop("errors")
+    if team_error:
+        errors["team"] = team_error
     return {
-        "team_error": team_error,
+        "filter_errors": errors,
         "as_of_choices": as_of_choices([q.quarter for q in quarters], filters.as_of, today),
         "teams": _team_choices(flow.graph),
         "flow": {k: v for k, v in flow.as_dict().items() if k not in ("teams", "edges")},
         "has_flow": flow.graph.number_of_edges() > 0,
-        "team_links": [
-            {"source": labels[u], "target": labels[v], "weight": w} for u, v, w in links[:TOP_FLOWS]
-        ],
-        "team_links_total": len(links),
+        "picture": picture,
         "team_labels": labels,
-        "team_svg": team_graph_svg(drawn, lambda team: filters.url(team=team) + "#drill"),
         "brokers": {**brokers, "items": people},
         "silos": _silo_report(graph, filters.as_of or today),
         "evolution": evolution_rows,

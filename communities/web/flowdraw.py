@@ -34,6 +34,8 @@ import networkx as nx
 LEVELS = ("district", "school", "other")
 LEVEL_NAMES = {"district": "District", "school": "School", "other": "Other"}
 MAX_PER_ROW = 7
+CLUSTER_COLOURS = 8
+"""Colours of detected clusters (``cluster-0`` to ``cluster-7`` in the style sheet)."""
 LABELLED_EDGES = 40  # beyond this many arrows, their numbers are left to the tooltips
 
 _SLOT = 170.0  # horizontal room per team
@@ -103,12 +105,13 @@ def _arrow(tip: Point, direction: Point, length: float, half: float) -> tuple[Po
 
 @dataclass(frozen=True)
 class TeamPlace:
-    """Where a team is drawn, and the row it sits on."""
+    """Where a team is drawn, and the row it sits on (or, on a ring, its angle)."""
 
     x: float
     y: float
     r: float
     row: int
+    angle: float | None = None
 
 
 def team_layers(teams: nx.DiGraph) -> dict[str, list[str]]:
@@ -147,27 +150,74 @@ def team_layers(teams: nx.DiGraph) -> dict[str, list[str]]:
     return {level: layers[level] for level in order}
 
 
-def team_layout(teams: nx.DiGraph) -> tuple[dict[str, TeamPlace], list[str], float, float]:
-    """Places of the teams, the level of each row, and the drawing's width and height."""
+Layers = Sequence[tuple[str, Sequence[str]]]
+"""Rows of a drawing from top to bottom: each a name (shown at its left) and its nodes."""
+
+
+def level_layers(teams: nx.DiGraph) -> list[tuple[str, list[str]]]:
+    """:func:`team_layers` named for the page: ("District", [...]), ("School", [...])."""
+    return [(LEVEL_NAMES.get(level, level), nodes) for level, nodes in team_layers(teams).items()]
+
+
+def team_layout(
+    teams: nx.DiGraph, layers: Layers | None = None
+) -> tuple[dict[str, TeamPlace], list[str], float, float]:
+    """Places of the teams, the name of each row, and the drawing's width and height.
+    ``layers`` (by default the teams' levels) gives the rows; nodes not in ``teams`` are
+    left out, so a layout found on a whole graph keeps its order on a part of it."""
     rows: list[tuple[str, list[str]]] = []
-    for level, nodes in team_layers(teams).items():
+    for name, layer in layers if layers is not None else level_layers(teams):
+        nodes = [n for n in layer if n in teams]
         for start in range(0, len(nodes), MAX_PER_ROW):
-            rows.append((level, nodes[start : start + MAX_PER_ROW]))
+            rows.append((name, nodes[start : start + MAX_PER_ROW]))
     widest = max((len(nodes) for _, nodes in rows), default=1)
     width = _LEFT + widest * _SLOT + _RIGHT
     height = _TOP + 18 + max(len(rows) - 1, 0) * _ROW + _BOTTOM
-    total = {
-        n: float(teams.in_degree(n, weight="weight") + teams.out_degree(n, weight="weight"))
-        for n in teams
-    }
-    most = max(total.values(), default=0.0)
+    most = _most_links(teams)
     places: dict[str, TeamPlace] = {}
     for index, (_, nodes) in enumerate(rows):
         offset = _LEFT + (widest - len(nodes)) * _SLOT / 2
         for i, node in enumerate(nodes):
-            r = 14.0 + (12.0 * math.sqrt(total[node] / most) if most else 2.0)
+            r = _radius(teams, node, most)
             places[node] = TeamPlace(offset + (i + 0.5) * _SLOT, _TOP + 18 + index * _ROW, r, index)
-    return places, [level for level, _ in rows], width, height
+    return places, [name for name, _ in rows], width, height
+
+
+_RING_ARC = 150.0  # room along the ring per node, for its label
+_RING_LABEL = 170.0  # room beside the ring for the labels
+_RING_MIN = 150.0
+
+
+def _links(teams: nx.DiGraph, node: str) -> float:
+    return float(teams.in_degree(node, weight="weight") + teams.out_degree(node, weight="weight"))
+
+
+def _most_links(teams: nx.DiGraph) -> float:
+    return max((_links(teams, n) for n in teams), default=0.0)
+
+
+def _radius(teams: nx.DiGraph, node: str, most: float) -> float:
+    """A node's circle grows with the square root of its links (its area with them)."""
+    return 14.0 + (12.0 * math.sqrt(_links(teams, node) / most) if most else 2.0)
+
+
+def ring_layout(
+    teams: nx.DiGraph, layers: Layers | None = None
+) -> tuple[dict[str, TeamPlace], list[str], float, float]:
+    """The nodes on a circle, clockwise from the top in the order of ``layers``, with
+    room along it for each label: for a few nodes that all exchange (groups of teams),
+    where rows would stack arrows on top of each other."""
+    order = [n for _, layer in layers or level_layers(teams) for n in layer if n in teams]
+    count = max(len(order), 1)
+    ring = max(_RING_MIN, count * _RING_ARC / (2 * math.pi))
+    width, height = 2 * (ring + _RING_LABEL), 2 * (ring + 60.0)
+    most = _most_links(teams)
+    places = {}
+    for index, node in enumerate(order):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        x, y = width / 2 + ring * math.cos(angle), height / 2 + ring * math.sin(angle)
+        places[node] = TeamPlace(x, y, _radius(teams, node, most), index, angle)
+    return places, [], width, height
 
 
 def _team_edge(
@@ -231,19 +281,31 @@ def _team_edge(
     )
 
 
-def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = None) -> str:
-    """The team flow graph (``TeamFlow.graph``) as an SVG element.
+def team_graph_svg(
+    teams: nx.DiGraph,
+    team_url: Callable[[str], str] | None = None,
+    layers: Layers | None = None,
+    description: str | None = None,
+    drill_url: Callable[[str], str] | None = None,
+    ring: bool = False,
+) -> str:
+    """The team flow graph (``TeamFlow.graph``), or any graph of its shape (groups of
+    teams), as an SVG element in rows (``layers``, by default the teams' levels).
 
-    ``team_url(team)`` gives the link of a team node (the drill-down), if any.
+    ``team_url(team)`` gives the link of a node (the next level of detail), if any;
+    ``drill_url(team)`` the drill-down into a team's work (``data-drill``, for flow.js);
+    ``ring`` puts the nodes on a circle (:func:`ring_layout`) instead of in rows.
     """
-    places, row_levels, width, height = team_layout(teams)
+    layout = ring_layout if ring else team_layout
+    places, row_levels, width, height = layout(teams, layers)
     most = max((int(w) for _, _, w in teams.edges(data="weight", default=1)), default=1) or 1
     parts = [
         tag("title", esc("How learning moves between teams")),
         tag(
             "desc",
             esc(
-                "District teams in the top row, school teams below, other teams at the "
+                description
+                or "District teams in the top row, school teams below, other teams at the "
                 "bottom. An arrow runs from a team to a team that used its work; the wider "
                 "the arrow, the more links."
             ),
@@ -263,7 +325,7 @@ def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = No
         )
     )
     nodes = [
-        _team_node(teams, node, places[node], len(row_levels), team_url)
+        _team_node(teams, node, places[node], len(row_levels), team_url, drill_url)
         for node in sorted(places, key=lambda n: (places[n].row, places[n].x))
     ]
     parts.append(tag("g", "".join(nodes), class_="flow-nodes"))
@@ -279,16 +341,16 @@ def team_graph_svg(teams: nx.DiGraph, team_url: Callable[[str], str] | None = No
     )
 
 
-def _row_labels(row_levels: Sequence[str]) -> list[str]:
-    """A level's name at the left of the first row of that level."""
+def _row_labels(row_names: Sequence[str]) -> list[str]:
+    """A layer's name at the left of its first row."""
     labels = []
     previous = None
-    for index, level in enumerate(row_levels):
+    for index, level in enumerate(row_names):
         if level != previous:
             labels.append(
                 tag(
                     "text",
-                    esc(LEVEL_NAMES.get(level, level)),
+                    esc(level),
                     class_="flow-row-label",
                     x=8,
                     y=_TOP + 22 + index * _ROW,
@@ -304,6 +366,7 @@ def _team_node(
     place: TeamPlace,
     rows: int,
     team_url: Callable[[str], str] | None,
+    drill_url: Callable[[str], str] | None = None,
 ) -> str:
     """A team's circle and label; the top row's labels go above the teams, clear of the
     arrows (when there is more than one row)."""
@@ -311,26 +374,35 @@ def _team_node(
     label, level = str(data.get("label", node)), str(data.get("level", "other"))
     out_w = int(teams.out_degree(node, weight="weight"))
     in_w = int(teams.in_degree(node, weight="weight"))
-    title = (
-        f"{label} ({LEVEL_NAMES.get(level, level).lower()} team): "
-        f"{out_w} link{'s' if out_w != 1 else ''} out to other teams, {in_w} in"
-    )
+    links = f"{out_w} link{'s' if out_w != 1 else ''}"
+    if data.get("kind") == "group":
+        title = (
+            f"{label}: {data.get('teams', 0)} teams ({data.get('schools', 0)} school teams), "
+            f"{data.get('inside', 0)} links between them; {links} out to other groups, {in_w} in"
+        )
+    else:
+        title = f"{label} ({LEVEL_NAMES.get(level, level).lower()} team): "
+        title += f"{links} out to other teams, {in_w} in"
+    classes = f"flow-node flow-team level-{level}"
+    if data.get("kind") == "group":
+        classes += " is-group"
+    if data.get("cluster") is not None:
+        classes += f" cluster-{int(data['cluster']) % CLUSTER_COLOURS}"
     body = "".join(
         (
             tag("title", esc(title)),
             tag("circle", cx=place.x, cy=place.y, r=round(place.r, 1)),
-            tag(
-                "text",
-                esc(short(label)),
-                class_="flow-label",
-                x=place.x,
-                y=place.y - place.r - 7 if place.row == 0 and rows > 1 else place.y + place.r + 15,
-            ),
+            _node_label(label, place, rows),
         )
     )
     attrs: dict[str, object] = {
-        "class_": f"flow-node flow-team level-{level}",
+        "class_": classes,
         "data_id": node,
+        "data_kind": data.get("kind", "team"),
+        "data_cluster": data.get("cluster"),
+        "data_drill": drill_url(node)
+        if drill_url is not None and data.get("kind", "team") == "team"
+        else None,
         "data_level": level,
         "data_label": label,
         "data_weight": out_w + in_w,
@@ -340,6 +412,23 @@ def _team_node(
     if team_url is not None:
         return tag("a", body, href=team_url(node), **attrs)
     return tag("g", body, tabindex=0, **attrs)
+
+
+def _node_label(label: str, place: TeamPlace, rows: int) -> str:
+    """A node's label: on a ring, outside it, beside the node (or above or below it at
+    the top and bottom); in rows, above the top row (when there are more) and below the
+    others, clear of the arrows that leave the row."""
+    if place.angle is None:
+        below = not (place.row == 0 and rows > 1)
+        y = place.y + place.r + 15 if below else place.y - place.r - 7
+        return tag("text", esc(short(label)), class_="flow-label", x=place.x, y=y)
+    cos, sin = math.cos(place.angle), math.sin(place.angle)
+    if abs(cos) < 0.35:  # at the top or the bottom of the ring
+        y = place.y + (place.r + 15 if sin > 0 else -place.r - 7)
+        return tag("text", esc(short(label)), class_="flow-label", x=place.x, y=y)
+    side = "start" if cos > 0 else "end"
+    x = place.x + (place.r + 6) * (1 if cos > 0 else -1)
+    return tag("text", esc(short(label)), class_=f"flow-label anchor-{side}", x=x, y=place.y + 4)
 
 
 # --- A team's work over time ----------------------------------------------------------

@@ -155,7 +155,16 @@
       (up.size ? " learned from " + names(teams, up) : " learned from no other team") + "; " +
       (down.size ? names(teams, down) + " used its work. " : "no other team used its work. ")
     ));
-    statusBox.appendChild(el("a", "Drill down into " + label, { href: node.getAttribute("href") || "#" }));
+    // The node's link goes one level deeper: a group opens, a team shows its
+    // neighbourhood, the team in a neighbourhood drills down into its work.
+    var next = node.getAttribute("href") || "#";
+    var what = /[?&]open=/.test(next) ? "Open " : /[?&]focus=/.test(next) ? "See the neighbourhood of " : "Drill down into ";
+    statusBox.appendChild(el("a", what + label, { href: next }));
+    var drill = node.getAttribute("data-drill");
+    if (drill && drill !== next) {
+      statusBox.appendChild(document.createTextNode(" · "));
+      statusBox.appendChild(el("a", "Drill down into " + label, { href: drill }));
+    }
     statusBox.appendChild(document.createTextNode(" "));
     statusBox.appendChild(clearButton(clearTeams));
   }
@@ -164,7 +173,7 @@
     teams.addEventListener("click", function (event) {
       var node = event.target.closest(".flow-team");
       if (!node) { clearTeams(); return; }
-      if (node.classList.contains("is-selected")) { return; } // selected again: drill down
+      if (node.classList.contains("is-selected")) { return; } // selected again: follow its link
       event.preventDefault();
       selectTeam(node);
     });

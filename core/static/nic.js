@@ -14,4 +14,32 @@
       });
     });
   });
+
+  // Tables with class "sortable": each column header becomes a button that sorts the rows
+  // (numbers as numbers where the header says data-type="number"), again to reverse.
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var body = table.tBodies[0];
+    if (!body) { return; }
+    table.querySelectorAll("thead th").forEach(function (th, column) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (th.firstChild) { button.appendChild(th.firstChild); }
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        var numeric = th.dataset.type === "number";
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column] ? a.cells[column].textContent.trim() : "";
+          var y = b.cells[column] ? b.cells[column].textContent.trim() : "";
+          var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, undefined, { numeric: true });
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+        table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      });
+    });
+  });
 })();

@@ -54,8 +54,8 @@ def test_explore_the_flow_between_teams_and_trace_a_cycle(browser: Browser, site
 
     # Drill down: select North, select it again to follow its link.
     team(page, "North SIDT").click()
-    expect(page.locator("#flow-status")).to_contain_text("Drill down into North SIDT")
-    team(page, "North SIDT").click()
+    expect(page.locator("#flow-status")).to_contain_text("See the neighbourhood of North SIDT")
+    page.locator("#flow-status").get_by_role("link", name="Drill down into North SIDT").click()
     expect(page.get_by_role("heading", name="Work of North SIDT")).to_be_visible()
     expect(page).to_have_url(re.compile(r"as_of=2024-12-31&team=team%3A\d+#drill$"))
 

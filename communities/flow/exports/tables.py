@@ -42,7 +42,8 @@ def neutralised(cell: str) -> str:
     return cell
 
 
-def _csv_text(rows: Iterable[Mapping[str, str]], columns: Sequence[str]) -> str:
+def csv_text(rows: Iterable[Mapping[str, str]], columns: Sequence[str]) -> str:
+    """A CSV table (with its header row) whose every cell is :func:`neutralised`."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralised(column) for column in columns])
@@ -107,9 +108,9 @@ def write_csv(graph: nx.MultiDiGraph) -> dict[str, str]:
     node_columns = list(NODE_COLUMNS) + sorted(set(node_names) - set(NODE_COLUMNS))
     edge_columns = list(EDGE_COLUMNS) + sorted(set(edge_names) - set(EDGE_COLUMNS))
     return {
-        "nodes": _csv_text(node_rows, node_columns),
-        "edges": _csv_text(edge_rows, edge_columns),
-        "memberships": _csv_text(memberships, MEMBERSHIP_COLUMNS),
+        "nodes": csv_text(node_rows, node_columns),
+        "edges": csv_text(edge_rows, edge_columns),
+        "memberships": csv_text(memberships, MEMBERSHIP_COLUMNS),
     }
 
 

@@ -57,8 +57,18 @@ def test_a_national_community_fits_in_four_screens(browser: Browser, national_si
     expect(district.locator("tbody tr")).to_have_count(20)
     expect(district.locator("tbody tr").first).to_contain_text("District 3 DIDT")
 
-    # The filter finds a school by name; its district opens by itself.
-    page.get_by_label("Find teams by name").fill("school 42 sidt")
+    # While typing, the listed teams narrow (nic.js) and the groups holding them open.
+    box = page.get_by_label("Find teams by name")
+    box.fill("school 42 ")
+    shown = page.locator("details.team-group[open] tbody tr:not([hidden])")
+    expect(shown).to_have_count(1)
+    expect(page.locator("details.team-group:not([hidden])")).to_have_count(1)
+    box.fill("")
+    expect(page.locator("details.team-group[open]")).to_have_count(1)  # District 3, opened above
+    expect(page.locator("details.team-group:not([hidden])")).to_have_count(10)
+
+    # Find asks the server (what works without JavaScript); the district opens by itself.
+    box.fill("school 42 sidt")
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_role("status")).to_have_text("1 of 200 teams match “school 42 sidt”.")
     rows = page.locator("details.team-group[open] tbody tr")

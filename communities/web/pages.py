@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,8 @@ from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
 from communities.web.page_cache import kept_body, kept_page
+from communities.web.team_overview import MAX_FILTER, team_overview
+from core.bounds import fold_line
 from core.errors import NotFound
 from core.nodes import NodeRef
 from core.prepared import PreparedValues
@@ -25,6 +28,7 @@ from core.web.paging import page_number
 from core.web.render import panels, render
 
 TEAM_CYCLES_PER_PAGE = 100
+COMMUNITY_CYCLES_PER_PAGE = 10
 
 
 async def communities_page(request: Request) -> Response:
@@ -39,12 +43,33 @@ async def community_page(request: Request) -> Response:
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
     cid = community["id"]
     can_manage = await ctx.allowed("manage", community_id=cid)
+    name_filter = fold_line(request.query_params.get("q", ""))[:MAX_FILTER]
+    page, today = page_number(request), date.today()
 
     async def data() -> dict[str, Any]:
+        total = await Cycle.filter(community_id=cid).count()
+        pages = max(1, -(-total // COMMUNITY_CYCLES_PER_PAGE))
+        base = f"/communities/{community['slug']}"
+
+        def page_url(number: int) -> str:
+            query = {"q": name_filter} if name_filter else {}
+            return f"{base}?{urlencode({**query, 'page': number})}#recent-cycles"
+
         return {
             "community": community,
-            "structure": await queries.team_structure(cid, date.today()),
-            "cycles": await queries.recent_cycles(Q(community_id=cid)),
+            "overview": await team_overview(cid, today, name_filter),
+            "name_filter": name_filter,
+            "cycles": await queries.recent_cycles(
+                Q(community_id=cid),
+                limit=COMMUNITY_CYCLES_PER_PAGE,
+                offset=(page - 1) * COMMUNITY_CYCLES_PER_PAGE,
+            ),
+            "cycle_total": total,
+            "page": page,
+            "pages": pages,
+            "previous_url": page_url(page - 1) if page > 1 else None,
+            "next_url": page_url(page + 1) if page < pages else None,
+            "first_url": page_url(1),
             "artifacts": await queries.recent_artifacts(cid),
             "can_manage": can_manage,
         }
@@ -53,7 +78,7 @@ async def community_page(request: Request) -> Response:
         request,
         "communities/community.html",
         community,
-        (can_manage,),
+        (can_manage, name_filter, page, today),
         data,
         panels_for="community",
     )

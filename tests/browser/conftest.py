@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -28,6 +30,36 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(url: str, folder: Path) -> Iterator[str]:
+    """The database at ``url`` served by ``nic serve`` (run in ``folder``): its base URL."""
+    port = _free_port()
+    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
+    env.pop("NIC_DEBUG", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -60,42 +92,18 @@ def site(prepared_site: tuple[str, str], tmp_path_factory: pytest.TempPathFactor
     out of the next module's."""
     template, token = prepared_site
     folder = tmp_path_factory.mktemp("browser")
-    with scratch_database(folder, copy_of=template) as url:
-        port = _free_port()
-        env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
-        env.pop("NIC_DEBUG", None)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
-            cwd=folder,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    with scratch_database(folder, copy_of=template) as url, served(url, folder) as base:
+        api = httpx.Client(
+            base_url=base + "/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
-            api = httpx.Client(
-                base_url=base + "/api/v1",
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            people = api.get("/people", params={"per_page": 200}).json()["items"]
-            ana_person = next(p for p in people if p["email"] == "ana.ruiz@cedar.example")
-            users = api.get("/me").json()
-            assert users["is_admin"]
-            ana_user = api.get("/communities/1/roles").json()["items"][0]["user_id"]
-            api.patch(f"/people/{ana_person['id']}", json={"user_id": ana_user}).raise_for_status()
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        people = api.get("/people", params={"per_page": 200}).json()["items"]
+        ana_person = next(p for p in people if p["email"] == "ana.ruiz@cedar.example")
+        users = api.get("/me").json()
+        assert users["is_admin"]
+        ana_user = api.get("/communities/1/roles").json()["items"][0]["user_id"]
+        api.patch(f"/people/{ana_person['id']}", json={"user_id": ana_user}).raise_for_status()
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,8 @@ def test_the_benchmark_runs_end_to_end_on_its_smallest_size(tmp_path: Path) -> N
         "api cycle p95 recomputing / idle",
         "cycle page p95 recomputing / idle",
         "explorer warm p95",
+        "district warm p95",
+        "neighbours warm p95",
         "community warm p95",
         "write -> results current",
         "worker peak RSS",
@@ -44,10 +46,11 @@ def test_the_benchmark_runs_end_to_end_on_its_smallest_size(tmp_path: Path) -> N
     assert 0 < tiny["propagation_s"] < 60
     assert tiny["worker_peak_mb"] > 0
     assert {"summary", "brokers", "explorer"} <= set(tiny["analysis_seconds"])
-    runs = [tiny["explorer"], tiny["community"]] + [
+    views = ("explorer", "district", "neighbours", "community")
+    runs = [tiny[view] for view in views] + [
         row[state] for row in tiny["pages"].values() for state in ("idle", "recomputing")
     ]
     for run in runs:
         assert run["p95"] and run["rps"] > 0 and run["errors"] == 0, run
     assert all(row["status"] == 200 for row in tiny["pages"].values())
-    assert tiny["explorer"]["status"] == 200 and tiny["community"]["status"] == 200
+    assert all(tiny[view]["status"] == 200 for view in views)

@@ -16,7 +16,8 @@ from communities.services.communities import assign_role, create_community
 from communities.services.links import record_link
 from communities.services.teams import create_team, update_team
 from communities.web.flow_view import as_of_choices, quarter_end
-from communities.web.flowdraw import WorkItem, WorkRow, team_graph_svg, work_svg
+from communities.web.flowdraw import team_graph_svg
+from communities.web.workdraw import WorkItem, WorkRow, work_svg
 from core.auth.users import create_user
 from core.context import Actor, ServiceContext
 from core.testing import sign_in

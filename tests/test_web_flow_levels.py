@@ -211,7 +211,7 @@ async def test_downloads_are_exactly_what_is_shown(client, wide) -> None:
     assert graph.number_of_nodes() == len(labels) and graph.number_of_edges() == 4
     assert ET.fromstring(gexf.content).tag.endswith("gexf")
     bad = await client.get("/communities/wide-net/flow/view.xlsx", params=params)
-    assert bad.status_code == 422 and "format" in bad.json()["error"]["fields"]
+    assert bad.status_code == 404 and "nodes.csv" in bad.json()["error"]["message"]
 
 
 async def test_downloads_need_a_reader_of_the_community(app, client, wide) -> None:

@@ -19,7 +19,7 @@ from communities.flow.exports.values import clean_text
 from communities.flow.results import stored_result
 from communities.web import queries
 from communities.web.flow_view import explorer_params, read_filters
-from core.errors import InvalidInput, ServiceError
+from core.errors import InvalidInput, NotFound, ServiceError
 from core.jsonutil import dumps
 from core.web.context import signed_in_context
 
@@ -66,8 +66,8 @@ async def picture_download(request: Request) -> Response:
         ctx = await signed_in_context(request)
         community = await queries.community_by_slug(ctx, request.path_params["slug"])
         fmt = request.path_params["format"]
-        if fmt not in FORMATS:
-            raise InvalidInput.field("format", f"must be one of {', '.join(FORMATS)}")
+        if fmt not in FORMATS:  # no such download: the same answer as any unknown address
+            raise NotFound(f"no download view.{fmt[:20]}; there are {', '.join(FORMATS)}")
         filters = read_filters(request.query_params)
         if filters.errors:
             name, problem = next(iter(filters.errors.items()))

@@ -19,7 +19,6 @@ import networkx as nx
 
 from communities.flow.schema import MEMBER, PERSON
 from communities.web.flow_levels import (
-    OTHER,
     SMALL_NETWORK,
     Picture,
     cluster_groups,
@@ -142,38 +141,12 @@ def picture_view(
     top = asked.get("top") or DEFAULT_TOP[picture.level]
     total, shown = strongest(picture, asked.get("min") or 1, top)
 
-    def link(node: str) -> str:
-        data = picture.graph.nodes[node]
-        if data.get("kind") == "group":
-            return url(open=node, focus=None, q=None) + "#picture"
-        if node == picture.focus and picture.level == "neighbourhood":
-            return url(team=node) + "#drill"
-        return url(focus=node, q=None) + "#picture"
-
-    svg = team_graph_svg(
-        picture.graph,
-        link,
-        picture.layers,
-        DESCRIPTIONS[picture.level],
-        lambda team: url(team=team) + "#drill",
-        ring=picture.level == "groups",
-    )
-    labels = {n: str(d.get("label", n)) for n, d in teams.nodes(data=True)}
-    crumbs = []
-    if picture.level == "neighbourhood" and picture.focus is not None:
-        group = _grouping(graph, teams, asked.get("group") or "district", cluster_of)[picture.focus]
-        crumbs.append(
-            {
-                "label": group_label(graph, group),
-                "url": url(open=group, focus=None, q=None) + "#picture",
-            }
-        )
     return {
         "level": picture.level,
-        "crumbs": crumbs,
+        "crumbs": _crumbs(graph, teams, picture, asked, cluster_of, url),
         "title": picture.title,
         "focus": picture.focus,
-        "svg": svg,
+        "svg": _drawing(picture, url),
         "nodes": node_rows(picture),
         "edges": edge_rows(picture),
         "edges_total": total,
@@ -183,20 +156,58 @@ def picture_view(
         "clusters": len(set(cluster_of.values())),
         "coloured_by": "cluster" if asked.get("colour") == "cluster" else "level",
         "errors": errors,
-        "search": None
-        if found is None
-        else {
-            **found,
-            "teams": [found_team(url, labels, t) for t in found["teams"]],
-            "people": [
-                {
-                    **p,
-                    "teams": [found_team(url, labels, t) for t in p["teams"]],
-                }
-                for p in found["people"]
-            ],
-        },
-        "other_group": OTHER,
+        "search": None if found is None else _linked(found, teams, url),
+    }
+
+
+def _drawing(picture: Picture, url: Callable[..., str]) -> str:
+    """The picture as SVG: a group's node opens it, a team's shows its neighbourhood, the
+    team in the middle of a neighbourhood drills down into its work."""
+
+    def link(node: str) -> str:
+        data = picture.graph.nodes[node]
+        if data.get("kind") == "group":
+            return url(open=node, focus=None, q=None) + "#picture"
+        if node == picture.focus and picture.level == "neighbourhood":
+            return url(team=node) + "#drill"
+        return url(focus=node, q=None) + "#picture"
+
+    return team_graph_svg(
+        picture.graph,
+        link,
+        picture.layers,
+        DESCRIPTIONS[picture.level],
+        lambda team: url(team=team) + "#drill",
+        ring=picture.level == "groups",
+    )
+
+
+def _crumbs(
+    graph: nx.MultiDiGraph,
+    teams: nx.DiGraph,
+    picture: Picture,
+    asked: dict[str, Any],
+    cluster_of: dict[str, int],
+    url: Callable[..., str],
+) -> list[dict[str, str]]:
+    """The levels between the community and a neighbourhood: the focus team's group."""
+    if picture.level != "neighbourhood" or picture.focus is None:
+        return []
+    group = _grouping(graph, teams, asked.get("group") or "district", cluster_of)[picture.focus]
+    address = url(open=group, focus=None, q=None) + "#picture"
+    return [{"label": group_label(graph, group), "url": address}]
+
+
+def _linked(found: dict[str, Any], teams: nx.DiGraph, url: Callable[..., str]) -> dict[str, Any]:
+    """A search's answer with each team linked to its neighbourhood."""
+    labels = {n: str(d.get("label", n)) for n, d in teams.nodes(data=True)}
+    return {
+        **found,
+        "teams": [found_team(url, labels, t) for t in found["teams"]],
+        "people": [
+            {**p, "teams": [found_team(url, labels, t) for t in p["teams"]]}
+            for p in found["people"]
+        ],
     }
 
 

@@ -33,13 +33,8 @@ from communities.flow.schema import (
     node_date,
 )
 from communities.web.flow_picture import picture_view
-from communities.web.flowdraw import (
-    WorkEdge,
-    WorkItem,
-    WorkRow,
-    natural,
-    work_svg,
-)
+from communities.web.flowdraw import natural
+from communities.web.workdraw import WorkEdge, WorkItem, WorkRow, work_svg
 from core.bounds import parse_day
 from core.errors import InvalidInput
 

@@ -189,6 +189,7 @@ class LinkEntry(Entry):
 
 class CommunityDocument(Entry):
     format: str
+    digest: str | None = None
     community: CommunityCreate
     organizations: list[OrganizationEntry] = Field(default_factory=list)
     teams: list[TeamEntry] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from communities.exchange.files import FORMAT
+from communities.exchange.integrity import digest
 from communities.models import (
     Aim,
     Artifact,
@@ -65,7 +66,7 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     measures, cycles = await _measures_and_cycles(cid, names)
     artifacts, version_refs = await _artifacts(cid, names)
     links = await _links(cid, names, version_refs)
-    return {
+    body = {
         "format": FORMAT,
         "community": community,
         "organizations": organizations,
@@ -78,6 +79,7 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
         "artifacts": artifacts,
         "links": links,
     }
+    return {"format": FORMAT, "digest": digest(body), **body}
 
 
 async def _organizations(cid: int, names: _Names) -> list[Row]:

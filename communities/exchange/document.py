@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -11,6 +11,7 @@ from communities.choices import (
     ActDecision,
     ArtifactKind,
     ChangeIdeaStage,
+    CommunityRoleName,
     CycleStatus,
     LinkKind,
     MeasureKind,
@@ -187,6 +188,11 @@ class LinkEntry(Entry):
     note: str = ""
 
 
+class RoleEntry(Entry):
+    email: str = Field(min_length=3, max_length=254)
+    role: CommunityRoleName
+
+
 class CommunityDocument(Entry):
     format: str
     digest: str | None = None
@@ -200,3 +206,5 @@ class CommunityDocument(Entry):
     cycles: list[CycleEntry] = Field(default_factory=list)
     artifacts: list[ArtifactEntry] = Field(default_factory=list)
     links: list[LinkEntry] = Field(default_factory=list)
+    roles: list[RoleEntry] = Field(default_factory=list)
+    plugins: dict[str, Any] = Field(default_factory=dict)

@@ -11,7 +11,9 @@ from communities.exchange.integrity import check_digest, decode_utf8, parse_json
 from core.errors import InvalidInput
 from core.jsonutil import dumps
 
-FORMAT = "nic-community/1"
+FORMAT = "nic-community/2"
+FORMATS = ("nic-community/1", FORMAT)
+"""The formats ``nic load`` reads: /2 adds the plugins' sections and roles to /1."""
 
 
 def read_document(path: Path) -> dict[str, Any]:

@@ -7,17 +7,19 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from communities import schemas as s
-from communities.changes import bump
+from communities.changes import bump, community_write
 from communities.exchange.document import (
     ArtifactVersionEntry,
     CommunityDocument,
     CycleEntry,
     InnovationVersionEntry,
 )
-from communities.exchange.files import FORMAT
+from communities.exchange.files import FORMAT, FORMATS
+from communities.exchange.sections import FileKeys, FileSection, SectionError, section_contributions
 from communities.services import (
     aims,
     artifacts,
@@ -29,8 +31,10 @@ from communities.services import (
     people,
     teams,
 )
+from core.auth.users import normalize_email
 from core.context import ServiceContext
 from core.errors import InvalidInput, ServiceError
+from core.models import User
 
 T = TypeVar("T")
 V = TypeVar("V", InnovationVersionEntry, ArtifactVersionEntry)
@@ -93,6 +97,10 @@ class _Loader:
         self.cycles: dict[str, int] = {}
         self.artifacts: dict[str, int] = {}
         self.versions: dict[str, int] = {}
+        self.sections: dict[str, FileSection] = {}
+        self.section_counts: dict[str, int] = {}
+        self.missing_accounts: list[str] = []
+        self.keys = FileKeys(name)
 
     # --- error reporting ------------------------------------------------------
 
@@ -154,7 +162,7 @@ class _Loader:
 
     # --- sections ---------------------------------------------------------------
 
-    async def run(self, progress: Progress) -> dict[str, int]:
+    async def run(self, progress: Progress) -> dict[str, Any]:
         doc = self.doc
         with self.entry("community", None):
             community = await communities.create_community(self.ctx, doc.community)
@@ -170,8 +178,11 @@ class _Loader:
         progress(f"  {len(doc.measures)} measures with {points} data points")
         await self.load_artifacts()
         progress(f"  {len(doc.artifacts)} artifacts, {len(self.versions)} versions")
+        self.keys = self.file_keys()
+        await self.load_sections(progress)
         await self.load_links()
         progress(f"  {len(doc.links)} learning links")
+        await self.load_roles(progress)
         return {
             "community_id": self.community_id,
             "teams": len(self.teams),
@@ -180,7 +191,63 @@ class _Loader:
             "artifacts": len(self.artifacts),
             "links": len(doc.links),
             "data_points": points,
+            "roles": len(doc.roles) - len(self.missing_accounts),
+            "missing_accounts": self.missing_accounts,
+            **{f"plugins.{name}": n for name, n in self.section_counts.items()},
         }
+
+    async def load_roles(self, progress: Progress) -> None:
+        """Community roles, given to the accounts of the site with those emails; the
+        roles of emails without an account are reported (``missing_accounts``)."""
+        wanted = [(i, normalize_email(r.email), r.role) for i, r in enumerate(self.doc.roles)]
+        found = set(
+            await User.filter(email__in=[email for _, email, _ in wanted]).values_list(
+                "email", flat=True
+            )
+        )
+        for i, email, role in wanted:
+            if email not in found:
+                self.missing_accounts.append(email)
+                continue
+            with self.entry("roles", i):
+                await communities.assign_role(
+                    self.ctx, self.community_id, s.RoleAssign(user_email=email, role=role)
+                )
+        if self.doc.roles:
+            progress(f"  {len(wanted) - len(self.missing_accounts)} community roles")
+
+    def file_keys(self) -> FileKeys:
+        """The file's keys of every domain record loaded, for plugin sections and links."""
+        keys = FileKeys(self.name)
+        for kind, table in (
+            ("organization", self.orgs),
+            ("team", self.teams),
+            ("person", self.people),
+            ("change_idea", self.ideas),
+            ("measure", self.measures),
+            ("cycle", self.cycles),
+            ("artifact", self.artifacts),
+            ("artifact_version", self.versions),
+        ):
+            for key, record_id in table.items():
+                keys.add(kind, record_id, key)
+        return keys
+
+    async def load_sections(self, progress: Progress) -> None:
+        """Each plugin section the file holds, by the plugin that writes it."""
+        for name, data in self.doc.plugins.items():
+            section = self.sections.get(name)
+            if section is None:
+                continue  # refused or skipped before the load began
+            self.keys.section = name
+            try:
+                async with community_write(self.community_id):
+                    count = await section.load(self.ctx, self.community_id, data, self.keys)
+            except IntegrityError as exc:
+                raise self.keys.fail("entry", f"an entry repeats another ({exc})") from None
+            self.section_counts[name] = count
+            progress(f"  {count} entries of plugins.{name}")
+        self.keys.section = ""
 
     async def load_organizations_and_teams(self) -> None:
         """Organizations, then teams, then team parents (a parent may come later in the file)."""
@@ -528,18 +595,22 @@ class _Loader:
                     )
 
     def node(self, text: str, section: str, index: int, field: str) -> str:
-        """Translate ``cycle:<key>`` / ``artifact_version:<key>#<n>`` to database ids."""
-        kind, _, key = text.partition(":")
-        tables = {"cycle": self.cycles, "artifact_version": self.versions}
-        if kind not in tables:
+        """Translate ``kind:<file key>`` (``cycle:<key>``, ``artifact_version:<key>#<n>``,
+        or a plugin's node) to ``kind:<database id>``."""
+        kind, sep, key = text.partition(":")
+        if not sep or not key:
             raise self.fail(
                 section,
                 index,
                 field,
                 "expected cycle:<key> or artifact_version:<artifact key>#<number>",
             )
-        found = self.ref(tables[kind], key, kind.replace("_", " "), section, index, field)
-        return f"{kind}:{found}"
+        try:
+            return self.keys.node(text, field)
+        except SectionError:
+            raise self.fail(
+                section, index, field, f"no {kind.replace('_', ' ')} {key!r} in this file"
+            ) from None
 
 
 def _validation_error(exc: ValidationError, raw: dict[str, Any], name: str) -> LoadError:
@@ -564,13 +635,16 @@ async def load_community(
     raw: dict[str, Any],
     name: str = "<file>",
     progress: Progress = lambda _: None,
-) -> dict[str, int]:
+    skip_missing_plugins: bool = False,
+) -> dict[str, Any]:
     """Create a whole community from a file's data in one transaction.
 
     Every entry is validated by the same services the API uses; the first error
-    aborts the load and nothing is written.
+    aborts the load and nothing is written. A plugin section that no installed plugin
+    reads is an error, or, with ``skip_missing_plugins``, left out and reported
+    (``summary["skipped"]``).
     """
-    if raw.get("format") != FORMAT:
+    if raw.get("format") not in FORMATS:
         raise LoadError(
             f"{name}: format: expected {FORMAT!r}, got {raw.get('format')!r}",
             {"format": f"expected {FORMAT}"},
@@ -579,13 +653,27 @@ async def load_community(
         doc = CommunityDocument.model_validate(raw)
     except ValidationError as exc:
         raise _validation_error(exc, raw, name) from None
+    sections = await section_contributions(ctx)
+    missing = [section for section in doc.plugins if section not in sections]
+    if missing and not skip_missing_plugins:
+        installed = ", ".join(sorted(sections)) or "none"
+        raise LoadError(
+            f"{name}: plugins.{missing[0]}: no installed plugin reads this section "
+            f"(sections read here: {installed}); install and enable the plugin, or load "
+            "with --skip-missing-plugins to leave the section out",
+            {f"plugins.{m}": "no installed plugin reads this section" for m in missing},
+        )
+    for section in missing:
+        progress(f"  skipped plugins.{section}: no installed plugin reads it")
     batch = ctx.deferring()
     # Not community_write(): the community does not exist before the transaction.
     # The services raise its change counter as they write; the explicit bump at the
     # end keeps "a load raises the loaded community's counter" true on its own.
     async with in_transaction():
         loader = _Loader(batch, doc, raw, name)
-        summary = await loader.run(progress)
+        loader.sections = sections
+        summary: dict[str, Any] = await loader.run(progress)
         await bump(loader.community_id)
     await batch.flush()
+    summary["skipped"] = [f"plugins.{section}" for section in missing]
     return summary

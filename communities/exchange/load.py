@@ -653,14 +653,15 @@ async def load_community(
         doc = CommunityDocument.model_validate(raw)
     except ValidationError as exc:
         raise _validation_error(exc, raw, name) from None
-    sections = await section_contributions(ctx)
+    sections, failed = await section_contributions(ctx)
     missing = [section for section in doc.plugins if section not in sections]
     if missing and not skip_missing_plugins:
         installed = ", ".join(sorted(sections)) or "none"
+        broken = f"; plugin {', '.join(failed)} failed to say which it reads" if failed else ""
         raise LoadError(
             f"{name}: plugins.{missing[0]}: no installed plugin reads this section "
-            f"(sections read here: {installed}); install and enable the plugin, or load "
-            "with --skip-missing-plugins to leave the section out",
+            f"(sections read here: {installed}{broken}); install and enable the plugin, or "
+            "load with --skip-missing-plugins to leave the section out",
             {f"plugins.{m}": "no installed plugin reads this section" for m in missing},
         )
     for section in missing:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.context import ServiceContext
-from core.errors import InvalidInput
+from core.errors import InvalidInput, ServiceError
 
 KINDS = ("organization", "team", "person", "measure", "cycle", "artifact", "artifact_version")
 """The domain's records a plugin section may refer to by key."""
@@ -101,7 +101,8 @@ class FileKeys:
         return f"{kind}:{known[int(ident)]}"
 
     def fail(self, where: str, problem: str) -> SectionError:
-        field = f"plugins.{self.section}.{where}" if self.section else where
+        joint = "" if where.startswith("[") else "."
+        field = f"plugins.{self.section}{joint}{where}" if self.section else where
         return SectionError(f"{self.file_name}: {field}: {problem}", {field: problem})
 
     def parse(self, model: type[M], data: Any, where: str = "") -> M:
@@ -126,19 +127,28 @@ def day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def section_contributions(ctx: ServiceContext) -> dict[str, FileSection]:
-    """Every installed plugin's section, by name."""
+async def section_contributions(ctx: ServiceContext) -> tuple[dict[str, FileSection], list[str]]:
+    """Every installed plugin's section, by name; and the plugins whose hook raised."""
     sections: dict[str, FileSection] = {}
-    for contribution in await ctx.plugins.call("nic_community_file_sections"):
-        for section in contribution or []:
+    outcome = await ctx.plugins.call_outcome("nic_community_file_sections")
+    for _, contribution in outcome.results:
+        for section in contribution:
             sections[section.name] = section
-    return sections
+    return sections, outcome.failed
 
 
 async def export_sections(ctx: ServiceContext, community_id: int, keys: FileKeys) -> dict[str, Any]:
-    """The ``plugins`` part of an export: each section that has data, by name."""
+    """The ``plugins`` part of an export: each section that has data, by name.
+
+    A plugin whose hook raised stops the export: the file would lack its data."""
+    sections, failed = await section_contributions(ctx)
+    if failed:
+        raise ServiceError(
+            f"plugin {failed[0]} failed in nic_community_file_sections (see the log): "
+            "the file would lack its data, so nothing was written"
+        )
     written: dict[str, Any] = {}
-    for name, section in sorted((await section_contributions(ctx)).items()):
+    for name, section in sorted(sections.items()):
         keys.section = name
         data = await section.export(ctx, community_id, keys)
         if data:

@@ -59,11 +59,7 @@ def test_damaged_files_are_refused_and_change_nothing(tmp_path: Path) -> None:
             ),
             (
                 "repeat.json",
-                json_text.replace(
-                    '"format": "nic-community/1",',
-                    '"format": "nic-community/1",\n  "links": [],',
-                    1,
-                ).encode(),
+                json_text.replace('  "digest": ', '  "links": [],\n  "digest": ', 1).encode(),
                 ["key 'links' repeated (first at line 3)"],
             ),
             (
@@ -100,6 +96,7 @@ def test_damaged_files_are_refused_and_change_nothing(tmp_path: Path) -> None:
             path = tmp_path / name
             path.write_bytes(content)
             result = run_nic("load", str(path), database=url, cwd=tmp_path, check=False)
+            assert content != (tmp_path / "a.yaml").read_bytes(), name
             assert result.returncode == 1, (name, result.stdout, result.stderr)
             assert "Traceback" not in result.stderr, result.stderr
             assert str(path) in result.stderr, result.stderr

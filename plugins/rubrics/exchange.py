@@ -64,6 +64,15 @@ class RubricEntry(SectionEntry):
     assessments: list[AssessmentEntry] = Field(default_factory=list)
 
 
+def _ordered(value: Any) -> Any:
+    """A definition with its keys in one order (PostgreSQL's JSON columns reorder them)."""
+    if isinstance(value, dict):
+        return {k: _ordered(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
 def _subject(keys: FileKeys, row: dict[str, Any]) -> dict[str, Any]:
     if row["team_id"] is not None:
         return {"team": keys.key("team", row["team_id"])}
@@ -100,7 +109,7 @@ async def export(ctx: ServiceContext, community_id: int, keys: FileKeys) -> list
         {
             "name": r["name"],
             "versions": [
-                {"number": v["number"], "note": v["note"], "definition": v["definition"]}
+                {"number": v["number"], "note": v["note"], "definition": _ordered(v["definition"])}
                 for v in versions
                 if v["rubric_id"] == r["id"]
             ],

@@ -11,6 +11,7 @@ written (a facilitator makes a new one).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -118,99 +119,117 @@ def _of(rows: list[dict[str, Any]], field: str, value: int) -> list[dict[str, An
     return [r for r in rows if r[field] == value]
 
 
+@dataclass
+class _Rows:
+    """A community's convening rows, read in a fixed number of queries."""
+
+    teams: list[tuple[int, int]]
+    options: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+    invitees: list[dict[str, Any]]
+    agenda: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    decision_cycles: list[tuple[int, int]]
+
+
 async def export(ctx: ServiceContext, community_id: int, keys: FileKeys) -> list[dict[str, Any]]:
     series = await ConveningSeries.filter(community_id=community_id).order_by("id").values()
     convenings = await Convening.filter(community_id=community_id).order_by("id").values()
     ids = [c["id"] for c in convenings]
-    teams = await Convening.filter(id__in=ids).values_list("id", "teams__id")
-    options = await DateOption.filter(convening_id__in=ids).order_by("starts_at", "id").values()
-    answers = (
-        await Availability.filter(option__convening_id__in=ids)
+    rows = _Rows(
+        teams=list(await Convening.filter(id__in=ids).values_list("id", "teams__id")),
+        options=await DateOption.filter(convening_id__in=ids).order_by("starts_at", "id").values(),
+        answers=await Availability.filter(option__convening_id__in=ids)
         .order_by("id")
-        .values("option_id", "person_id", "answer")
+        .values("option_id", "person_id", "answer"),
+        invitees=await Invitee.filter(convening_id__in=ids).order_by("id").values(),
+        agenda=await AgendaEntry.filter(convening_id__in=ids).order_by("position", "id").values(),
+        decisions=await Decision.filter(convening_id__in=ids).order_by("id").values(),
+        decision_cycles=list(
+            await Decision.filter(convening_id__in=ids).values_list("id", "cycles__id")
+        ),
     )
-    invitees = await Invitee.filter(convening_id__in=ids).order_by("id").values()
-    agenda = await AgendaEntry.filter(convening_id__in=ids).order_by("position", "id").values()
-    decisions = await Decision.filter(convening_id__in=ids).order_by("id").values()
-    decision_cycles = await Decision.filter(convening_id__in=ids).values_list("id", "cycles__id")
     for n, c in enumerate(convenings, 1):
         keys.add(CONVENING, c["id"], f"convening-{n}")
-    for n, d in enumerate(decisions, 1):
+    for n, d in enumerate(rows.decisions, 1):
         keys.add(DECISION, d["id"], f"decision-{n}")
-
-    def convening_doc(c: dict[str, Any]) -> dict[str, Any]:
-        items = _of(agenda, "convening_id", c["id"])
-        position = {item["id"]: i for i, item in enumerate(items)}
-        return {
-            "key": keys.key(CONVENING, c["id"]),
-            "title": c["title"],
-            "status": c["status"],
-            "place": c["place"],
-            "video_url": c["video_url"],
-            "time_zone": c["time_zone"],
-            "starts_at": moment(c["starts_at"]),
-            "duration_minutes": c["duration_minutes"],
-            "sequence": c["sequence"],
-            "teams": sorted(str(keys.key("team", t)) for i, t in teams if i == c["id"] and t),
-            "options": [
-                {
-                    "starts_at": moment(o["starts_at"]),
-                    "answers": {
-                        str(keys.key("person", a["person_id"])): a["answer"]
-                        for a in _of(answers, "option_id", o["id"])
-                    },
-                }
-                for o in _of(options, "convening_id", c["id"])
-            ],
-            "invitees": [
-                {
-                    "person": keys.key("person", i["person_id"]),
-                    "reason": i["reason"],
-                    "removed": i["removed"],
-                    "rsvp": i["rsvp"],
-                    "attended": i["attended"],
-                    "invited_at": moment(i["invited_at"]),
-                }
-                for i in _of(invitees, "convening_id", c["id"])
-            ],
-            "agenda": [
-                {
-                    "position": item["position"],
-                    "title": item["title"],
-                    "kind": item["kind"],
-                    "source": item["source"],
-                    "detail": item["detail"],
-                    "refs": [_ref_out(r, keys) for r in item["refs"]],
-                    "links": [[title, _url_out(url, keys)] for title, url in item["links"]],
-                    "minutes": item["minutes"],
-                    "presenter": keys.key("person", item["presenter_id"]),
-                    "notes": item["notes"],
-                }
-                for item in items
-            ],
-            "decisions": [
-                {
-                    "key": keys.key(DECISION, d["id"]),
-                    "text": d["text"],
-                    "agenda_item": position.get(d["entry_id"]),
-                    "artifact_version": keys.key("artifact_version", d["artifact_version_id"]),
-                    "cycles": sorted(
-                        str(keys.key("cycle", x)) for i, x in decision_cycles if i == d["id"] and x
-                    ),
-                    "created_at": moment(d["created_at"]),
-                }
-                for d in _of(decisions, "convening_id", c["id"])
-            ],
-        }
-
     return [
         {
             "name": s["name"],
             "cadence": s["cadence"],
-            "convenings": [convening_doc(c) for c in _of(convenings, "series_id", s["id"])],
+            "convenings": [
+                _convening_doc(c, rows, keys) for c in _of(convenings, "series_id", s["id"])
+            ],
         }
         for s in series
     ]
+
+
+def _convening_doc(c: dict[str, Any], rows: _Rows, keys: FileKeys) -> dict[str, Any]:
+    items = _of(rows.agenda, "convening_id", c["id"])
+    position = {item["id"]: i for i, item in enumerate(items)}
+    return {
+        "key": keys.key(CONVENING, c["id"]),
+        "title": c["title"],
+        "status": c["status"],
+        "place": c["place"],
+        "video_url": c["video_url"],
+        "time_zone": c["time_zone"],
+        "starts_at": moment(c["starts_at"]),
+        "duration_minutes": c["duration_minutes"],
+        "sequence": c["sequence"],
+        "teams": sorted(str(keys.key("team", t)) for i, t in rows.teams if i == c["id"] and t),
+        "options": [
+            {
+                "starts_at": moment(o["starts_at"]),
+                "answers": {
+                    str(keys.key("person", a["person_id"])): a["answer"]
+                    for a in _of(rows.answers, "option_id", o["id"])
+                },
+            }
+            for o in _of(rows.options, "convening_id", c["id"])
+        ],
+        "invitees": [
+            {
+                "person": keys.key("person", i["person_id"]),
+                "reason": i["reason"],
+                "removed": i["removed"],
+                "rsvp": i["rsvp"],
+                "attended": i["attended"],
+                "invited_at": moment(i["invited_at"]),
+            }
+            for i in _of(rows.invitees, "convening_id", c["id"])
+        ],
+        "agenda": [_agenda_doc(item, keys) for item in items],
+        "decisions": [
+            {
+                "key": keys.key(DECISION, d["id"]),
+                "text": d["text"],
+                "agenda_item": position.get(d["entry_id"]),
+                "artifact_version": keys.key("artifact_version", d["artifact_version_id"]),
+                "cycles": sorted(
+                    str(keys.key("cycle", x)) for i, x in rows.decision_cycles if i == d["id"] and x
+                ),
+                "created_at": moment(d["created_at"]),
+            }
+            for d in _of(rows.decisions, "convening_id", c["id"])
+        ],
+    }
+
+
+def _agenda_doc(item: dict[str, Any], keys: FileKeys) -> dict[str, Any]:
+    return {
+        "position": item["position"],
+        "title": item["title"],
+        "kind": item["kind"],
+        "source": item["source"],
+        "detail": item["detail"],
+        "refs": [_ref_out(r, keys) for r in item["refs"]],
+        "links": [[title, _url_out(url, keys)] for title, url in item["links"]],
+        "minutes": item["minutes"],
+        "presenter": keys.key("person", item["presenter_id"]),
+        "notes": item["notes"],
+    }
 
 
 def _choice(keys: FileKeys, value: str | None, choices: dict[str, str], where: str) -> None:

@@ -111,6 +111,7 @@ def test_sections_of_missing_plugins_are_refused_or_skipped_and_roles_need_accou
 ) -> None:
     def unknown(doc: dict) -> None:  # type: ignore[type-arg]
         doc["plugins"] = {"nowhere": [{"anything": 1}]}
+        doc["plugin_switches"] = {"forums": False}
         doc["roles"] = [
             {"email": "Ana.Ruiz@cedar.example", "role": "facilitator"},
             {"email": "ghost@cedar.example", "role": "researcher"},
@@ -145,9 +146,9 @@ def test_sections_of_missing_plugins_are_refused_or_skipped_and_roles_need_accou
             loaded.stdout
         )
         roles = run_nic("export", "cedar-valley", "--with-roles", database=url, cwd=tmp_path)
-        assert yaml.safe_load(roles.stdout)["roles"] == [
-            {"email": "ana.ruiz@cedar.example", "role": "facilitator"}
-        ]
+        exported = yaml.safe_load(roles.stdout)
+        assert exported["roles"] == [{"email": "ana.ruiz@cedar.example", "role": "facilitator"}]
+        assert exported["plugin_switches"] == {"forums": False}
         plain = yaml.safe_load(run_nic("export", "cedar-valley", database=url, cwd=tmp_path).stdout)
         assert "roles" not in plain and "plugins" not in plain
 

@@ -206,5 +206,6 @@ class CommunityDocument(Entry):
     cycles: list[CycleEntry] = Field(default_factory=list)
     artifacts: list[ArtifactEntry] = Field(default_factory=list)
     links: list[LinkEntry] = Field(default_factory=list)
+    plugin_switches: dict[str, bool] = Field(default_factory=dict)
     roles: list[RoleEntry] = Field(default_factory=list)
     plugins: dict[str, Any] = Field(default_factory=dict)

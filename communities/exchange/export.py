@@ -15,6 +15,7 @@ from communities.models import (
     ArtifactVersion,
     ChangeIdea,
     Community,
+    CommunityPlugin,
     CommunityRole,
     Cycle,
     DataPoint,
@@ -106,6 +107,13 @@ async def export_community(
         "artifacts": artifacts,
         "links": links,
     }
+    switches = (
+        await CommunityPlugin.filter(community_id=cid)
+        .order_by("plugin")
+        .values("plugin", "enabled")
+    )
+    if switches:
+        body["plugin_switches"] = {row["plugin"]: row["enabled"] for row in switches}
     if with_roles:
         body["roles"] = [
             {"email": r["user__email"], "role": r["role"]}

@@ -17,6 +17,7 @@ from communities.exchange.files import FORMAT, FORMATS
 from communities.exchange.loader_base import LoadError, Progress
 from communities.exchange.sections import FileKeys, section_contributions
 from communities.exchange.works import WorksLoader
+from communities.models import CommunityPlugin
 from communities.services import (
     aims,
     communities,
@@ -55,6 +56,12 @@ class _Loader(WorksLoader):
         await self.load_links()
         progress(f"  {len(doc.links)} learning links")
         await self.load_roles(progress)
+        await CommunityPlugin.bulk_create(
+            [
+                CommunityPlugin(community_id=self.community_id, plugin=name, enabled=on)
+                for name, on in doc.plugin_switches.items()
+            ]
+        )
         return {
             "community_id": self.community_id,
             "teams": len(self.teams),

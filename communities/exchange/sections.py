@@ -69,6 +69,10 @@ class FileKeys:
         """Whether the file has keys for records of this kind."""
         return kind in self._ids
 
+    def has(self, kind: str, record_id: int) -> bool:
+        """Whether the record is in the file (a reference to a deleted one is not)."""
+        return record_id in self._keys.get(kind, {})
+
     def key(self, kind: str, record_id: int | None) -> str | None:
         """The file's key of a record (``None`` for ``None``)."""
         if record_id is None:

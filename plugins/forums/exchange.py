@@ -147,7 +147,7 @@ async def export(ctx: ServiceContext, community_id: int, keys: FileKeys) -> list
             "references": [
                 f"{r['kind']}:{keys.key(r['kind'], r['target_id'])}"
                 for r in references
-                if r["post_id"] == p["id"]
+                if r["post_id"] == p["id"] and keys.has(r["kind"], r["target_id"])
             ],
         }
 

@@ -32,17 +32,31 @@ async def load_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     document = read_document(path)
     ctx.say(f"Loading {path} ...")
     started = time.perf_counter()
-    summary = await load_community(system_context(ctx), document, str(path), progress=ctx.say)
+    summary = await load_community(
+        system_context(ctx),
+        document,
+        str(path),
+        progress=ctx.say,
+        skip_missing_plugins=args.skip_missing_plugins,
+    )
     ctx.say(
         f"Loaded community {document['community']['slug']!r}: {summary['teams']} teams, "
         f"{summary['people']} people, {summary['cycles']} cycles, {summary['artifacts']} "
         f"artifacts, {summary['links']} links in {time.perf_counter() - started:.1f} s."
     )
+    if summary["missing_accounts"]:
+        ctx.say(
+            f"No account on this site for {len(summary['missing_accounts'])} of the file's "
+            f"roles: {', '.join(summary['missing_accounts'])}. Add them with `nic user add "
+            "EMAIL`, then give each its role with `nic user role EMAIL SLUG ROLE`."
+        )
+    if summary["skipped"]:
+        ctx.say(f"Left out (no plugin here reads them): {', '.join(summary['skipped'])}.")
     return 0
 
 
 async def export_command(args: argparse.Namespace, ctx: CommandContext) -> int:
-    document = await export_community(system_context(ctx), args.slug)
+    document = await export_community(system_context(ctx), args.slug, args.with_roles)
     path = Path(args.output) if args.output else None
     text = write_document(document, path, "json" if args.json else "yaml")
     if path is None:
@@ -65,12 +79,22 @@ async def role_command(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 def _configure_load(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="a community file (.yaml, .yml or .json)")
+    parser.add_argument(
+        "--skip-missing-plugins",
+        action="store_true",
+        help="load the file without the sections of plugins not installed here (reported)",
+    )
 
 
 def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the community's slug")
     parser.add_argument("-o", "--output", help="write to this file (.json for JSON)")
     parser.add_argument("--json", action="store_true", help="write JSON instead of YAML")
+    parser.add_argument(
+        "--with-roles",
+        action="store_true",
+        help="also write the community roles of the site's accounts, by email",
+    )
 
 
 def _configure_role(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from core.hookspecs import hookspec
 if TYPE_CHECKING:
     from datetime import date
 
+    from communities.exchange.sections import FileSection
     from communities.flow.analyses import Analysis
     from core.context import ServiceContext
     from core.nodes import GraphContribution, NodeKind
@@ -84,6 +85,21 @@ def nic_flow_analyses() -> list[Analysis]:  # type: ignore[empty-body]
     Workers run them and store their answers with the community's change counter; read
     one with ``stored_result(plugins, community_id, name, params)`` (``plugins.api``).
     Names are unique across the site: prefix yours with your plugin's name.
+    """
+
+
+# --- community files -------------------------------------------------------------
+
+
+@hookspec
+def nic_community_file_sections() -> list[FileSection]:  # type: ignore[empty-body]
+    """Sections this plugin writes to, and reads from, community files.
+
+    ``nic export`` writes each section's data under ``plugins.<name>``; ``nic load``
+    hands it back to the section's ``load`` in the load's one transaction (the change
+    counter already raised). Refer to cycles, people, teams and other domain records
+    by the file's keys (:class:`FileKeys`), never by database id. A file holding a
+    section no installed plugin reads is refused unless ``--skip-missing-plugins``.
     """
 
 

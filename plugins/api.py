@@ -150,6 +150,16 @@ Domain records, to read
     foreign keys at (``"communities.Person"``). Change them only through the
     services above or the JSON API.
 
+Community files (``nic_community_file_sections``)
+    ``FileSection(name, export, load)`` is your section of the community file
+    (``plugins.<name>``); ``FileKeys`` translates between the file's keys of the
+    community's records (``keys.key("cycle", id)``, ``keys.id("person", key, where)``,
+    ``keys.node_key("cycle:12")``, ``keys.node("cycle:c-1", where)``) and database ids,
+    and learns your own (``keys.add("convening", id, key)``) so learning links may name
+    your nodes; ``keys.parse(Model, data, where)`` checks data against a ``SectionEntry``
+    model with errors that name the section and the field; ``moment(datetime)`` and
+    ``day(date)`` write times and dates as the file holds them.
+
 Notifications and mail
     ``await notify(user_ids, text, url, source=..., kind=..., community_id=...)``
     stores an in-app notification per user (the header shows the unread count,
@@ -168,6 +178,8 @@ from __future__ import annotations
 from communities.agenda import AgendaItem
 from communities.changes import bump, change_counter, community_write
 from communities.cli import system_context
+from communities.exchange.sections import Entry as SectionEntry
+from communities.exchange.sections import FileKeys, FileSection, day, moment
 from communities.flow import (
     brokers,
     cut_people,
@@ -274,6 +286,8 @@ __all__ = [
     "Conflict",
     "Cycle",
     "Day",
+    "FileKeys",
+    "FileSection",
     "GraphAt",
     "GraphContribution",
     "Id",
@@ -301,6 +315,7 @@ __all__ = [
     "PluginHost",
     "PluginParts",
     "QueryParam",
+    "SectionEntry",
     "ServiceContext",
     "ServiceError",
     "Settings",
@@ -320,6 +335,7 @@ __all__ = [
     "create_artifact",
     "cut_people",
     "cycle_date",
+    "day",
     "delete_link",
     "downstream",
     "evolution",
@@ -344,6 +360,7 @@ __all__ = [
     "list_teams",
     "load_graph",
     "main_path",
+    "moment",
     "notify",
     "paginated",
     "panels",

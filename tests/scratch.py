@@ -88,3 +88,21 @@ def run_nic(
     if check and result.returncode != 0:
         raise AssertionError(f"nic {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def table_counts(url: str) -> dict[str, int]:
+    """Every table of the database (but the migration records) with its row count."""
+    if url.startswith("sqlite://"):
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    else:
+        query = (
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        )
+    tables = sorted(
+        str(row[0]) for row in sql(url, [], query) if "migration" not in str(row[0]).lower()
+    )
+    if not tables:
+        return {}
+    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
+    return {str(name): int(count) for name, count in sql(url, [], union)}

@@ -27,9 +27,13 @@ import pytest
 from starlette.applications import Starlette
 
 from communities import hookspecs as domain_hookspecs
+from communities.exchange import export_community, load_community
 from communities.flow.results import stored_result
+from communities.models import Community
 from core import hookspecs
 from core.app import create_app
+from core.context import Actor, ServiceContext
+from core.errors import InvalidInput
 from core.mail import Message, send_mail
 from core.plugin_config import REDACTED
 from core.settings import Settings
@@ -133,6 +137,20 @@ def test_every_hook_has_a_docs_section_with_its_signature() -> None:
             assert doc_names == names, f"{heading}: parameters should be {names}"
             assert doc_annotations == annotations, f"{heading}: types should be {annotations}"
             assert doc_returns == returns, f"{heading}: should return {returns}"
+
+
+def test_the_community_file_example_is_the_example_plugins_code() -> None:
+    """The excerpts under ``nic_community_file_sections`` in docs/plugins.md are the example
+    plugin's tested code, word for word."""
+    docs = DOCS.read_text()
+    section = docs[docs.index("### `nic_community_file_sections") : docs.index("## Background")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    example = Path(__file__).parent.parent / "examples" / "nic-learning-spaces"
+    code = "".join(
+        (example / "nic_learning_spaces" / name).read_text()
+        for name in ("exchange.py", "plugin.py")
+    )
+    assert len(blocks) == 3 and all(block in code for block in blocks)
 
 
 def test_every_hook_is_implemented_by_the_test_plugins() -> None:
@@ -512,6 +530,35 @@ async def test_hook_nic_graph_contributions(world: dict[str, Any]) -> None:
     graph = await api.ok("GET", "/communities/cedar-valley/flow/graph")
     node = next(n for n in graph["nodes"] if n["id"] == f"everything_summary:{cid}")
     assert node["kind"] == "everything_summary" and node["label"] == "Everything"
+
+
+# --- community files -------------------------------------------------------------------
+
+
+@exercises("nic_community_file_sections")
+async def test_hook_nic_community_file_sections(
+    eapp: Starlette, everything: Everything, world: dict[str, Any]
+) -> None:
+    ctx = ServiceContext(Actor.system(), eapp.state.plugins)
+    everything.file_notes[world["community_id"]] = ["carried over"]
+    document = await export_community(ctx, "cedar-valley")
+    assert document["format"] == "nic-community/2"
+    assert document["plugins"]["everything"] == [{"text": "carried over"}]
+
+    document.pop("digest")
+    document["community"]["slug"] = "cedar-copy"
+    document["plugins"]["everything"].append({"text": "names a cycle", "cycle": "nowhere"})
+    with pytest.raises(InvalidInput) as refused:
+        await load_community(ctx, document, "copy.yaml")
+    assert str(refused.value) == (
+        "copy.yaml: plugins.everything[1].cycle: no cycle 'nowhere' in this file"
+    )
+    assert not await Community.exists(slug="cedar-copy")
+
+    document["plugins"]["everything"][1]["cycle"] = document["cycles"][0]["key"]
+    summary = await load_community(ctx, document, "copy.yaml")
+    assert summary["plugins.everything"] == 2
+    assert everything.file_notes[summary["community_id"]] == ["carried over", "names a cycle"]
 
 
 # --- convening -------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -11,6 +11,7 @@ from communities.choices import (
     ActDecision,
     ArtifactKind,
     ChangeIdeaStage,
+    CommunityRoleName,
     CycleStatus,
     LinkKind,
     MeasureKind,
@@ -187,8 +188,14 @@ class LinkEntry(Entry):
     note: str = ""
 
 
+class RoleEntry(Entry):
+    email: str = Field(min_length=3, max_length=254)
+    role: CommunityRoleName
+
+
 class CommunityDocument(Entry):
     format: str
+    digest: str | None = None
     community: CommunityCreate
     organizations: list[OrganizationEntry] = Field(default_factory=list)
     teams: list[TeamEntry] = Field(default_factory=list)
@@ -199,3 +206,6 @@ class CommunityDocument(Entry):
     cycles: list[CycleEntry] = Field(default_factory=list)
     artifacts: list[ArtifactEntry] = Field(default_factory=list)
     links: list[LinkEntry] = Field(default_factory=list)
+    plugin_switches: dict[str, bool] = Field(default_factory=dict)
+    roles: list[RoleEntry] = Field(default_factory=list)
+    plugins: dict[str, Any] = Field(default_factory=dict)

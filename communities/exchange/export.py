@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from communities.exchange.files import FORMAT
+from communities.exchange.integrity import digest
+from communities.exchange.sections import FileKeys, export_sections
 from communities.models import (
     Aim,
     Artifact,
     ArtifactVersion,
     ChangeIdea,
     Community,
+    CommunityPlugin,
+    CommunityRole,
     Cycle,
     DataPoint,
     Driver,
@@ -47,10 +51,33 @@ class _Names:
     ideas: dict[int, str] = field(default_factory=dict)
     measures: dict[int, str] = field(default_factory=dict)
     cycles: dict[int, str] = field(default_factory=dict)
+    artifacts: dict[int, str] = field(default_factory=dict)
+
+    def file_keys(self, versions: dict[int, str]) -> FileKeys:
+        """The same names, for plugin sections."""
+        keys = FileKeys()
+        for kind, table in (
+            ("organization", self.organizations),
+            ("team", self.teams),
+            ("person", self.people),
+            ("change_idea", self.ideas),
+            ("measure", self.measures),
+            ("cycle", self.cycles),
+            ("artifact", self.artifacts),
+        ):
+            for record_id, key in table.items():
+                keys.add(kind, record_id, key)
+        for record_id, ref in versions.items():
+            keys.add("artifact_version", record_id, ref.partition(":")[2])
+        return keys
 
 
-async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
-    """The whole community as a community-file document (one query per table)."""
+async def export_community(
+    ctx: ServiceContext, slug: str, with_roles: bool = False
+) -> dict[str, Any]:
+    """The whole community as a community-file document (one query per table): the
+    domain's records, each plugin's section, and with ``with_roles`` the community roles
+    of accounts, by email."""
     cid = await community_id_for_slug(slug, ctx)
     await ctx.authorize("export", community_id=cid)
     community = (
@@ -64,8 +91,10 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
     aims = await _aims(cid, names)
     measures, cycles = await _measures_and_cycles(cid, names)
     artifacts, version_refs = await _artifacts(cid, names)
-    links = await _links(cid, names, version_refs)
-    return {
+    keys = names.file_keys(version_refs)
+    sections = await export_sections(ctx, cid, keys)
+    links = await _links(cid, keys)
+    body: dict[str, Any] = {
         "format": FORMAT,
         "community": community,
         "organizations": organizations,
@@ -78,6 +107,23 @@ async def export_community(ctx: ServiceContext, slug: str) -> dict[str, Any]:
         "artifacts": artifacts,
         "links": links,
     }
+    switches = (
+        await CommunityPlugin.filter(community_id=cid)
+        .order_by("plugin")
+        .values("plugin", "enabled")
+    )
+    if switches:
+        body["plugin_switches"] = {row["plugin"]: row["enabled"] for row in switches}
+    if with_roles:
+        body["roles"] = [
+            {"email": r["user__email"], "role": r["role"]}
+            for r in await CommunityRole.filter(community_id=cid)
+            .order_by("user__email")
+            .values("user__email", "role")
+        ]
+    if sections:
+        body["plugins"] = sections
+    return {"format": FORMAT, "digest": digest(body), **body}
 
 
 async def _organizations(cid: int, names: _Names) -> list[Row]:
@@ -298,7 +344,7 @@ async def _artifacts(cid: int, names: _Names) -> tuple[list[Row], dict[int, str]
         .order_by("id")
         .values("id", "title", "kind", "team_id", "description", "vetting", "derived_from_id")
     )
-    artifact_keys = _keys(artifacts, "artifact")
+    artifact_keys = names.artifacts = _keys(artifacts, "artifact")
     shares = await related_ids(Artifact, [a["id"] for a in artifacts], "shared_with__id")
     versions = (
         await ArtifactVersion.filter(artifact__community_id=cid)
@@ -340,25 +386,16 @@ async def _artifacts(cid: int, names: _Names) -> tuple[list[Row], dict[int, str]
     return docs, version_refs
 
 
-async def _links(cid: int, names: _Names, version_refs: dict[int, str]) -> list[Row]:
+async def _links(cid: int, keys: FileKeys) -> list[Row]:
     links = (
         await LearningLink.filter(community_id=cid)
         .order_by("id")
         .values("source", "target", "kind", "date", "note")
     )
-
-    def node(ref: str) -> str:
-        kind, _, ident = ref.partition(":")
-        if kind == "cycle":
-            return f"cycle:{names.cycles[int(ident)]}"
-        if kind == "artifact_version":
-            return version_refs[int(ident)]
-        return ref
-
     return [
         {
-            "source": node(link["source"]),
-            "target": node(link["target"]),
+            "source": keys.node_key(link["source"]),
+            "target": keys.node_key(link["target"]),
             "kind": link["kind"],
             "date": link["date"],
             "note": link["note"],

@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from communities.exchange.integrity import check_digest, decode_utf8, parse_json, parse_yaml
 from core.errors import InvalidInput
 from core.jsonutil import dumps
 
-FORMAT = "nic-community/1"
+FORMAT = "nic-community/2"
+FORMATS = ("nic-community/1", FORMAT)
+"""The formats ``nic load`` reads: /2 adds the plugins' sections and roles to /1."""
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """Parse a community file; syntax errors name the file and the line."""
+    """Parse a community file, refusing a damaged one: errors name the file and the line.
+
+    Refused: bytes that are not UTF-8, a key repeated in one mapping (YAML and JSON
+    parsers keep the last silently), and an exported file that no longer matches the
+    digest ``nic export`` recorded (cut short). Nothing is loaded from a refused file.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot read ({exc.strerror})", {"path": "unreadable"}) from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidInput(f"{path}: {where}not valid YAML ({problem})") from exc
-    if not isinstance(data, dict):
+    text = decode_utf8(path, data)
+    document = parse_json(path, text) if path.suffix.lower() == ".json" else parse_yaml(path, text)
+    if not isinstance(document, dict):
         raise InvalidInput(f"{path}: the file must hold a mapping with `format` and `community`")
-    return data
+    check_digest(path, document, text)
+    return document
 
 
 def _plain(value: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 from plugins.api import (
     Actor,
     Analysis,
+    FileSection,
     GraphContribution,
     NavItem,
     NodeKind,
@@ -88,3 +89,10 @@ async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
     from plugins.convenings.demo import demo_data
 
     await demo_data(ctx, community_ids)
+
+
+@hookimpl
+def nic_community_file_sections() -> list[FileSection]:
+    from plugins.convenings.exchange import SECTION
+
+    return [SECTION]

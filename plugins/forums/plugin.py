@@ -17,6 +17,7 @@ from plugins.api import (
     AgendaItem,
     Artifact,
     Cycle,
+    FileSection,
     GraphContribution,
     NavItem,
     NodeKind,
@@ -94,3 +95,10 @@ async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
     from plugins.forums.demo import load_demo
 
     await load_demo(ctx, community_ids)
+
+
+@hookimpl
+def nic_community_file_sections() -> list[FileSection]:
+    from plugins.forums.exchange import SECTION
+
+    return [SECTION]

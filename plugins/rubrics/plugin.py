@@ -16,6 +16,7 @@ from plugins.api import (
     Actor,
     AgendaItem,
     Community,
+    FileSection,
     GraphContribution,
     NavItem,
     Panel,
@@ -89,3 +90,10 @@ async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
     from plugins.rubrics.demo import add_demo
 
     await add_demo(ctx, community_ids)
+
+
+@hookimpl
+def nic_community_file_sections() -> list[FileSection]:
+    from plugins.rubrics.exchange import SECTION
+
+    return [SECTION]

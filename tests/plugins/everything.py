@@ -29,6 +29,7 @@ nic_graph_contributions     a node ``everything_summary:<id>`` per community, an
                             ``everything_counted`` from each of its cycles
 nic_agenda_items            one item ``everything`` per convening
 nic_cli_commands            ``nic everything hello``, ``nic everything notes``
+nic_community_file_sections section ``everything`` of community files: the community's notes
 nic_demo_data               ``demo`` grows; an ``EverythingNote`` per demo community
 ==========================  ==================================================================
 
@@ -74,6 +75,8 @@ from plugins.api import (
     CommandContext,
     Community,
     Cycle,
+    FileKeys,
+    FileSection,
     GraphAt,
     GraphContribution,
     NavItem,
@@ -82,6 +85,7 @@ from plugins.api import (
     Operation,
     Panel,
     QueryParam,
+    SectionEntry,
     ServiceContext,
     community_id_for_slug,
     hookimpl,
@@ -173,6 +177,13 @@ class EverythingNote(Model):
 
 
 __models__ = [EverythingNote]
+
+
+class NoteEntry(SectionEntry):
+    text: str
+    cycle: str | None = None
+
+
 """What Tortoise finds in this module (not the domain models imported above)."""
 
 
@@ -185,6 +196,8 @@ class Everything:
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.started: list[str] = []
         self.demo: list[list[int]] = []
+        self.file_notes: dict[int, list[str]] = {}
+        """Notes kept per community in memory: the section ``everything`` of community files."""
         self.off: dict[int, list[str]] = {}
         self.mail: list[tuple[Any, str]] = []
         self.to_do: list[str] = []
@@ -470,6 +483,26 @@ class Everything:
         return [BackgroundTask("everything-work", work_through)]
 
     @hookimpl
+    def nic_community_file_sections(self) -> list[FileSection]:
+        self.calls["nic_community_file_sections"] += 1
+        return [FileSection(NAME, self._export_notes, self._load_notes)]
+
+    async def _export_notes(
+        self, ctx: ServiceContext, community_id: int, keys: FileKeys
+    ) -> list[Any]:
+        """The community's file notes (kept in ``file_notes``), as ``{"text": ...}``."""
+        return [{"text": text} for text in self.file_notes.get(community_id, [])]
+
+    async def _load_notes(
+        self, ctx: ServiceContext, community_id: int, data: Any, keys: FileKeys
+    ) -> int:
+        entries = [keys.parse(NoteEntry, item, f"[{i}]") for i, item in enumerate(data)]
+        for i, entry in enumerate(entries):
+            keys.id("cycle", entry.cycle, f"[{i}].cycle")  # a note may name a cycle by key
+        self.file_notes[community_id] = [e.text for e in entries]
+        return len(entries)
+
+    @hookimpl
     async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:
         self.calls["nic_demo_data"] += 1
         self.demo.append(list(community_ids))
@@ -624,6 +657,10 @@ class Raising:
     @hookimpl
     def nic_background_tasks(self) -> list[BackgroundTask]:
         raise self._raise("nic_background_tasks")
+
+    @hookimpl
+    def nic_community_file_sections(self) -> list[FileSection]:
+        raise self._raise("nic_community_file_sections")
 
     @hookimpl
     async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:

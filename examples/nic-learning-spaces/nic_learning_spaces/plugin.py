@@ -15,6 +15,7 @@ from typing import Any
 from nic_learning_spaces import graph, services
 from plugins.api import (
     Actor,
+    FileSection,
     GraphContribution,
     NavItem,
     NodeKind,
@@ -48,6 +49,13 @@ async def nic_panels(
         html = render("learning_spaces/community_panel.html", spaces=spaces, slug=subject["slug"])
         return [Panel("Learning spaces", html, order=50)]
     return None
+
+
+@hookimpl
+def nic_community_file_sections() -> list[FileSection]:
+    from nic_learning_spaces.exchange import SECTION
+
+    return [SECTION]
 
 
 @hookimpl

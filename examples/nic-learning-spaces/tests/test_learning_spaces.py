@@ -10,6 +10,7 @@ from datetime import date
 
 import httpx
 import pytest
+import yaml
 from nic_learning_spaces.schemas import SessionCreate, SpaceCreate
 from nic_learning_spaces.services import add_session, create_space
 
@@ -274,3 +275,52 @@ async def test_switched_off_in_a_community_its_pages_panels_and_nodes_are_gone(w
     await api.ok("PUT", f"/communities/{cid}/plugins", {"plugin": name, "enabled": True})
     assert (await olu.client.get("/communities/cedar/spaces")).status_code == 200
     assert (await api.ok("GET", "/communities/cedar/flow"))["nodes"]["learning_session"] == 1
+
+
+async def test_community_files_carry_the_spaces_and_their_sessions(
+    world, nic_cli, nic_app, tmp_path
+) -> None:
+    """``nic export`` writes the section ``plugins.learning_spaces`` (people and cycles by
+    the file's keys); loaded as another community and exported again, it is the same."""
+    ana = world["users"]["ana"]
+    session = await add_session(
+        ana.ctx,
+        world["space"]["id"],
+        SessionCreate(
+            held_on=date(2024, 8, 20), notes="Huddles", cycle_ids=[world["cycles"]["north"]]
+        ),
+    )
+    await ana.api.ok(
+        "POST",
+        "/links",
+        {
+            "source": f"learning_session:{session['id']}",
+            "target": f"cycle:{world['cycles']['north']}",
+        },
+        201,
+    )
+    first = tmp_path / "cedar.yaml"
+    code, out = await nic_cli("export", "cedar", "-o", str(first))
+    assert code == 0, out
+    document = yaml.safe_load(first.read_text())
+    [space] = document["plugins"]["learning_spaces"]
+    assert space["name"] == "Monthly data dive" and len(space["focus"]) == 2
+    [entry] = space["sessions"]
+    north = next(c["key"] for c in document["cycles"] if c["title"] == "Advisory huddles")
+    assert entry["shared_cycles"] == [north] and entry["notes"] == "Huddles"
+    assert [link["source"] for link in document["links"]] == [f"learning_session:{entry['key']}"]
+
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(
+        "".join(
+            line.replace("slug: cedar", "slug: cedar-copy")
+            for line in first.read_text().splitlines(True)
+            if not line.startswith("digest:")
+        )
+    )
+    code, out = await nic_cli("load", str(copy))
+    assert code == 0 and "1 entries of plugins.learning_spaces" in out, out
+    again = tmp_path / "again.yaml"
+    assert (await nic_cli("export", "cedar-copy", "-o", str(again)))[0] == 0
+    exported = yaml.safe_load(again.read_text())
+    assert exported["plugins"] == document["plugins"] and exported["links"] == document["links"]

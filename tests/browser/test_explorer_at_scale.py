@@ -1,5 +1,6 @@
-"""The knowledge-flow explorer on a national-size network (200 teams in 10 districts) in
-Chromium: bench/explorer_tour.py's walk, checked step by step. Set ``NIC_TOUR_SHOTS`` to a
+"""The knowledge-flow explorer on bench/flow.py's national-size network (200 teams in 10
+districts, 3,000 people, 20,000 cycles) in Chromium: bench/explorer_tour.py's walk, checked
+step by step. Set ``NIC_TOUR_SHOTS`` to a
 folder to keep its screenshots."""
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ import explorer_tour as tour  # noqa: E402
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The light national network served by ``nic serve`` (its worker computes the views)."""
+    """The national network served by ``nic serve`` (its worker computes the views)."""
     folder = tmp_path_factory.mktemp("national")
     with scratch_database(folder) as url:
         env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
         env.pop("NIC_DEBUG", None)
         subprocess.run(
-            [sys.executable, str(BENCH / "explorer_tour.py"), "--prepare-only", "--size", "light",
+            [sys.executable, str(BENCH / "explorer_tour.py"), "--prepare-only", "--size", "national",
              "--database", url, "--data-dir", str(folder)],
             env=env, cwd=folder, check=True, stderr=subprocess.DEVNULL,
         )  # fmt: skip

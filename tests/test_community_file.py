@@ -52,7 +52,13 @@ def _graphs(url: str, cwd: Path) -> dict[str, dict[str, list[str]]]:
 
 
 def _counts(url: str) -> dict[str, int]:
-    return {t: n for t, n in table_counts(url).items() if t not in NOT_IN_FILES}
+    """Row counts of the tables a community file carries (on PostgreSQL the workers' queue,
+    procrastinate's tables, is not one of them either)."""
+    return {
+        t: n
+        for t, n in table_counts(url).items()
+        if t not in NOT_IN_FILES and not t.startswith("procrastinate")
+    }
 
 
 def _copy(source: str, target: str, folder: Path, tag: str) -> None:

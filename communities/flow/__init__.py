@@ -4,7 +4,7 @@ For notebooks and scripts::
 
     from communities.flow import load_graph, downstream, team_flow, brokers
 
-    graph = load_graph("sqlite:///nic-demo.sqlite3", "harrow-creek-hs-network")
+    graph = load_graph("sqlite://nic-demo.sqlite3", "harrow-creek-hs-network")
 
 ``docs/research.md`` walks through every analysis on the demo community.
 """

@@ -8,7 +8,7 @@ dated up to the quarter's end (cumulative): density (ties over n(n-1)), reciproc
 and Freeman's degree centralization of the undirected team graph,
 Σ(max degree - degree) / ((n-1)(n-2)) (Freeman 1979); and, over the content edges
 dated within the quarter that join two teams, how many there were and the share that
-cross levels (school ↔ district).
+join teams of different levels (school, district or other).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Main path analysis: the backbone along which learning travelled between pieces of work.
 
-Hummon & Doreian (1989) weigh each link of a citation network by how many
-source-to-sink paths run through it (the search path count, SPC), then follow the
-heaviest links. Here the network is the DAG of content edges between pieces of work
+Each link of a citation network is weighed by how many source-to-sink paths run
+through it (the search path count, SPC: Batagelj 2003, after Hummon & Doreian's 1989
+traversal weights SPLC, SPNP and NPPC), then the heaviest links are followed (Hummon &
+Doreian's main path; ties go to the lowest node id, where the usual local search follows
+every tied link). Here the network is the DAG of content edges between pieces of work
 (:func:`~communities.flow.schema.is_content_edge`): cycles that built on cycles,
 artifact versions adapted or revised, recorded learning links.
 """
@@ -44,7 +46,7 @@ def content_dag(graph: nx.MultiDiGraph) -> tuple[nx.DiGraph, list[str]]:
 
 
 def search_path_counts(graph: nx.MultiDiGraph) -> dict[tuple[str, str], int]:
-    """Hummon & Doreian's (1989) search path count of every content edge.
+    """The search path count (Batagelj 2003) of every content edge.
 
     *Through which links did the most chains of learning pass?* The SPC of an edge
     ``(u, v)`` is the number of paths from any source (a piece of work that builds on

@@ -3,12 +3,13 @@
 **Question.** Which cycles' learning went nowhere beyond their own team, and which teams
 learn only from themselves?
 
-**Measure.** A cycle is a silo when no work of another team lies downstream of it along
-content edges dated within ``within_days`` of the cycle's end (its start when it has no
-end). Only cycles whose window has closed by ``today`` are judged; younger ones are
-counted as pending. A team is a silo when it has judged cycles and none of them reached
-another team. Computed by one pass over the content graph (the two earliest other
-teams downstream of every node), so the cost is linear in the number of links.
+**Measure.** A cycle is a silo when no work of another team dated within ``within_days``
+of the cycle's end (its start when it has no end) lies downstream of it along content
+edges (any path: the downstream work's date is judged, not the edges'). Only cycles
+whose window has closed by ``today`` are judged; younger ones are counted as pending. A
+team is a silo when it has judged cycles and none of them reached another team. Computed
+by one pass over the content graph (the two earliest other teams downstream of every
+node), so the cost is linear in the number of links.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ the district team and back down, and how long does that take?
 weight of ``team → team``. Reciprocity is the share of ties that go both ways, weights
 ignored (networkx ``reciprocity``, Wasserman & Faust 1994, §13.2). The lag of a school
 cycle is the number of days from its end (its start when it has no end) to the earliest
-district-team work downstream of it along content edges, any path, not only time-
-respecting ones (0 when the district used it before the cycle ended); the median is over
-school cycles the district used.
+district-team work downstream of it along content edges, any path, not only
+time-respecting ones (0 when the district used it before the cycle ended); the median is
+over school cycles the district used.
 """
 
 from __future__ import annotations

@@ -163,6 +163,18 @@ async def test_threshold_and_top_k_cut_arrows_but_not_nodes(client, wide) -> Non
     assert places(top) == places(every)  # nodes stay where they were
 
 
+async def test_a_level_keeps_its_teams_and_the_arrows_between_them(client, wide) -> None:
+    schools = (await client.get(FLOW, params={"view": "teams", "level": "school"})).text
+    assert len(drawn(schools, "team")) == DISTRICTS * SCHOOLS
+    assert "DIDT" not in " ".join(drawn(schools, "team"))
+    assert arrows(schools) == DISTRICTS * 2  # the school -> school links across districts
+    districts = (await client.get(FLOW, params={"view": "teams", "level": "district"})).text
+    assert sorted(drawn(districts, "team")) == ["Wide 1 DIDT", "Wide 2 DIDT", "Wide 3 DIDT"]
+    assert arrows(districts) == 0
+    bad = (await client.get(FLOW, params={"level": "county"})).text
+    assert "level: must be one of school, district" in bad
+
+
 async def test_search_finds_a_team_or_a_person(client, wide) -> None:
     one = (await client.get(FLOW, params={"q": "wide 3 school 11"})).text
     assert "Neighbourhood of Wide 3 School 11 SIDT" in one

@@ -29,6 +29,7 @@ from communities.web.flow_view import (
     GROUPINGS,
     KINDS,
     SILO_DAYS,
+    TEAM_LEVELS,
     VIEWS,
     Filters,
     explorer_params,
@@ -106,6 +107,7 @@ async def _flow_context(
             "views": VIEWS,
             "groupings": GROUPINGS,
             "colours": COLOURS,
+            "team_levels": TEAM_LEVELS,
             "result": result.meta() | {"computed_at": result.computed_at},
             # A stale view is shown while the worker recomputes it, but not kept.
             "keep": not result.stale,

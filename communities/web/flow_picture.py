@@ -124,9 +124,13 @@ def picture_view(
     """The picture, its tables and what the page says about it, JSON-ready.
 
     ``asked`` holds the filters (``view``, ``group``, ``open``, ``focus``, ``min``,
-    ``top``, ``colour``, ``q``); ``url(**changes)`` is the page's address with some of
+    ``top``, ``colour``, ``q``, ``level``); ``url(**changes)`` is the page's address with some of
     them changed."""
     errors: dict[str, str] = {}
+    if asked.get("level"):  # only the teams of one level, and the arrows between them
+        teams = nx.DiGraph(
+            teams.subgraph(n for n, level in teams.nodes(data="level") if level == asked["level"])
+        )
     cluster_of = clusters(teams)
     found = None
     if asked.get("q"):

@@ -50,6 +50,7 @@ QUERY_LIMIT = 60
 VIEWS = {"": "Chosen by size", "groups": "Groups of teams", "teams": "Every team"}
 GROUPINGS = {"": "Districts", "cluster": "Detected clusters"}
 COLOURS = {"": "Level", "cluster": "Detected cluster"}
+TEAM_LEVELS = {"": "All levels", "school": "School teams", "district": "District teams"}
 MAX_TOP = 1000
 MAX_MIN = 100_000
 
@@ -74,6 +75,7 @@ class Filters:
     top: int | None = None
     colour: str | None = None
     q: str | None = None
+    level: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     def params(self) -> dict[str, str]:
@@ -91,6 +93,7 @@ class Filters:
             "top": str(self.top) if self.top else None,
             "colour": self.colour,
             "q": self.q,
+            "level": self.level,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -105,6 +108,7 @@ class Filters:
             "top": self.top,
             "colour": self.colour,
             "q": self.q,
+            "level": self.level,
         }
 
     def url(self, **changes: str | None) -> str:
@@ -180,6 +184,7 @@ def read_filters(params: QueryParams) -> Filters:
         top=_count(params, "top", MAX_TOP, errors),
         colour=_choice(params, "colour", COLOURS, errors),
         q=query,
+        level=_choice(params, "level", TEAM_LEVELS, errors),
         errors=errors,
     )
     if filters.start and filters.end and filters.start > filters.end:
@@ -405,6 +410,7 @@ def _filters_of(params: Params) -> Filters:
         top=params.get("top"),
         colour=params.get("colour"),
         q=params.get("q"),
+        level=params.get("level"),
     )
 
 

@@ -33,8 +33,8 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
         env.pop("NIC_DEBUG", None)
         subprocess.run(
-            [sys.executable, str(BENCH / "explorer_tour.py"), "--prepare-only", "--size", "national",
-             "--database", url, "--data-dir", str(folder)],
+            [sys.executable, str(BENCH / "explorer_tour.py"), "--prepare-only",
+             "--size", "national", "--database", url, "--data-dir", str(folder)],
             env=env, cwd=folder, check=True, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         with tour.serving(env, folder, _free_port(), 1) as (base, _):

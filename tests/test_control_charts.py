@@ -196,8 +196,9 @@ def test_phases_break_the_rules() -> None:
 @pytest.mark.parametrize(
     ("chart_type", "sample", "field"),
     [
-        ("p", Sample(day(0), 0.5), "numerator"),
+        ("p", Sample(day(0), 0.5), "denominator"),
         ("p", Sample(day(0), 0.5, 1), "denominator"),
+        ("u", Sample(day(0), 0.5, None, 4), "numerator"),
         ("p", Sample(day(0), 0.5, 3, 2), "numerator"),
         ("u", Sample(day(0), 0.5, 3, 0), "denominator"),
         ("c", Sample(day(0), -1), "value"),

@@ -14,6 +14,7 @@ from communities.charts.limits import (
     control_chart,
 )
 from communities.charts.rules import Signal, special_causes
+from communities.charts.run import run_chart
 
 __all__ = [
     "CHART_TYPES",
@@ -25,5 +26,6 @@ __all__ = [
     "Sample",
     "Signal",
     "control_chart",
+    "run_chart",
     "special_causes",
 ]

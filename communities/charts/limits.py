@@ -115,14 +115,14 @@ def control_chart(
         raise ChartError("type", f"chart type must be one of {', '.join(CHART_TYPES)}")
     ordered = sorted(samples, key=lambda sample: sample.date)
     values = [_plotted(chart_type, index, sample) for index, sample in enumerate(ordered)]
-    groups = _phase_groups([sample.date for sample in ordered], splits)
+    groups = phase_groups([sample.date for sample in ordered], splits)
     points: list[ChartPoint] = []
     phases: list[Phase] = []
     signals: list[Signal] = []
     base_index = 0
     base: _Centre | None = None
     for number, (split, indices) in enumerate(groups):
-        frozen = split is not None and split.frozen and base is not None and bool(phases)
+        frozen = split is not None and split.frozen and base is not None and base.centre is not None
         if not frozen:
             base_index = number
             base = _centre(chart_type, [ordered[i] for i in indices], [values[i] for i in indices])
@@ -150,7 +150,7 @@ def _plotted(chart_type: str, index: int, sample: Sample) -> float:
         return float(sample.value)
     num, den = sample.numerator, sample.denominator
     if num is None or den is None:
-        field = "numerator" if num is None else "denominator"
+        field = "denominator" if den is None else "numerator"
         raise ChartError(field, f"{where}: a {chart_type} chart needs a {field} for every point")
     if not (math.isfinite(num) and math.isfinite(den)) or den <= 0 or num < 0:
         raise ChartError("denominator", f"{where}: needs numerator >= 0 and denominator > 0")
@@ -159,7 +159,7 @@ def _plotted(chart_type: str, index: int, sample: Sample) -> float:
     return num / den
 
 
-def _phase_groups(
+def phase_groups(
     dates: Sequence[datetime.date], splits: Sequence[PhaseSplit]
 ) -> list[tuple[PhaseSplit | None, list[int]]]:
     """The indices of the points of each phase; an empty phase before the first split is dropped."""

@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 
+from communities.examples.demo import demo_communities
+from communities.exchange import load_community
+from communities.services.base import community_id_for_slug
+from core.context import Actor, ServiceContext
 from tests.factories import CycleWorld, measure
 from tests.helpers import assert_error
 
@@ -208,3 +212,20 @@ async def test_chart_errors_and_permissions(cycle_world: World) -> None:
     empty = await measure(w, w.team_a, "Empty")
     chart = await w.researcher.ok("GET", f"/measures/{empty}/chart?type=xmr")
     assert (chart["points"], chart["signals"]) == ([], [])
+
+
+async def test_the_demo_charts_show_a_phase_split_and_a_special_cause(app: Any, admin: Any) -> None:
+    """`nic demo`'s measures split where their team adopted a change, and the shift the
+    demo data makes there reads as a special cause on the control chart."""
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    document = demo_communities()[0]
+    await load_community(ctx, document, "demo")
+    community_id = await community_id_for_slug(document["community"]["slug"])
+    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[community_id])
+    phases = (await admin.ok("GET", "/measure-phases?per_page=100"))["items"]
+    assert phases and all(p["label"].startswith("After adopting ") for p in phases)
+    measures = {p["measure_id"] for p in phases}
+    charts = [await admin.ok("GET", f"/measures/{m}/chart?type=xmr") for m in sorted(measures)]
+    assert all(len(chart["phases"]) == 2 for chart in charts)
+    rules = {s["rule"] for chart in charts for s in chart["signals"]}
+    assert rules & {"outside", "shift", "two_of_three"}, rules

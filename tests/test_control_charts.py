@@ -201,6 +201,7 @@ def test_phases_break_the_rules() -> None:
         ("u", Sample(day(0), 0.5, None, 4), "numerator"),
         ("p", Sample(day(0), 0.5, 3, 2), "numerator"),
         ("u", Sample(day(0), 0.5, 3, 0), "denominator"),
+        ("u", Sample(day(0), 0.5, -1, 4), "numerator"),
         ("c", Sample(day(0), -1), "value"),
         ("bar", Sample(day(0), 1), "type"),
     ],

@@ -6,6 +6,7 @@ from typing import Any, get_args
 
 from communities import schemas as s
 from communities.api.crud import resource_operations
+from communities.charts.schemas import MeasureChartOut
 from communities.choices import (
     ArtifactKind,
     ChangeIdeaStage,
@@ -264,7 +265,7 @@ def action_ops() -> list[Operation]:
         Operation(
             "GET", "/measures/{id:int}/chart", "getMeasureChart",
             "A measure's run or control chart: points, centre lines and limits per phase, "
-            "special causes", "measures", _measure_chart, response=s.MeasureChartOut,
+            "special causes", "measures", _measure_chart, response=MeasureChartOut,
             query=(QueryParam("type", str, "chart type (default: the measure's chart_type)",
                               charts.CHART_CHOICES),),
         ),

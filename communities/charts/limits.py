@@ -152,8 +152,10 @@ def _plotted(chart_type: str, index: int, sample: Sample) -> float:
     if num is None or den is None:
         field = "denominator" if den is None else "numerator"
         raise ChartError(field, f"{where}: a {chart_type} chart needs a {field} for every point")
-    if not (math.isfinite(num) and math.isfinite(den)) or den <= 0 or num < 0:
-        raise ChartError("denominator", f"{where}: needs numerator >= 0 and denominator > 0")
+    if not math.isfinite(den) or den <= 0:
+        raise ChartError("denominator", f"{where}: the denominator must be above 0")
+    if not math.isfinite(num) or num < 0:
+        raise ChartError("numerator", f"{where}: the numerator cannot be negative")
     if chart_type == "p" and num > den:
         raise ChartError("numerator", f"{where}: a proportion's numerator exceeds its denominator")
     return num / den

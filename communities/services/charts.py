@@ -55,7 +55,7 @@ async def measure_chart(
 
 
 def _shaped(measure_id: int, chart: Chart) -> dict[str, Any]:
-    """The JSON answer (see ``schemas.MeasureChartOut``)."""
+    """The JSON answer (see ``communities.charts.schemas.MeasureChartOut``)."""
     points = [
         {
             "date": p.date,

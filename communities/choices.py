@@ -23,6 +23,11 @@ ChangeIdeaStage = Literal["testing", "implementing", "spreading"]
 CycleStatus = Literal["planning", "doing", "studying", "acting", "completed", "abandoned"]
 ActDecision = Literal["adopt", "adapt", "abandon", "test_again"]
 MeasureKind = Literal["outcome", "process", "balancing"]
+CollectionFrequency = Literal[
+    "daily", "weekly", "fortnightly", "monthly", "termly", "quarterly", "yearly", "other"
+]
+Direction = Literal["up", "down"]
+ChartType = Literal["run", "xmr", "p", "u", "c"]
 ArtifactKind = Literal[
     "tool", "protocol", "routine", "template", "report", "innovation_design", "other"
 ]

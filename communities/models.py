@@ -214,10 +214,34 @@ class Measure(Model):
     kind = fields.CharField(max_length=16)
     unit = fields.CharField(max_length=50, default="")
     description = fields.TextField(default="")
+    operational_definition = fields.TextField(default="", db_default="")
+    data_source = fields.CharField(max_length=200, default="", db_default="")
+    collection_frequency = fields.CharField(max_length=16, null=True)
+    goal = fields.FloatField(null=True)
+    goal_date = fields.DateField(null=True)
+    direction = fields.CharField(max_length=8, null=True)
+    chart_type = fields.CharField(max_length=8, default="run", db_default="run")
 
     class Meta:
         table = "measure"
         ordering = ["id"]
+
+
+class MeasurePhase(Model):
+    """A split of a measure chart at a date, optionally judged against the phase before."""
+
+    id = fields.IntField(primary_key=True)
+    measure: fields.ForeignKeyRelation[Measure] = fields.ForeignKeyField(
+        "communities.Measure", related_name="phases", on_delete=fields.CASCADE
+    )
+    start = fields.DateField()
+    label = fields.CharField(max_length=200)
+    frozen = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "measure_phase"
+        ordering = ["measure_id", "start"]
+        unique_together = (("measure", "start"),)
 
 
 class Cycle(Model):
@@ -282,6 +306,8 @@ class DataPoint(Model):
     )
     date = fields.DateField()
     value = fields.FloatField()
+    numerator = fields.FloatField(null=True)
+    denominator = fields.FloatField(null=True)
     note = fields.TextField(default="")
 
     class Meta:

@@ -12,6 +12,7 @@ from communities.services.plugins import nic_disabled_plugins
 from communities.web.panels import nic_nav_items, nic_panels
 from core.api.operations import Operation
 from core.cli_commands import Command
+from core.context import ServiceContext
 from core.hookspecs import hookimpl
 from core.nodes import NodeKind
 from core.worker import BackgroundTask
@@ -86,6 +87,13 @@ def nic_cli_commands() -> list[Command]:
     from communities.flow.cli import COMMANDS as GRAPH_COMMANDS
 
     return [*COMMANDS, *GRAPH_COMMANDS]
+
+
+@hookimpl
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+    from communities.examples.phases import demo_phases
+
+    await demo_phases(ctx, community_ids)
 
 
 @hookimpl

@@ -15,8 +15,11 @@ from communities.choices import (
     ActDecision,
     ArtifactKind,
     ChangeIdeaStage,
+    ChartType,
+    CollectionFrequency,
     CommunityRoleName,
     CycleStatus,
+    Direction,
     LinkKind,
     MeasureKind,
     MembershipRole,
@@ -388,6 +391,11 @@ class CycleOut(Output):
 # --- measures and data ----------------------------------------------------------
 
 
+Source = Annotated[Line, StringConstraints(max_length=200)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Count = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)]
+
+
 class MeasureCreate(Input):
     community_id: Id
     name: Name
@@ -395,6 +403,13 @@ class MeasureCreate(Input):
     unit: Annotated[Line, StringConstraints(max_length=50)] = ""
     team_id: Id | None = None
     description: Text = ""
+    operational_definition: Text = ""
+    data_source: Source = ""
+    collection_frequency: CollectionFrequency | None = None
+    goal: Number | None = None
+    goal_date: Day | None = None
+    direction: Direction | None = None
+    chart_type: ChartType = "run"
 
 
 class MeasureUpdate(Input):
@@ -403,6 +418,13 @@ class MeasureUpdate(Input):
     unit: Annotated[Line, StringConstraints(max_length=50)] | None = None
     team_id: Id | None = None
     description: Text | None = None
+    operational_definition: Text | None = None
+    data_source: Source | None = None
+    collection_frequency: CollectionFrequency | None = None
+    goal: Number | None = None
+    goal_date: Day | None = None
+    direction: Direction | None = None
+    chart_type: ChartType | None = None
 
 
 class MeasureOut(Output):
@@ -413,12 +435,23 @@ class MeasureOut(Output):
     kind: MeasureKind
     unit: str
     description: str
+    operational_definition: str
+    data_source: str
+    collection_frequency: CollectionFrequency | None
+    goal: float | None
+    goal_date: date | None
+    direction: Direction | None
+    chart_type: ChartType
 
 
 class DataPointCreate(Input):
+    """A value, or a numerator and denominator whose ratio is the value when none is sent."""
+
     measure_id: Id
     date: Day
-    value: float = Field(strict=True, allow_inf_nan=False)
+    value: Number | None = None
+    numerator: Count | None = None
+    denominator: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)] | None = None
     note: Text = ""
     cycle_id: Id | None = None
 
@@ -429,7 +462,26 @@ class DataPointOut(Output):
     cycle_id: int | None
     date: Day
     value: float
+    numerator: float | None
+    denominator: float | None
     note: str
+
+
+class MeasurePhaseCreate(Input):
+    """A new phase of a measure's chart from ``start`` on; ``frozen`` keeps the limits before."""
+
+    measure_id: Id
+    start: Day
+    label: Name
+    frozen: bool = False
+
+
+class MeasurePhaseOut(Output):
+    id: int
+    measure_id: int
+    start: date
+    label: str
+    frozen: bool
 
 
 # --- artifacts --------------------------------------------------------------------

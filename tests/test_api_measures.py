@@ -174,6 +174,8 @@ async def test_record_and_filter_data_points(cycle_world: World) -> None:
         "cycle_id": c["id"],
         "date": "2024-09-10",
         "value": 91.5,
+        "numerator": None,
+        "denominator": None,
         "note": "week 2",
     }
     await w.mem_a.ok("POST", "/data-points", point(attendance, "2024-09-03", 88), 201)

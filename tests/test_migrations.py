@@ -74,3 +74,37 @@ def test_missing_secret_key_is_a_clear_error(tmp_path: Path) -> None:
         result = run_nic("serve", database=url, cwd=tmp_path, secret=False, check=False)
         assert result.returncode == 2
         assert "NIC_SECRET_KEY is not set" in result.stderr
+
+
+def test_measure_definitions_migration_keeps_measures_and_data(tmp_path: Path) -> None:
+    """0008 adds measure definitions, numerator/denominator and phases to a database that
+    holds measures and data points: old rows read with empty definitions and a run chart."""
+    with scratch_database(tmp_path) as url:
+        run_nic(
+            "migrate", "--target", "communities.0007_flow_result_version", database=url,
+            cwd=tmp_path,
+        )  # fmt: skip
+        sql(
+            url,
+            [
+                *POPULATE,
+                "INSERT INTO measure (id, community_id, team_id, name, kind, unit, description)"
+                " VALUES (1, 1, 2, 'Attendance', 'outcome', '%', 'Daily attendance')",
+                "INSERT INTO data_point (id, measure_id, cycle_id, date, value, note)"
+                " VALUES (1, 1, 1, '2024-09-10', 91.5, 'week 2')",
+            ],
+        )
+        upgrade = run_nic("migrate", database=url, cwd=tmp_path)
+        assert "applied communities.0008_measure_definitions_and_phases" in upgrade.stdout
+        assert sql(
+            url,
+            [],
+            "SELECT name, operational_definition, data_source, collection_frequency, goal,"
+            " direction, chart_type FROM measure",
+        ) == [("Attendance", "", "", None, None, None, "run")]
+        assert sql(url, [], "SELECT value, numerator, denominator, note FROM data_point") == [
+            (91.5, None, None, "week 2")
+        ]
+        sql(url, ["INSERT INTO measure_phase (measure_id, start, label, frozen)"
+                  " VALUES (1, '2024-10-01', 'After', TRUE)"])  # fmt: skip
+        assert sql(url, [], "SELECT label FROM measure_phase") == [("After",)]

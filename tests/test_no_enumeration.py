@@ -94,6 +94,9 @@ async def _world(app: Any, client: httpx.AsyncClient, make_user: UserFactory) ->
     assert status == 201, convening
     status, entry = await admin.post(f"/convenings/{convening['id']}/agenda", {"title": "Data"})
     assert status == 201, entry
+    phase_of = {"measure_id": await _first(m.Measure, community_id=b.id), "label": "After"}
+    status, phase = await admin.post("/measure-phases", phase_of | {"start": "2025-01-06"})
+    assert status == 201, phase
     post = await _first(Post, thread__community_id=b.id)
     status, report = await admin.post(f"/forums/posts/{post}/reports", {"reason": "spam here"})
     assert status == 201, report
@@ -111,6 +114,7 @@ async def _world(app: Any, client: httpx.AsyncClient, make_user: UserFactory) ->
         "cycle": await _first(m.Cycle, community_id=b.id),
         "measure": await _first(m.Measure, community_id=b.id),
         "data-point": await _first(m.DataPoint, measure__community_id=b.id),
+        "measure-phase": phase["id"],
         "artifact": await _first(m.Artifact, community_id=b.id),
         "artifact-version": await _first(m.ArtifactVersion, artifact__community_id=b.id),
         "link": await _first(m.LearningLink, community_id=b.id),
@@ -135,6 +139,7 @@ COLLECTIONS = {
     "people": "person", "memberships": "membership", "aims": "aim", "drivers": "driver",
     "change-ideas": "change-idea", "innovations": "innovation", "cycles": "cycle",
     "measures": "measure", "data-points": "data-point", "artifacts": "artifact",
+    "measure-phases": "measure-phase",
     "artifact-versions": "artifact-version", "innovation-versions": "innovation-version",
     "links": "link", "rubrics": "rubric", "assessments": "assessment",
     "convenings": "convening",
@@ -386,6 +391,7 @@ async def test_body_references_to_another_communitys_records_read_as_missing(
         ("/memberships", "MembershipCreate", {"team_id": t}, {"person_id": r["person"]}),
         ("/memberships", "MembershipCreate", {}, {"team_id": r["team"]}),
         ("/data-points", "DataPointCreate", {}, {"measure_id": r["measure"]}),
+        ("/measure-phases", "MeasurePhaseCreate", {}, {"measure_id": r["measure"]}),
         ("/drivers", "DriverCreate", {}, {"aim_id": r["aim"]}),
         ("/change-ideas", "ChangeIdeaCreate", {}, {"driver_id": r["driver"]}),
         ("/artifacts", "ArtifactCreate", {}, {"community_id": r["community"]}),

@@ -6,6 +6,7 @@ from typing import Any, get_args
 
 from communities import schemas as s
 from communities.api.crud import resource_operations
+from communities.charts.schemas import MeasureChartOut
 from communities.choices import (
     ArtifactKind,
     ChangeIdeaStage,
@@ -19,6 +20,7 @@ from communities.choices import (
 from communities.services import (
     aims,
     artifacts,
+    charts,
     communities,
     cycles,
     innovations,
@@ -30,7 +32,7 @@ from communities.services import (
 )
 from communities.services.base import list_rows
 from core.api.calls import ApiCall
-from core.api.operations import Operation
+from core.api.operations import Operation, QueryParam
 from core.api.routing import paginated
 
 
@@ -116,6 +118,11 @@ def resource_ops() -> list[Operation]:
             delete=measures.delete_data_point,
         ),
         *resource_operations(
+            singular="measure phase", plural="measure phases", path="/measure-phases",
+            listing=measures.MEASURE_PHASES, out=s.MeasurePhaseOut,
+            create=(s.MeasurePhaseCreate, measures.add_phase), delete=measures.delete_phase,
+        ),
+        *resource_operations(
             singular="artifact", plural="artifacts", path="/artifacts",
             listing=artifacts.ARTIFACTS, out=s.ArtifactOut,
             create=(s.ArtifactCreate, artifacts.create_artifact),
@@ -197,6 +204,10 @@ async def _team_kinds(call: ApiCall) -> Any:
     return {"items": [{"kind": k, "label": v} for k, v in kinds.items()]}
 
 
+async def _measure_chart(call: ApiCall) -> Any:
+    return await charts.measure_chart(call.ctx, call.path["id"], call.query.get("type"))
+
+
 async def _node_kinds(call: ApiCall) -> Any:
     kinds = await links.node_kinds(call.ctx)
     return {"items": [{"kind": k.name, "label": k.label} for k in kinds.values()]}
@@ -250,6 +261,13 @@ def action_ops() -> list[Operation]:
             "PUT", "/communities/{id:int}/plugins", "switchCommunityPlugin",
             "Switch a plugin on or off in a community (facilitators)", "plugins",
             _switch_plugin, body=s.PluginSwitch, response=s.CommunityPluginOut,
+        ),
+        Operation(
+            "GET", "/measures/{id:int}/chart", "getMeasureChart",
+            "A measure's run or control chart: points, centre lines and limits per phase, "
+            "special causes", "measures", _measure_chart, response=MeasureChartOut,
+            query=(QueryParam("type", str, "chart type (default: the measure's chart_type)",
+                              charts.CHART_CHOICES),),
         ),
         Operation(
             "GET", "/team-kinds", "listTeamKinds", "Team kinds (core and plugins)", "meta",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from communities.changes import community_write
-from communities.models import Cycle, DataPoint, Measure, Team
-from communities.schemas import DataPointCreate, MeasureCreate, MeasureUpdate
+from communities.models import Cycle, DataPoint, Measure, MeasurePhase, Team
+from communities.schemas import DataPointCreate, MeasureCreate, MeasurePhaseCreate, MeasureUpdate
 from communities.services.base import (
     Listing,
     changes_of,
@@ -21,13 +21,28 @@ from core.errors import InvalidInput
 MEASURES = Listing(
     Measure,
     "measure",
-    ("id", "community_id", "team_id", "name", "kind", "unit", "description"),
+    (
+        "id",
+        "community_id",
+        "team_id",
+        "name",
+        "kind",
+        "unit",
+        "description",
+        "operational_definition",
+        "data_source",
+        "collection_frequency",
+        "goal",
+        "goal_date",
+        "direction",
+        "chart_type",
+    ),
     filters={"community": "community_id", "team": "team_id", "kind": "kind"},
 )
 DATA_POINTS = Listing(
     DataPoint,
     "data point",
-    ("id", "measure_id", "cycle_id", "date", "value", "note"),
+    ("id", "measure_id", "cycle_id", "date", "value", "numerator", "denominator", "note"),
     community_path="measure__community_id",
     filters={
         "measure": "measure_id",
@@ -37,6 +52,38 @@ DATA_POINTS = Listing(
     },
     order=("measure_id", "date", "id"),
 )
+MEASURE_PHASES = Listing(
+    MeasurePhase,
+    "measure phase",
+    ("id", "measure_id", "start", "label", "frozen"),
+    community_path="measure__community_id",
+    filters={"measure": "measure_id"},
+    order=("measure_id", "start", "id"),
+)
+
+
+_NOT_NULL = (
+    "name",
+    "kind",
+    "unit",
+    "description",
+    "operational_definition",
+    "data_source",
+    "chart_type",
+)
+
+
+def _with_value(data: DataPointCreate) -> dict[str, Any]:
+    """The point's fields; a value left out is the ratio of numerator and denominator."""
+    fields = data.model_dump()
+    if (data.numerator is None) != (data.denominator is None):
+        missing = "denominator" if data.denominator is None else "numerator"
+        raise InvalidInput.field(missing, "numerator and denominator are sent together")
+    if data.value is None:
+        if data.numerator is None or data.denominator is None:
+            raise InvalidInput.field("value", "send a value, or a numerator and a denominator")
+        fields["value"] = data.numerator / data.denominator
+    return fields
 
 
 async def _scope(measure_team: int | None, community_id: int, ctx: ServiceContext) -> None:
@@ -61,7 +108,7 @@ async def update_measure(
 ) -> dict[str, Any]:
     current = await get_row(ctx, MEASURES, measure_id)
     await _scope(current["team_id"], current["community_id"], ctx)
-    changes = changes_of(data, not_null=("name", "kind", "unit", "description"))
+    changes = changes_of(data, not_null=_NOT_NULL)
     if "team_id" in changes:
         await check_reference(
             Team, changes["team_id"], current["community_id"], "team_id", what="team"
@@ -87,8 +134,9 @@ async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, A
     community_id = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
     await _scope(rows[0]["team_id"], community_id, ctx)
     await check_reference(Cycle, data.cycle_id, community_id, "cycle_id", what="cycle")
+    fields = _with_value(data)
     async with community_write(community_id):
-        point = await DataPoint.create(**data.model_dump())
+        point = await DataPoint.create(**fields)
     return await get_row(ctx, DATA_POINTS, point.id)
 
 
@@ -100,3 +148,26 @@ async def delete_data_point(ctx: ServiceContext, point_id: int) -> None:
     await _scope(cast(Any, team[0]), community_id, ctx)
     async with community_write(community_id):
         await DataPoint.filter(id=point_id).delete()
+
+
+async def add_phase(ctx: ServiceContext, data: MeasurePhaseCreate) -> dict[str, Any]:
+    """Split a measure's chart at a date; written by those who write the measure."""
+    rows = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
+    missing = InvalidInput.field("measure_id", f"no measure {data.measure_id}")
+    community_id = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
+    await _scope(rows[0]["team_id"], community_id, ctx)
+    if await MeasurePhase.filter(measure_id=data.measure_id, start=data.start).exists():
+        raise InvalidInput.field("start", f"the measure already has a phase from {data.start}")
+    async with community_write(community_id):
+        phase = await MeasurePhase.create(**data.model_dump())
+    return await get_row(ctx, MEASURE_PHASES, phase.id)
+
+
+async def delete_phase(ctx: ServiceContext, phase_id: int) -> None:
+    community_id = await community_id_of(
+        ctx, MeasurePhase, phase_id, "measure__community_id", "measure phase"
+    )
+    team = await MeasurePhase.filter(id=phase_id).values_list("measure__team_id", flat=True)
+    await _scope(cast(Any, team[0]), community_id, ctx)
+    async with community_write(community_id):
+        await MeasurePhase.filter(id=phase_id).delete()

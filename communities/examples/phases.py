@@ -1,0 +1,32 @@
+"""Demo phase splits: each demo measure's chart splits where its team adopted a change.
+
+The demo's series shift after the first adopted change and mark the first point after it
+with a note (see ``demo.Demo._series``); the split starts there, so the demo's charts
+show a phase split and, across it, the special causes the shift makes.
+"""
+
+from __future__ import annotations
+
+from communities.models import DataPoint
+from communities.schemas import MeasurePhaseCreate
+from communities.services.measures import add_phase
+from core.context import ServiceContext
+
+ADOPTED = "First data after adopting: "
+
+
+async def demo_phases(ctx: ServiceContext, community_ids: list[int]) -> None:
+    """One phase split per measure of ``community_ids`` whose data marks an adoption."""
+    rows = await DataPoint.filter(
+        measure__community_id__in=community_ids, note__startswith=ADOPTED
+    ).values("measure_id", "date", "note")
+    seen: set[int] = set()
+    for row in sorted(rows, key=lambda r: (r["measure_id"], r["date"])):
+        if row["measure_id"] in seen:
+            continue
+        seen.add(row["measure_id"])
+        change = row["note"].removeprefix(ADOPTED).rstrip(".")
+        label = f"After adopting {change}"[:200]
+        await add_phase(
+            ctx, MeasurePhaseCreate(measure_id=row["measure_id"], start=row["date"], label=label)
+        )

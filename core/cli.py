@@ -280,13 +280,19 @@ def build_parser(commands: list[Command]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     configure_serve(add_command_parser(sub, "serve", SERVE_HELP))
     groups: dict[str, argparse._SubParsersAction] = {}
+    members: dict[str, list[str]] = {}
+    for command in commands:
+        group, _, name = command.name.partition(" ")
+        if name:
+            members.setdefault(group, []).append(name)
     for command in commands:
         group, _, name = command.name.partition(" ")
         if not name:
             command.configure(add_command_parser(sub, command.name, command.help))
             continue
         if group not in groups:
-            group_parser = add_command_parser(sub, group, f"{group} commands")
+            text = f"{group} commands: {', '.join(members[group])}."
+            group_parser = add_command_parser(sub, group, text)
             groups[group] = group_parser.add_subparsers(
                 dest="subcommand", required=True, metavar="SUBCOMMAND"
             )

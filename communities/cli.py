@@ -1,8 +1,9 @@
-"""``nic`` subcommands of the domain: load, export, demo, user role."""
+"""``nic`` subcommands of the domain: communities, load, export, demo, user role."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -13,9 +14,10 @@ from communities.exchange import export_community, load_community, read_document
 from communities.models import Community
 from communities.schemas import RoleAssign
 from communities.services.base import community_id_for_slug
-from communities.services.communities import assign_role
+from communities.services.communities import assign_role, community_counts
 from core.cli import CommandContext
-from core.cli_commands import Command
+from core.cli_commands import Command, text_table
+from core.cli_serve import address, configure_serve
 from core.context import Actor, ServiceContext
 from core.errors import InvalidInput
 
@@ -77,6 +79,30 @@ async def role_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     return 0
 
 
+COMMUNITY_COLUMNS = (
+    ("SLUG", "slug"),
+    ("NAME", "name"),
+    ("TEAMS", "teams"),
+    ("PEOPLE", "people"),
+    ("CYCLES", "cycles"),
+)
+
+
+async def communities_command(args: argparse.Namespace, ctx: CommandContext) -> int:
+    rows = await community_counts()
+    if args.json:
+        ctx.say(json.dumps(rows, indent=2))
+    elif not rows:
+        ctx.say("No communities yet: nic load FILE adds one (or nic demo builds a demo site).")
+    else:
+        ctx.say(text_table(rows, COMMUNITY_COLUMNS))
+    return 0
+
+
+def _configure_communities(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
 def _configure_load(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="a community file (.yaml, .yml or .json)")
     parser.add_argument(
@@ -87,7 +113,7 @@ def _configure_load(parser: argparse.ArgumentParser) -> None:
 
 
 def _configure_export(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("slug", help="the community's slug")
+    parser.add_argument("slug", help="the community's slug (nic communities lists them)")
     parser.add_argument("-o", "--output", help="write to this file (.json for JSON)")
     parser.add_argument("--json", action="store_true", help="write JSON instead of YAML")
     parser.add_argument(
@@ -98,12 +124,22 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
 
 
 def _configure_role(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("email")
-    parser.add_argument("community", help="the community's slug")
-    parser.add_argument("role", choices=["facilitator", "member", "researcher", "observer"])
+    parser.add_argument("email", help="the user's email address")
+    parser.add_argument("community", help="the community's slug (nic communities lists them)")
+    parser.add_argument(
+        "role",
+        choices=["facilitator", "member", "researcher", "observer"],
+        help="what the user may do there: facilitator, member, researcher or observer",
+    )
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command(
+        "communities",
+        "List the site's communities: slug, name, and how many teams, people and cycles.",
+        _configure_communities,
+        communities_command,
+    ),
     Command("load", "Load a community file (YAML or JSON).", _configure_load, load_command),
     Command("export", "Export a community as a community file.", _configure_export, export_command),
     Command("user role", "Give a user a role in a community.", _configure_role, role_command),
@@ -175,11 +211,14 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     ctx.say(f"Demo ready in {time.perf_counter() - started:.1f} s. Sign in as:")
     for line in lines:
         ctx.say(line)
-    ctx.say(
-        f"Try: curl -H 'Authorization: Bearer <token>' "
-        f"http://{args.host}:{args.port}/api/v1/cycles?per_page=5"
-    )
-    if not args.no_serve:
+    if args.no_serve:
+        ctx.say(
+            f"To serve it: NIC_DATABASE_URL={settings.database_label()} nic serve "
+            "(with a secret key: nic.toml or NIC_SECRET_KEY)."
+        )
+    else:
+        api = f"{address(args.host, args.port)}api/v1/cycles?per_page=5"
+        ctx.say(f"Try: curl -H 'Authorization: Bearer <token>' '{api}'")
         ctx.serve_after = {
             "NIC_DATABASE_URL": settings.database_url,
             "NIC_SECRET_KEY": settings.require_secret_key(),
@@ -188,8 +227,6 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def _configure_demo(parser: argparse.ArgumentParser) -> None:
-    from core.cli import configure_serve
-
     configure_serve(parser)
     parser.add_argument(
         "--database",

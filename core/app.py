@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -171,6 +171,14 @@ async def _health(request: Request) -> Response:
     return json_response({"status": "ok"})
 
 
+FAVICON = "/static/favicon.svg"
+
+
+async def _favicon(request: Request) -> Response:
+    """Browsers ask ``/favicon.ico`` of a page without an icon link: the site's SVG icon."""
+    return RedirectResponse(FAVICON, status_code=301)
+
+
 def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]:
     """The API, the kernel's pages, the static files, then the plugins' pages; an API
     path that matches no operation answers a JSON 404, not a page. The API comes first
@@ -180,6 +188,7 @@ def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]
         *api_routes(operations, plugins),
         Route("/", _home_page(plugins)),
         Route("/healthz", _health),
+        Route("/favicon.ico", _favicon),
         *auth_pages.ROUTES,
         *admin_pages.ROUTES,
         *notification_pages.ROUTES,

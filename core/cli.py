@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +15,20 @@ from typing import Any, TextIO
 
 from core.auth.users import create_user, find_user, issue_token
 from core.backup import backup, restore
-from core.cli_commands import Command
-from core.db import migrate, open_database, pending_migrations, tortoise_config
+from core.cli_commands import Command, HelpFormatter, add_command_parser, text_table
+from core.cli_serve import SERVE_HELP, configure_serve, serve
+from core.db import (
+    migrate,
+    migration_status,
+    open_database,
+    pending_migrations,
+    tortoise_config,
+)
 from core.errors import ServiceError
 from core.kept import KeptStore, keeping
 from core.plugins import PluginHost
 from core.settings import SETTINGS_FILE, Settings, SettingsError, load_settings
-from core.worker import computing_here, embedded_worker, run_worker
+from core.worker import computing_here, run_worker
 
 
 @dataclass
@@ -136,64 +142,15 @@ async def user_token_command(args: argparse.Namespace, ctx: CommandContext) -> i
 
 
 def _configure_user_add(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("email")
+    parser.add_argument("email", help="the new user's email address (their sign-in name)")
     parser.add_argument("--password", help="at least 10 characters; generated if left out")
     parser.add_argument("--name", help="display name")
     parser.add_argument("--admin", action="store_true", help="make the user a site admin")
 
 
 def _configure_user_token(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("email")
+    parser.add_argument("email", help="the user's email address")
     parser.add_argument("--name", help="a label for the token")
-
-
-def keep_nagle_off() -> None:
-    """Make uvicorn's own listening socket say it is TCP, so connections get TCP_NODELAY.
-
-    With ``--workers N`` uvicorn binds the listener itself with ``proto`` 0; accepted
-    connections inherit it, asyncio then leaves Nagle's algorithm on, and on Linux every
-    keep-alive request after the first waits about 40 ms for the client's delayed ACK
-    (uvicorn issue #3149). One worker is not affected: asyncio binds that listener.
-    """
-    global _nagle_off
-    if _nagle_off:
-        return
-    from uvicorn.config import Config
-
-    bind = Config.bind_socket
-
-    def bind_socket(self: Config) -> socket.socket:
-        sock = bind(self)
-        if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto != 0:
-            return sock
-        tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, sock.detach())
-        tcp.set_inheritable(True)
-        return tcp
-
-    Config.bind_socket = bind_socket  # type: ignore[method-assign]
-    _nagle_off = True
-
-
-_nagle_off = False
-
-
-def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
-    import uvicorn
-
-    if ctx.serve_after is None:
-        ctx.settings.require_secret_key()
-    if getattr(args, "workers", 1) > 1:
-        keep_nagle_off()
-    with embedded_worker(ctx.settings.worker == "embedded"):
-        uvicorn.run(
-            "core.asgi:app",
-            host=getattr(args, "host", "127.0.0.1"),
-            port=getattr(args, "port", 8000),
-            workers=getattr(args, "workers", 1),
-            log_level="info",
-            access_log=not getattr(args, "no_access_log", False),
-        )
-    return 0
 
 
 async def worker_command(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -208,17 +165,6 @@ def _configure_worker(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cell(value: Any) -> list[str]:
-    """A table cell as lines: lists one item a line, tables ``key = value``."""
-    if value is None or value == [] or value == {}:
-        return ["-"]
-    if isinstance(value, dict):
-        return [f"{k} = {json.dumps(v) if not isinstance(v, str) else v}" for k, v in value.items()]
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    return [str(value)]
-
-
 def plugins_table(listing: dict[str, list[dict[str, Any]]]) -> str:
     """The plugin listing as a text table (cells of several lines), then the failures."""
     columns = [
@@ -231,19 +177,7 @@ def plugins_table(listing: dict[str, list[dict[str, Any]]]) -> str:
         ("MODELS", "models"),
         ("CONFIG", "config"),
     ]
-    rows = [[_cell(row[key]) for _, key in columns] for row in listing["plugins"]]
-    widths = [
-        max([len(title)] + [len(line) for row in rows for line in row[i]])
-        for i, (title, _) in enumerate(columns)
-    ]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
-
-    out = [line([title for title, _ in columns]).rstrip()]
-    for row in rows:
-        for n in range(max(len(cell) for cell in row)):
-            out.append(line([cell[n] if n < len(cell) else "" for cell in row]).rstrip())
+    out = [text_table(listing["plugins"], columns)]
     if listing["failures"]:
         out.append("")
         out.append("Failed to load:")
@@ -335,31 +269,56 @@ KERNEL_COMMANDS = (
 )
 
 
-def configure_serve(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
-
-
 def build_parser(commands: list[Command]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nic", description="NIC Platform")
+    """The ``nic`` parser: ``serve`` and every command, each with its own ``--help``."""
+    parser = argparse.ArgumentParser(
+        prog="nic",
+        description="NIC Platform. Start with nic init (or nic demo); nic COMMAND --help "
+        "tells what a command does and what its options are.",
+        formatter_class=HelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = sub.add_parser("serve", help="Serve the web app and API.")
-    configure_serve(serve)
+    configure_serve(add_command_parser(sub, "serve", SERVE_HELP))
     groups: dict[str, argparse._SubParsersAction] = {}
+    members: dict[str, list[str]] = {}
+    for command in commands:
+        group, _, name = command.name.partition(" ")
+        if name:
+            members.setdefault(group, []).append(name)
     for command in commands:
         group, _, name = command.name.partition(" ")
         if not name:
-            command.configure(sub.add_parser(command.name, help=command.help))
+            command.configure(add_command_parser(sub, command.name, command.help))
             continue
         if group not in groups:
-            group_parser = sub.add_parser(group, help=f"{group} commands")
+            text = f"{group} commands: {', '.join(members[group])}."
+            group_parser = add_command_parser(sub, group, text)
             groups[group] = group_parser.add_subparsers(
                 dest="subcommand", required=True, metavar="SUBCOMMAND"
             )
-        command.configure(groups[group].add_parser(name, help=command.help))
+        command.configure(add_command_parser(groups[group], name, command.help))
     return parser
+
+
+class NotMigrated(Exception):
+    """The database lacks this version's tables: the message says what to run instead."""
+
+
+async def require_migrated(ctx: CommandContext) -> None:
+    """Raise :class:`NotMigrated` unless the database (open) is at the latest migration."""
+    started, pending = await migration_status(ctx.tortoise_config)
+    if not pending:
+        return
+    label = ctx.settings.database_label()
+    if not started:
+        raise NotMigrated(f"the database {label} has no tables yet: run nic init first")
+    behind = f"{len(pending)} migration{'s' if len(pending) > 1 else ''}"
+    raise NotMigrated(f"the database {label} is {behind} behind: run nic migrate first")
+
+
+async def _check_migrated(ctx: CommandContext) -> None:
+    async with open_database(ctx.tortoise_config):
+        await require_migrated(ctx)
 
 
 async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -369,6 +328,7 @@ async def _run(command: Command, args: argparse.Namespace, ctx: CommandContext) 
         if not command.needs_database:
             return await command.run(args, ctx)
         async with open_database(ctx.tortoise_config):
+            await require_migrated(ctx)
             return await command.run(args, ctx)
 
 
@@ -391,16 +351,21 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     ctx = CommandContext(settings=settings, plugins=plugins, out=out)
     try:
         if args.command == "serve":
-            return _serve(args, ctx)
+            ctx.settings.require_secret_key()  # the settings first, then the database
+            asyncio.run(_check_migrated(ctx))
+            return serve(args, ctx)
         wanted = " ".join(filter(None, [args.command, getattr(args, "subcommand", None)]))
         command = next(c for c in commands if c.name == wanted)
         code = asyncio.run(_run(command, args, ctx))
         if code == 0 and ctx.serve_after is not None:
             os.environ.update(ctx.serve_after)
-            return _serve(args, ctx)
+            return serve(args, ctx)
         return code
     except SettingsError as exc:
         print(f"nic: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NotMigrated as exc:
+        print(f"nic: {exc}", file=sys.stderr)
         return 2
     except ServiceError as exc:
         print(f"nic: {exc.message}", file=sys.stderr)

@@ -52,16 +52,24 @@ async def migrate(
 
 async def pending_migrations(config: dict[str, Any]) -> list[str]:
     """The migrations ``nic migrate`` would apply, as ``app.name``, in order."""
+    await Tortoise.init(config=config)
+    try:
+        _, pending = await migration_status(config)
+    finally:
+        await Tortoise.close_connections()
+    return pending
+
+
+async def migration_status(config: dict[str, Any]) -> tuple[bool, list[str]]:
+    """With the ORM open: whether any migration was applied yet (no: the database has no
+    tables), and the migrations ``nic migrate`` would apply, as ``app.name``, in order."""
     from tortoise.connection import get_connection
     from tortoise.migrations.executor import MigrationExecutor
 
-    await Tortoise.init(config=config)
-    try:
-        executor = MigrationExecutor(get_connection("default"), config["apps"])
-        steps = await executor.plan()
-    finally:
-        await Tortoise.close_connections()
-    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
+    executor = MigrationExecutor(get_connection("default"), config["apps"])
+    steps = await executor.plan()
+    started = bool(await executor.recorder.applied_migrations())
+    return started, [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
 
 
 @asynccontextmanager

@@ -79,6 +79,9 @@ def test_nic_demo_builds_a_database_and_prints_how_to_sign_in(tmp_path: Path) ->
             cwd=tmp_path,
         )
     assert "admin@demo.example" in result.stdout and "API token nic_" in result.stdout
+    # Nothing is served: no address to open and no curl line for a port nobody listens on.
+    assert "curl" not in result.stdout and "8000" not in result.stdout
+    assert "To serve it: NIC_DATABASE_URL=sqlite://" in result.stdout
     assert (tmp_path / "demo.sqlite3").stat().st_size > 100_000
     # Every plugin's demo data is there: none failed (the convenings drafted its agendas
     # from the graph, computed by the command itself, with no worker to wait for).

@@ -346,6 +346,7 @@ def test_nic_demo_and_serve_go_on_without_the_raising_plugin(
         assert httpx.get(f"{base}/", timeout=10).status_code == 200
     logged = out[0]
     assert "Demo ready" in logged
+    assert f"Open {base}/ in a browser" in logged and f"'{base}/api/v1/cycles" in logged
     assert "plugin raising failed in nic_demo_data" in logged
     assert "plugin raising failed in nic_startup" in logged
     started = Path(environment["NIC_EVERYTHING_FOLDER"]) / "started"

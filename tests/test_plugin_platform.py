@@ -582,6 +582,7 @@ def test_a_plugin_raising_in_nic_startup_does_not_stop_the_site(
     started = tmp_path / "started.txt"
     port = _free_port()
     with scratch_database(tmp_path) as database:
+        run_nic("migrate", database=database, cwd=tmp_path)  # nic serve refuses an empty one
         environment = {
             **os.environ,
             "NIC_DATABASE_URL": database,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
-from core.cli import keep_nagle_off
+from core.cli_serve import keep_nagle_off
 from tests.scratch import SECRET
 
 

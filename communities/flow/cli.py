@@ -154,13 +154,15 @@ def _configure_status(parser: argparse.ArgumentParser) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("slug", help="the community's slug")
+    parser.add_argument("slug", help="the community's slug (nic communities lists them)")
     parser.add_argument("--as-of", type=_date, help="the graph as it stood on this date")
 
 
 def _configure_export(parser: argparse.ArgumentParser) -> None:
     _common(parser)
-    parser.add_argument("--format", choices=sorted(FORMATS), default="gexf")
+    parser.add_argument(
+        "--format", choices=sorted(FORMATS), default="gexf", help="the file format to write"
+    )
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
 
 

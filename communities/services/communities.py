@@ -6,10 +6,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from communities.changes import bump, community_write
-from communities.models import Community, CommunityRole
+from communities.models import Community, CommunityRole, Cycle, Person, Team
 from communities.schemas import CommunityCreate, CommunityUpdate, RoleAssign
 from communities.services.base import Listing, changes_of, get_row
 from core.auth.users import find_user
@@ -136,3 +137,18 @@ async def remove_role(ctx: ServiceContext, community_id: int, user_id: int) -> N
 async def get_community(ctx: ServiceContext, community_id: int) -> dict[str, Any]:
     """The community, if the actor may read it (else :class:`NotFound`)."""
     return await get_row(ctx, COMMUNITIES, community_id)
+
+
+async def community_counts() -> list[dict[str, Any]]:
+    """Every community (the site operator's view): slug, name, and its teams, people and
+    cycles counted, one grouped query per kind (no join of the three)."""
+    counts: dict[str, dict[int, int]] = {}
+    for key, model in (("teams", Team), ("people", Person), ("cycles", Cycle)):
+        grouped = model.all().group_by("community_id").annotate(n=Count("id"))
+        counts[key] = dict(await grouped.values_list("community_id", "n"))
+    rows = await Community.all().order_by("slug").values("id", "slug", "name")
+    return [
+        {"slug": row["slug"], "name": row["name"]}
+        | {key: counts[key].get(row["id"], 0) for key in counts}
+        for row in rows
+    ]

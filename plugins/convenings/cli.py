@@ -77,25 +77,25 @@ async def ics_command(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 def _configure_plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the community's slug")
-    parser.add_argument("title")
+    parser.add_argument("title", help="the convening's title")
     parser.add_argument(
         "--option",
         type=datetime.fromisoformat,
         action="append",
         help="a proposed local start, e.g. 2025-02-04T16:00 (repeat for more)",
     )
-    parser.add_argument("--place")
+    parser.add_argument("--place", help="where it meets (a room, an address)")
     parser.add_argument("--video", help="a video link")
     parser.add_argument("--time-zone", help="IANA name (default: the community's)")
 
 
 def _configure_agenda(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("convening_id", type=int)
+    parser.add_argument("convening_id", type=int, help="the convening's id")
     parser.add_argument("--draft", action="store_true", help="add the graph's suggestions first")
 
 
 def _configure_ics(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("convening_id", type=int)
+    parser.add_argument("convening_id", type=int, help="the convening's id")
     parser.add_argument("--output", help="write to this file instead of printing")
     parser.add_argument("--base-url", default="http://localhost:8000", help="the site's address")
 

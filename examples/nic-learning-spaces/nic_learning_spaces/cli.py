@@ -102,12 +102,16 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
 
 def _configure_add(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the community's slug")
-    parser.add_argument("name")
-    parser.add_argument("--kind", choices=sorted(KINDS), required=True)
-    parser.add_argument("--cadence", choices=list(CADENCES), required=True)
-    parser.add_argument("--description")
+    parser.add_argument("name", help="the learning space's name")
+    parser.add_argument("--kind", choices=sorted(KINDS), required=True, help="what kind of space")
+    parser.add_argument(
+        "--cadence", choices=list(CADENCES), required=True, help="how often it meets"
+    )
+    parser.add_argument("--description", help="what the space is for")
     parser.add_argument("--facilitator", metavar="EMAIL", help="a person of the community")
-    parser.add_argument("--participant", metavar="EMAIL", action="append")
+    parser.add_argument(
+        "--participant", metavar="EMAIL", action="append", help="a person (repeat for more)"
+    )
     parser.add_argument(
         "--focus",
         metavar="MONTH=FOCUS",
@@ -118,9 +122,9 @@ def _configure_add(parser: argparse.ArgumentParser) -> None:
 
 
 def _configure_add_session(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("space_id", type=int)
+    parser.add_argument("space_id", type=int, help="the learning space's id")
     parser.add_argument("--date", type=date.fromisoformat, default=date.today(), help="YYYY-MM-DD")
-    parser.add_argument("--notes")
+    parser.add_argument("--notes", help="what happened in the session")
     parser.add_argument("--cycle", type=int, action="append", help="id of a cycle shared there")
 
 

@@ -90,6 +90,7 @@ def test_demo_export_load_export_keeps_every_table_and_the_graph(tmp_path: Path)
             assert doc["format"] == "nic-community/2"
             assert set(doc["plugins"]) == {"convenings", "forums", "rubrics"}
             assert {r["role"] for r in doc["roles"]} == {"facilitator", "researcher"}
+            assert any(m["phases"] for m in doc["measures"])  # the charts' splits travel too
 
         counts = _counts(demo)
         assert counts == _counts(first) == _counts(second)

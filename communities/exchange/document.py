@@ -11,8 +11,11 @@ from communities.choices import (
     ActDecision,
     ArtifactKind,
     ChangeIdeaStage,
+    ChartType,
+    CollectionFrequency,
     CommunityRoleName,
     CycleStatus,
+    Direction,
     LinkKind,
     MeasureKind,
     MembershipRole,
@@ -99,8 +102,16 @@ class AimEntry(Entry):
 class DataPointEntry(Entry):
     date: Day
     value: float = Field(allow_inf_nan=False)
+    numerator: float | None = Field(default=None, allow_inf_nan=False)
+    denominator: float | None = Field(default=None, allow_inf_nan=False)
     note: str = ""
     cycle: str | None = None
+
+
+class PhaseEntry(Entry):
+    start: Day
+    label: str
+    frozen: bool = False
 
 
 class MeasureEntry(Entry):
@@ -110,6 +121,14 @@ class MeasureEntry(Entry):
     unit: str = ""
     team: str | None = None
     description: str = ""
+    operational_definition: str = ""
+    data_source: str = ""
+    collection_frequency: CollectionFrequency | None = None
+    goal: float | None = Field(default=None, allow_inf_nan=False)
+    goal_date: Day | None = None
+    direction: Direction | None = None
+    chart_type: ChartType = "run"
+    phases: list[PhaseEntry] = Field(default_factory=list)
     data: list[DataPointEntry] = Field(default_factory=list)
 
 

@@ -24,6 +24,7 @@ from communities.models import (
     InnovationVersion,
     LearningLink,
     Measure,
+    MeasurePhase,
     Membership,
     Organization,
     Person,
@@ -261,18 +262,30 @@ async def _ideas_by_driver(cid: int, names: _Names) -> dict[int, list[Row]]:
     return by_driver
 
 
+DEFINITION = ("operational_definition", "data_source", "collection_frequency", "goal",
+              "goal_date", "direction", "chart_type")  # fmt: skip
+"""How the field defines a measure, beside its name and kind."""
+
+
 async def _measures_and_cycles(cid: int, names: _Names) -> tuple[list[Row], list[Row]]:
     """Measures and cycles together: data points name their cycle, cycles their measures."""
     measures = (
         await Measure.filter(community_id=cid)
         .order_by("id")
-        .values("id", "name", "kind", "unit", "team_id", "description")
+        .values("id", "name", "kind", "unit", "team_id", "description", *DEFINITION)
     )
     names.measures = _keys(measures, "measure")
     cycles = await Cycle.filter(community_id=cid).order_by("id").values()
     names.cycles = _keys(cycles, "cycle")
     cycle_docs = await _cycles(cycles, names)
     points = await _data_points(cid, names)
+    phases: dict[int, list[Row]] = defaultdict(list)
+    for p in (
+        await MeasurePhase.filter(measure__community_id=cid)
+        .order_by("measure_id", "start")
+        .values("measure_id", "start", "label", "frozen")
+    ):
+        phases[p.pop("measure_id")].append(p)
     measure_docs = [
         {
             "key": names.measures[m["id"]],
@@ -281,6 +294,8 @@ async def _measures_and_cycles(cid: int, names: _Names) -> tuple[list[Row], list
             "unit": m["unit"],
             "team": names.teams.get(m["team_id"]),
             "description": m["description"],
+            **{name: m[name] for name in DEFINITION},
+            "phases": phases[m["id"]],
             "data": points[m["id"]],
         }
         for m in measures
@@ -293,12 +308,16 @@ async def _data_points(cid: int, names: _Names) -> dict[int, list[Row]]:
     for p in (
         await DataPoint.filter(measure__community_id=cid)
         .order_by("measure_id", "date", "id")
-        .values("measure_id", "date", "value", "note", "cycle_id")
+        .values("measure_id", "date", "value", "numerator", "denominator", "note", "cycle_id")
     ):
+        ratio = {} if p["denominator"] is None else {
+            "numerator": p["numerator"], "denominator": p["denominator"]
+        }  # fmt: skip
         points[p["measure_id"]].append(
             {
                 "date": p["date"],
                 "value": p["value"],
+                **ratio,
                 "note": p["note"],
                 "cycle": names.cycles.get(p["cycle_id"]),
             }

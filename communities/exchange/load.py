@@ -175,9 +175,27 @@ class _Loader(WorksLoader):
                         unit=m.unit,
                         team_id=self.ref(self.teams, m.team, "team", "measures", i, "team"),
                         description=m.description,
+                        operational_definition=m.operational_definition,
+                        data_source=m.data_source,
+                        collection_frequency=m.collection_frequency,
+                        goal=m.goal,
+                        goal_date=m.goal_date,
+                        direction=m.direction,
+                        chart_type=m.chart_type,
                     ),
                 )
             self.measures[m.key] = row["id"]
+            for j, phase in enumerate(m.phases):
+                with self.entry("measures", i, f"phases[{j}]."):
+                    await measures.add_phase(
+                        self.ctx,
+                        s.MeasurePhaseCreate(
+                            measure_id=row["id"],
+                            start=phase.start,
+                            label=phase.label,
+                            frozen=phase.frozen,
+                        ),
+                    )
 
     async def load_data_points(self) -> int:
         """Every measure's data points (after the cycles they name); how many there were."""
@@ -194,6 +212,8 @@ class _Loader(WorksLoader):
                             measure_id=self.measures[m.key],
                             date=point.date,
                             value=point.value,
+                            numerator=point.numerator,
+                            denominator=point.denominator,
                             note=point.note,
                             cycle_id=cycle_id,
                         ),

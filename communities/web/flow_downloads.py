@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -83,8 +84,8 @@ async def picture_download(request: Request) -> Response:
         )
     picture = result.payload["picture"]
     body: str | bytes
-    if fmt == "gexf":
-        body = picture_gexf(picture)
+    if fmt == "gexf":  # networkx's writer: off the event loop, however small the picture
+        body = await run_in_threadpool(picture_gexf, picture)
     elif fmt == "nodes.csv":
         body = _table(picture["nodes"], NODE_COLUMNS)
     else:

@@ -127,12 +127,30 @@ async def delete_measure(ctx: ServiceContext, measure_id: int) -> None:
         await Measure.filter(id=measure_id).delete()
 
 
-async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, Any]:
-    """Record one value of a measure on a date, optionally from a cycle."""
-    rows = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
-    missing = InvalidInput.field("measure_id", f"no measure {data.measure_id}")
+async def _writable_measure(ctx: ServiceContext, measure_id: int) -> int:
+    """The community of a measure the actor may write to (its team's writers, or the
+    community's when it has no team)."""
+    rows = await Measure.filter(id=measure_id).values("community_id", "team_id")
+    missing = InvalidInput.field("measure_id", f"no measure {measure_id}")
     community_id = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
     await _scope(rows[0]["team_id"], community_id, ctx)
+    return community_id
+
+
+async def _delete_of_measure(
+    ctx: ServiceContext, model: type[DataPoint] | type[MeasurePhase], record_id: int, what: str
+) -> None:
+    """Delete a data point or phase, checked like a write to its measure."""
+    community_id = await community_id_of(ctx, model, record_id, "measure__community_id", what)
+    team = await model.filter(id=record_id).values_list("measure__team_id", flat=True)
+    await _scope(cast(Any, team[0]), community_id, ctx)
+    async with community_write(community_id):
+        await model.filter(id=record_id).delete()
+
+
+async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, Any]:
+    """Record one value of a measure on a date, optionally from a cycle."""
+    community_id = await _writable_measure(ctx, data.measure_id)
     await check_reference(Cycle, data.cycle_id, community_id, "cycle_id", what="cycle")
     fields = _with_value(data)
     async with community_write(community_id):
@@ -141,21 +159,12 @@ async def record_data(ctx: ServiceContext, data: DataPointCreate) -> dict[str, A
 
 
 async def delete_data_point(ctx: ServiceContext, point_id: int) -> None:
-    community_id = await community_id_of(
-        ctx, DataPoint, point_id, "measure__community_id", "data point"
-    )
-    team = await DataPoint.filter(id=point_id).values_list("measure__team_id", flat=True)
-    await _scope(cast(Any, team[0]), community_id, ctx)
-    async with community_write(community_id):
-        await DataPoint.filter(id=point_id).delete()
+    await _delete_of_measure(ctx, DataPoint, point_id, "data point")
 
 
 async def add_phase(ctx: ServiceContext, data: MeasurePhaseCreate) -> dict[str, Any]:
     """Split a measure's chart at a date; written by those who write the measure."""
-    rows = await Measure.filter(id=data.measure_id).values("community_id", "team_id")
-    missing = InvalidInput.field("measure_id", f"no measure {data.measure_id}")
-    community_id = await ctx.require_readable(rows[0]["community_id"] if rows else None, missing)
-    await _scope(rows[0]["team_id"], community_id, ctx)
+    community_id = await _writable_measure(ctx, data.measure_id)
     if await MeasurePhase.filter(measure_id=data.measure_id, start=data.start).exists():
         raise InvalidInput.field("start", f"the measure already has a phase from {data.start}")
     async with community_write(community_id):
@@ -164,10 +173,4 @@ async def add_phase(ctx: ServiceContext, data: MeasurePhaseCreate) -> dict[str, 
 
 
 async def delete_phase(ctx: ServiceContext, phase_id: int) -> None:
-    community_id = await community_id_of(
-        ctx, MeasurePhase, phase_id, "measure__community_id", "measure phase"
-    )
-    team = await MeasurePhase.filter(id=phase_id).values_list("measure__team_id", flat=True)
-    await _scope(cast(Any, team[0]), community_id, ctx)
-    async with community_write(community_id):
-        await MeasurePhase.filter(id=phase_id).delete()
+    await _delete_of_measure(ctx, MeasurePhase, phase_id, "measure phase")

@@ -369,8 +369,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return 2
     except ServiceError as exc:
         print(f"nic: {exc.message}", file=sys.stderr)
-        for name, problem in exc.fields.items():
-            print(f"  {name}: {problem}", file=sys.stderr)
+        details = [f"{name}: {problem}" for name, problem in exc.fields.items()]
+        if details != [exc.message]:  # a one-field error's message is that field's line
+            for line in details:
+                print(f"  {line}", file=sys.stderr)
         return 1
 
 

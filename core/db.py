@@ -9,6 +9,7 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate as _tortoise_migrate
 
+from core.errors import InvalidInput
 from core.plugins import PluginHost
 from core.settings import Settings
 
@@ -43,11 +44,43 @@ Progress = Callable[[str, str, str], object]
 async def migrate(
     config: dict[str, Any], *, target: str | None = None, progress: Progress | None = None
 ) -> None:
-    """Apply pending migrations of every app in dependency order (or up to ``target``)."""
+    """Apply pending migrations of every app in dependency order (or up to ``target``:
+    ``APP`` for all of an app's migrations, ``APP.NAME`` for one)."""
     try:
+        if target is not None and "." not in target:
+            target = await _last_migration_of(config, target)
         await _tortoise_migrate(config=config, target=target, progress=progress)
+    except ValueError as exc:
+        if target is None or not str(exc).startswith("Unknown"):
+            raise
+        known = ", ".join(config["apps"])
+        raise InvalidInput.field("target", f"{exc} (apps: {known})") from None
     finally:
         await Tortoise.close_connections()
+
+
+async def _last_migration_of(config: dict[str, Any], app_label: str) -> str:
+    """``APP.NAME`` of an app's newest migration. Tortoise reads a bare ``APP`` target as
+    the app's leaf in the whole graph, and an app others build on (core) has none there,
+    so ``--target core`` would apply nothing."""
+    from tortoise.connection import get_connection
+    from tortoise.migrations.executor import MigrationExecutor
+
+    if app_label not in config["apps"]:
+        raise ValueError(f"Unknown app label {app_label}")
+    await Tortoise.init(config=config, init_connections=False)
+    executor = MigrationExecutor(get_connection("default"), config["apps"])
+    await executor.loader.build_graph()
+    graph = executor.loader.graph
+    newest = [
+        node.key
+        for node in graph.node_map.values()
+        if node.key.app_label == app_label
+        and not any(child.key.app_label == app_label for child in node.children)
+    ]
+    if not newest:
+        raise ValueError(f"The app {app_label} has no migrations")
+    return f"{app_label}.{newest[-1].name}"
 
 
 async def pending_migrations(config: dict[str, Any]) -> list[str]:

@@ -108,3 +108,23 @@ def test_measure_definitions_migration_keeps_measures_and_data(tmp_path: Path) -
         sql(url, ["INSERT INTO measure_phase (measure_id, start, label, frozen)"
                   " VALUES (1, '2024-10-01', 'After', TRUE)"])  # fmt: skip
         assert sql(url, [], "SELECT label FROM measure_phase") == [("After",)]
+
+
+def test_migrate_to_an_app_applies_that_app_only_and_names_a_wrong_target(
+    tmp_path: Path,
+) -> None:
+    with scratch_database(tmp_path) as url:
+        kernel = run_nic("migrate", "--target", "core", database=url, cwd=tmp_path)
+        assert "applied core.0001_initial" in kernel.stdout
+        assert "applied communities." not in kernel.stdout
+        assert sql(url, [], "SELECT COUNT(*) FROM nic_user") == [(0,)]
+
+        for wrong in ("nosuch", "communities.9999_nothing"):
+            refused = run_nic("migrate", "--target", wrong, database=url, cwd=tmp_path, check=False)
+            assert refused.returncode == 1
+            assert "Traceback" not in refused.stderr
+            assert refused.stderr.count(wrong) == 1 and "apps: core, communities" in refused.stderr
+
+        rest = run_nic("migrate", database=url, cwd=tmp_path)
+        assert "applied communities.0001_initial" in rest.stdout
+        assert "applied core." not in rest.stdout

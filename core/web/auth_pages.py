@@ -47,14 +47,14 @@ async def sign_in_page(request: Request) -> Response:
     if request.method == "GET":
         next_page = safe_next(request.query_params.get("next"))
         return await render(request, "core/sign_in.html", {"next": next_page, **ways})
+    if not ways["passwords"]:  # refused before reading the form: nothing is changed
+        refused = {"next": "/", "errors": {"form": PASSWORDS_OFF}, **ways}
+        return await render(request, "core/sign_in.html", refused, status=403)
     form = await read_form(request)
     email = str(form.get("email", "")).strip().lower()
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
     context: dict[str, Any] = {"email": email, "next": target, "errors": {}, **ways}
-    if not ways["passwords"]:
-        context["errors"] = {"form": PASSWORDS_OFF}
-        return await render(request, "core/sign_in.html", context, status=403)
     if not email or not password:
         context["errors"] = {
             name: "required"

@@ -140,20 +140,16 @@ def provider_answer(
     assert location.startswith(site.issuer + "/auth?"), location
     assert "code_challenge_method=S256" in location and "nonce=" in location
     answer = client.get(location)
-    if answer.status_code == 200:  # no session at the provider yet: its sign-in form
-        action = re.search(r'<form[^>]*action="([^"]+)"', answer.text)
-        assert action, answer.text
-        answer = client.post(
-            urljoin(str(answer.url), action.group(1)),
-            data={"prompt": "login", "login": login, "password": "any password"},
-        )
-    return _back_at_site(client, site, answer)
-
-
-def _back_at_site(client: httpx.Client, site: OidcSite, answer: httpx.Response) -> str:
-    """Follow the provider's redirects to the first one that leaves it for the site."""
-    while not answer.headers["location"].startswith(site.base):
-        answer = client.get(urljoin(str(answer.url), answer.headers["location"]))
+    while "location" not in answer.headers or not answer.headers["location"].startswith(site.base):
+        if answer.status_code == 200:  # the provider's sign-in form
+            action = re.search(r'<form[^>]*action="([^"]+)"', answer.text)
+            assert action, answer.text
+            answer = client.post(
+                urljoin(str(answer.url), action.group(1)),
+                data={"prompt": "login", "login": login, "password": "any password"},
+            )
+        else:
+            answer = client.get(urljoin(str(answer.url), answer.headers["location"]))
     return str(answer.headers["location"])
 
 
@@ -163,4 +159,7 @@ def provider_cancel(client: httpx.Client, site: OidcSite, provider: str) -> str:
     form = client.get(start.headers["location"], follow_redirects=True)
     abort = re.search(r'href="([^"]*/abort)"', form.text)
     assert abort, form.text
-    return _back_at_site(client, site, client.get(urljoin(str(form.url), abort.group(1))))
+    answer = client.get(urljoin(str(form.url), abort.group(1)))
+    while not answer.headers["location"].startswith(site.base):
+        answer = client.get(urljoin(str(answer.url), answer.headers["location"]))
+    return str(answer.headers["location"])

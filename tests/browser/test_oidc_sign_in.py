@@ -184,7 +184,7 @@ def test_a_deactivated_account_is_refused(site: OidcSite, browser_client: httpx.
         "--password",
         PASSWORD,
         database=site.database,
-        cwd=site.folder,
+        cwd=site.folder.parent,
     )
     with password_client(site, "admin@example.org") as admin:
         listing = admin.get("/admin/users").text

@@ -52,7 +52,7 @@ def served(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded 2-core machine takes 20 s and more
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:

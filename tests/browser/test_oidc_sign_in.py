@@ -167,13 +167,10 @@ def test_an_allowed_domain_joins_the_community_as_an_observer(
     )
 
 
-def password_client(site: OidcSite, email: str) -> httpx.Client:
-    """A 'browser' signed in with a site password."""
-    client = httpx.Client(base_url=site.base, timeout=10)
+def sign_in_with_password(client: httpx.Client, email: str) -> None:
     form = client.get("/sign-in")
     data = {"email": email, "password": PASSWORD, "csrf_token": csrf_of(form.text, "/sign-in")}
     assert client.post("/sign-in", data=data).status_code == 303
-    return client
 
 
 def test_a_deactivated_account_is_refused(site: OidcSite, browser_client: httpx.Client) -> None:
@@ -186,7 +183,8 @@ def test_a_deactivated_account_is_refused(site: OidcSite, browser_client: httpx.
         database=site.database,
         cwd=site.folder.parent,
     )
-    with password_client(site, "admin@example.org") as admin:
+    with httpx.Client(base_url=site.base, timeout=10) as admin:
+        sign_in_with_password(admin, "admin@example.org")
         listing = admin.get("/admin/users").text
         user_id = re.search(r'href="/admin/users/(\d+)">gone@cedar.example<', listing)
         assert user_id

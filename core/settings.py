@@ -255,6 +255,16 @@ class Settings(BaseSettings):
         )
         return tuple(dict.fromkeys((*blocked, *disabled)))
 
+    @field_validator("oidc")
+    @classmethod
+    def _someone_can_sign_in(cls, providers: Any, info: ValidationInfo) -> Any:
+        if not providers and info.data.get("auth_passwords") is False:
+            raise ValueError(
+                "[auth] passwords = false needs at least one [oidc.NAME] identity provider, "
+                "or nobody could sign in"
+            )
+        return providers
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -99,3 +99,22 @@ async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
 @hookimpl
 async def nic_site_stats() -> dict[str, int]:
     return {"communities": await Community.all().count()}
+
+
+@hookimpl
+async def nic_join_community(user_id: int, community: str, role: str) -> bool | None:
+    """An identity provider's domain join: the new account gets ``role`` in ``community``
+    (None when there is no such community or role, and the account is not kept)."""
+    from typing import get_args
+
+    from communities.changes import community_write
+    from communities.choices import CommunityRoleName
+    from communities.models import CommunityRole
+
+    rows = await Community.filter(slug=community).values("id")
+    if not rows or role not in get_args(CommunityRoleName):
+        return None
+    community_id = int(rows[0]["id"])
+    async with community_write(community_id):
+        await CommunityRole.create(community_id=community_id, user_id=user_id, role=role)
+    return True

@@ -23,6 +23,7 @@ from core.api.notifications import OPERATIONS as NOTIFICATION_OPERATIONS
 from core.api.openapi import build_openapi
 from core.api.operations import Operation
 from core.api.routing import API_PREFIX, api_routes, error_response, json_response
+from core.auth.oidc import oidc_clients
 from core.auth.sessions import SESSION_MAX_AGE
 from core.auth.users import get_user
 from core.db import tortoise_config
@@ -32,7 +33,7 @@ from core.plugins import STATIC_URL, PluginHost
 from core.request_memory import request_memory
 from core.settings import Settings, load_settings
 from core.templating import build_templates
-from core.web import admin_pages, auth_pages, notification_pages
+from core.web import admin_pages, auth_pages, notification_pages, oidc_pages
 from core.web.render import page_error, panels, render
 from core.web.security_headers import SecurityHeaders
 from core.web.session import mark_visit, session_user
@@ -146,6 +147,7 @@ def create_app(
     app.state.tortoise_config = config
     app.state.templates = templates
     app.state.kept = store
+    app.state.oidc_clients = oidc_clients(settings.oidc)
     return app
 
 
@@ -190,6 +192,7 @@ def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]
         Route("/healthz", _health),
         Route("/favicon.ico", _favicon),
         *auth_pages.ROUTES,
+        *oidc_pages.ROUTES,
         *admin_pages.ROUTES,
         *notification_pages.ROUTES,
         *_plugin_static(plugins),

@@ -177,6 +177,33 @@ def nic_site_stats() -> dict[str, int]:  # type: ignore[empty-body]
     """Counts this plugin reports for the site's front page, e.g. ``{"communities": 2}``."""
 
 
+# --- accounts -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def nic_claim_account(email: str) -> int | None:
+    """Called after an identity provider verified an email that matches no account; a
+    plugin that knows of a pending invitation for that email creates/links the account
+    and returns its id.
+
+    ``email`` is normalized (lower case). Return the id of the account to sign in, or
+    ``None`` to leave it to the next plugin; stops at the first non-None result. May be
+    async. A plugin that raises is logged and left out (the person is refused).
+    """
+
+
+@hookspec
+def nic_join_community(user_id: int, community: str, role: str) -> bool | None:
+    """Give the new account ``user_id`` the ``role`` in the community with slug
+    ``community``: an identity provider configured with ``join_community`` signed in a
+    verified email of an allowed domain that matches no account and no invitation.
+
+    Called inside the transaction that created the account: return ``True`` once the
+    role is given; when no plugin does, the account is not kept and the person is
+    refused. The domain implements it; may be async.
+    """
+
+
 # --- mail ---------------------------------------------------------------------------
 
 

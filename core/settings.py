@@ -22,11 +22,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
@@ -51,6 +55,9 @@ PLUGIN_ENV_PREFIX = "NIC_PLUGIN_"
 MAIL_SCHEMES = ("log", "memory", "smtp", "smtps")
 _PLUGIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "asyncpg"}
+_PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_DOMAIN = re.compile(r"^(\*|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class SettingsError(ValueError):
@@ -118,6 +125,75 @@ def _secret_key(key: str | None) -> str | None:
     return key or None
 
 
+def _issuer(url: str) -> str:
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS
+    if not (parts.scheme == "https" or local) or not parts.hostname or parts.query:
+        raise ValueError(
+            "expected the provider's https:// issuer URL, e.g. https://accounts.google.com"
+        )
+    return url.rstrip("/")
+
+
+def _domains(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError('expected a list of email domains, e.g. ["district.example.org"]')
+    domains = tuple(str(part).strip().lower().lstrip("@") for part in value)
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise ValueError(f"{domain!r} is not an email domain (or * for any)")
+    return domains
+
+
+class OidcProvider(BaseModel):
+    """One identity provider of ``[oidc.NAME]`` in nic.toml (OpenID Connect).
+
+    The client secret comes from the environment variable named by ``client_secret_env``
+    (read by :func:`load_settings`); ``client_secret`` in the file works too, but keeps a
+    secret in a file. ``allowed_email_domains`` lists the domains whose verified emails
+    may sign in (``*``: any); ``join_community`` lets an unknown email of those domains
+    join that community as an observer.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: Annotated[str, AfterValidator(_issuer)]
+    client_id: Annotated[str, Field(min_length=1, max_length=500)]
+    client_secret: SecretStr | None = Field(None, repr=False)
+    client_secret_env: str | None = None
+    allowed_email_domains: Annotated[tuple[str, ...], BeforeValidator(_domains)]
+    label: Annotated[str, Field(max_length=80)] = ""
+    join_community: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    email_verified_claim: Annotated[str, Field(min_length=1, max_length=80)] = "email_verified"
+    """The ID token claim that must be true (Microsoft Entra ID: ``xms_edov``)."""
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+
+    @model_validator(mode="after")
+    def _checked(self) -> OidcProvider:
+        if self.client_secret is None or not self.client_secret.get_secret_value():
+            variable = self.client_secret_env or "NIC_OIDC_<NAME>_SECRET"
+            raise ValueError(
+                f"client_secret_env: set it to the name of an environment variable holding "
+                f"the client secret, and set that variable ({variable} is unset or empty)"
+            )
+        if self.join_community and "*" in self.allowed_email_domains:
+            raise ValueError("join_community needs allowed_email_domains without *")
+        if "openid" not in self.scopes:
+            raise ValueError("scopes: must include openid")
+        return self
+
+
+def _providers(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise ValueError("expected tables [oidc.NAME]")
+    for name in value:
+        if not _PROVIDER_NAME.match(str(name)):
+            raise ValueError(f"{name!r} is not a provider name (a-z, 0-9, - and _)")
+    return value
+
+
 class Settings(BaseSettings):
     """The site's settings. Built by keyword it reads nothing else (see :func:`load_settings`);
     a bad value raises :class:`SettingsError` naming the field."""
@@ -144,6 +220,13 @@ class Settings(BaseSettings):
     added to ``plugins_blocked``, with a warning. Declared before it, so its validator sees it."""
     plugins_blocked: PluginNames = ()
     """Plugins never loaded: outside ones and non-essential built-ins (``NIC_PLUGINS_BLOCKED``)."""
+    auth_passwords: bool = True
+    """Site passwords sign people in (``[auth] passwords``, ``NIC_AUTH_PASSWORDS``); with
+    ``false`` only the identity providers of ``[oidc.NAME]`` do."""
+    oidc: Annotated[Mapping[str, OidcProvider], BeforeValidator(_providers)] = Field(
+        default_factory=dict, repr=False
+    )
+    """Identity providers (OpenID Connect), by name: the ``[oidc.NAME]`` tables of nic.toml."""
     plugins_autoload: bool = True
     """Load outside plugins from the ``nic`` entry-point group (``NIC_PLUGINS_AUTOLOAD``)."""
     plugin_config: Mapping[str, Mapping[str, Any]] = Field(default_factory=dict, repr=False)
@@ -171,6 +254,16 @@ class Settings(BaseSettings):
             "next release: use NIC_PLUGINS_BLOCKED ([plugins] blocked), which means the same"
         )
         return tuple(dict.fromkeys((*blocked, *disabled)))
+
+    @field_validator("oidc")
+    @classmethod
+    def _someone_can_sign_in(cls, providers: Any, info: ValidationInfo) -> Any:
+        if not providers and info.data.get("auth_passwords") is False:
+            raise ValueError(
+                "[auth] passwords = false needs at least one [oidc.NAME] identity provider, "
+                "or nobody could sign in"
+            )
+        return providers
 
     @classmethod
     def settings_customise_sources(
@@ -262,13 +355,18 @@ class EnvironSource(EnvSettingsSource):
             raise (cause if isinstance(cause, SettingsError) else SettingsError(str(exc))) from None
 
 
+_TABLES = ("plugins", "auth")
+"""nic.toml tables whose keys are settings of their own (``[auth] passwords``)."""
+
+
 def toml_key(field: str) -> str:
     """Where a field lives in nic.toml: ``plugins_blocked`` is ``plugins.blocked``, the
     ``[plugin.<name>]`` tables are ``plugin_config``; the others are top-level keys."""
     if field == "plugin_config":
         return "plugin"
-    if field.startswith("plugins_"):
-        return "plugins." + field.removeprefix("plugins_")
+    for table in _TABLES:
+        if field.startswith(table + "_"):
+            return f"{table}." + field.removeprefix(table + "_")
     return field
 
 
@@ -284,10 +382,12 @@ class NicTomlSource(TomlConfigSettingsSource):
             data = super()._read_file(file_path)
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{file_path}: not valid TOML ({exc})") from None
-        plugins = data.pop("plugins", {})
-        if not isinstance(plugins, dict):
-            raise SettingsError("plugins: expected a table, e.g. [plugins] blocked = [...]")
-        flat = {**data, **{f"plugins.{key}": value for key, value in plugins.items()}}
+        flat = dict(data)
+        for table in _TABLES:
+            values = flat.pop(table, {})
+            if not isinstance(values, dict):
+                raise SettingsError(f"{table}: expected a table, e.g. [{table}] ...")
+            flat.update({f"{table}.{key}": value for key, value in values.items()})
         for key in flat:
             if key not in _FROM_FILE:
                 raise SettingsError(f"{file_path}: unknown setting {key!r}")
@@ -321,6 +421,19 @@ def settings_error(
     return SettingsError(prefix + "; ".join(problems))
 
 
+def _with_secrets(providers: Any, env: Mapping[str, str]) -> Any:
+    """Each ``[oidc.NAME]`` table with its ``client_secret`` read from ``client_secret_env``."""
+    if not isinstance(providers, Mapping):
+        return providers
+    found = {}
+    for name, table in providers.items():
+        if isinstance(table, Mapping) and isinstance(table.get("client_secret_env"), str):
+            secret = env.get(table["client_secret_env"], "")
+            table = {**table, "client_secret": secret} if secret else dict(table)
+        found[name] = table
+    return found
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, path: str | Path | None = None
 ) -> Settings:
@@ -329,7 +442,7 @@ def load_settings(
     file_path = Path(path or env.get("NIC_SETTINGS_FILE") or SETTINGS_FILE)
     from_file = NicTomlSource(Settings, file_path)()
     environment = EnvironSource(
-        Settings, env, ENV_PREFIX, skip=frozenset({"plugin_config", "plugin_env"})
+        Settings, env, ENV_PREFIX, skip=frozenset({"plugin_config", "plugin_env", "oidc"})
     )
     from_env = environment()
     names = {field: toml_key(field) for field in from_file}
@@ -340,6 +453,8 @@ def load_settings(
         return ".".join([names.get(head, head), *(str(part) for part in loc[1:])])
 
     plugin_env = {k: v for k, v in env.items() if k.upper().startswith(PLUGIN_ENV_PREFIX)}
+    if "oidc" in from_file:
+        from_file["oidc"] = _with_secrets(from_file["oidc"], env)
     try:
         return Settings(**{**from_file, **from_env, "plugin_env": plugin_env})
     except SettingsError as exc:  # named after the fields: say where each value came from

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -32,12 +33,14 @@ from communities.flow.results import stored_result
 from communities.models import Community
 from core import hookspecs
 from core.app import create_app
+from core.auth.users import find_user
 from core.context import Actor, ServiceContext
 from core.errors import InvalidInput
 from core.mail import Message, send_mail
 from core.plugin_config import REDACTED
 from core.settings import Settings
 from core.testing import (
+    BASE_URL,
     TEST_SECRET,
     csrf_of,
     page_clients,
@@ -46,7 +49,9 @@ from core.testing import (
 from core.worker import WorkerContext, background_tasks, run_steps
 from plugins.convenings import hookspecs as convenings_hookspecs
 from plugins.convenings.agenda import agenda_items
+from tests.browser.oidc_site import CLIENT_ID, CLIENT_SECRET, openid_provider
 from tests.plugins.everything import (
+    CLAIMED,
     EXTRA_COMMUNITIES,
     Everything,
     Raising,
@@ -590,6 +595,85 @@ async def test_hook_nic_mail_sender(eapp: Starlette, everything: Everything) -> 
     message = Message(to=("ana@example.org",), subject="Invitation", text="Come along.")
     await send_mail(eapp.state.plugins, message)
     assert everything.mail[-1] == (message, Settings().mail_from)
+
+
+# --- accounts ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def provider_issuer() -> Iterator[str]:
+    """The OpenID provider of the tests (``oidc-provider``), its client sent back to the
+    test client's host."""
+    with openid_provider([f"{BASE_URL}/sign-in/oidc/district/callback"]) as issuer:
+        yield issuer
+
+
+@pytest.fixture(scope="module")
+def oapp(
+    settings: Settings, everything: Everything, provider_issuer: str, eapp: Starlette
+) -> Starlette:
+    """Like ``eapp``, with the provider ``district``: everything.example addresses, which
+    join the small community (cedar-valley) as observers when they match no account."""
+    site = Settings(
+        database_url=settings.database_url,
+        secret_key=TEST_SECRET,
+        worker="inline",
+        plugin_config={"everything": {"greeting": GREETING, "api_token": TOKEN}},
+        oidc={
+            "district": {
+                "issuer": provider_issuer,
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "allowed_email_domains": ["everything.example"],
+                "join_community": "cedar-valley",
+            }
+        },
+    )
+    return create_app(site, extra_plugins=[everything], autoload=False)
+
+
+async def sign_in_through_provider(oapp: Starlette, login: str) -> tuple[int, str]:
+    """A new client of ``oapp`` signs in through the provider as ``login``: the status of
+    the site's answer to the provider's redirect back, and the home page after it."""
+    async with page_clients(oapp) as open_client:
+        site = await open_client()
+        start = await site.get("/sign-in/oidc/district")
+        async with httpx.AsyncClient(timeout=10) as browser:
+            answer = await browser.get(start.headers["location"])
+            while not answer.headers.get("location", "").startswith(BASE_URL):
+                if answer.status_code == 200:  # the provider's sign-in form
+                    action = re.search(r'<form[^>]*action="([^"]+)"', answer.text)
+                    assert action, answer.text
+                    answer = await browser.post(
+                        urljoin(str(answer.url), action.group(1)),
+                        data={"prompt": "login", "login": login, "password": "any"},
+                    )
+                else:
+                    answer = await browser.get(urljoin(str(answer.url), answer.headers["location"]))
+        landed = await site.get(answer.headers["location"])
+        return landed.status_code, (await site.get("/")).text
+
+
+@exercises("nic_claim_account")
+async def test_hook_nic_claim_account(
+    oapp: Starlette, everything: Everything, world: dict[str, Any]
+) -> None:
+    status, home = await sign_in_through_provider(oapp, "Claimed@Everything.example")
+    assert status == 303 and "Welcome, Claimed by Everything" in home, home
+    assert (await find_user(CLAIMED))["name"] == "Claimed by Everything"
+    assert everything.joined == []  # the claimed account needed no joining
+
+
+@exercises("nic_join_community")
+async def test_hook_nic_join_community(
+    oapp: Starlette, everything: Everything, world: dict[str, Any]
+) -> None:
+    status, home = await sign_in_through_provider(oapp, "new.face@everything.example")
+    assert status == 303 and "Sign out" in home, home
+    roles = await world["admin"].ok("GET", f"/communities/{world['community_id']}/roles")
+    joined = [r for r in roles["items"] if r["user__email"] == "new.face@everything.example"]
+    assert [r["role"] for r in joined] == ["observer"]
+    assert everything.joined[-1] == (joined[0]["user_id"], "cedar-valley", "observer")
 
 
 # --- command line ------------------------------------------------------------------------

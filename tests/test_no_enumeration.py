@@ -38,13 +38,16 @@ OUTSIDER = "outsider@example.org"
 DATA = Path(__file__).parent / "data" / "small-community.yaml"
 
 # Page routes that address no community record (accounts, a user's own notifications, a
-# calendar feed's secret token): the rule is not about them.
+# calendar feed's secret token, the site's identity providers, named in its settings): the
+# rule is not about them.
 NOT_COMMUNITY_RECORDS = {
     "/admin/users/{user_id:int}",
     "/admin/users/{user_id:int}/password",
     "/admin/users/{user_id:int}/active",
     "/notifications/{notification_id:int}",
     "/convenings/feed/{token}.ics",
+    "/sign-in/oidc/{name}",
+    "/sign-in/oidc/{name}/callback",
 }
 # Parameters that are not ids: the same value in both requests.
 FIXED = {"format": "json", "action": "rsvp"}

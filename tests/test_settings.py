@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pydantic
@@ -231,3 +232,59 @@ def test_plugin_settings_come_through_the_same_sources_and_words(
         PluginHost.from_settings(load_settings(environ, path), [Tuned()], autoload=False)
     assert str(raised.value).startswith(message)
     assert "very-loud" not in str(raised.value) and "1,2" not in str(raised.value)
+
+
+# --- identity providers ([oidc.NAME]) and [auth] passwords --------------------------------
+
+GOOGLE = """
+[oidc.google]
+issuer = "https://accounts.google.com/"
+client_id = "1234-abc.apps.googleusercontent.com"
+client_secret_env = "NIC_OIDC_GOOGLE_SECRET"
+allowed_email_domains = ["CedarValley.k12.example"]
+label = "Sign in with Google"
+"""
+
+
+def test_a_provider_takes_its_secret_from_the_variable_it_names(tmp_path: Path) -> None:
+    path = tmp_path / "nic.toml"
+    path.write_text("[auth]\npasswords = false\n" + GOOGLE)
+    settings = load_settings({"NIC_OIDC_GOOGLE_SECRET": "GOCSPX-not-a-real-one"}, path)
+    google = settings.oidc["google"]
+    assert google.issuer == "https://accounts.google.com"
+    assert google.allowed_email_domains == ("cedarvalley.k12.example",)
+    assert google.client_secret is not None
+    assert google.client_secret.get_secret_value() == "GOCSPX-not-a-real-one"
+    assert "GOCSPX" not in repr(settings) and settings.auth_passwords is False
+    assert load_settings({"NIC_AUTH_PASSWORDS": "true", "NIC_OIDC_GOOGLE_SECRET": "x"}, path)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("", "oidc.google: client_secret_env: set it to the name of an environment variable"),
+        ('issuer = "http://accounts.google.com"', "oidc.google.issuer: expected the provider's"),
+        ('allowed_email_domains = ["not a domain"]', "oidc.google.allowed_email_domains: "),
+        ("allowed_email_domains = []", "oidc.google.allowed_email_domains: expected a list"),
+        ("colour = 1", "oidc.google.colour: unknown setting"),
+        ('allowed_email_domains = ["*"]\njoin_community = "x"', "join_community needs"),
+    ],
+)
+def test_each_bad_provider_value_names_its_key(tmp_path: Path, change: str, message: str) -> None:
+    lines = [line for line in GOOGLE.splitlines() if line.split(" ")[0] not in change]
+    path = tmp_path / "nic.toml"
+    path.write_text("\n".join([*lines, change]))
+    environ = {"NIC_OIDC_GOOGLE_SECRET": "s"} if change else {}
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ, path)
+    assert message in str(caught.value)
+
+
+def test_passwords_cannot_be_switched_off_without_a_provider(tmp_path: Path) -> None:
+    path = tmp_path / "nic.toml"
+    path.write_text("[auth]\npasswords = false\n")
+    with pytest.raises(SettingsError, match=re.escape("needs at least one [oidc.NAME] identity")):
+        load_settings({}, path)
+    path.write_text("[auth]\npasword = false\n")
+    with pytest.raises(SettingsError, match=re.escape("unknown setting 'auth.pasword'")):
+        load_settings({}, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -11,6 +13,15 @@ SITE_HASHER = PasswordHasher()
 _hasher = SITE_HASHER
 
 MIN_PASSWORD_LENGTH = 10
+
+
+UNUSABLE_PREFIX = "!"
+"""A stored hash that starts so matches no password (argon2 refuses it as no hash)."""
+
+
+def unusable_password() -> str:
+    """What an account that signs in only through an identity provider stores."""
+    return UNUSABLE_PREFIX + secrets.token_hex(16)
 
 
 def hash_password(password: str) -> str:

@@ -154,3 +154,19 @@ class HookCalls:
         """
         outcome = await self.call_outcome(hook_name, community_id=community_id, **kwargs)
         return [value for _, value in outcome.results]
+
+    async def call_first(self, hook_name: str, **kwargs: Any) -> Any:
+        """Call a ``firstresult`` hook: implementations in order, each awaited, until one
+        answers something other than ``None`` (that answer, else ``None``). A plugin that
+        raises is logged and left out, as in :meth:`call_outcome`."""
+        for impl in self._impls(hook_name):
+            try:
+                value = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
+                if inspect.isawaitable(value):
+                    value = await value
+            except Exception:
+                logger.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+                continue
+            if value is not None:
+                return value
+        return None

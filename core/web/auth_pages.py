@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.transactions import in_transaction
 
+from core.auth.oidc import label_of
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from core.auth.sessions import end_sessions
 from core.errors import NotAuthenticated
@@ -21,16 +24,37 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+PASSWORDS_OFF = (
+    "Passwords are switched off on this site: sign in with your organization's identity "
+    "provider below."
+)
+
+
+def _ways_in(request: Request) -> dict[str, Any]:
+    """What the sign-in page offers: passwords (unless switched off) and each provider."""
+    settings = request.app.state.settings
+    return {
+        "passwords": settings.auth_passwords,
+        "providers": [
+            {"name": name, "label": label_of(name, provider)}
+            for name, provider in settings.oidc.items()
+        ],
+    }
+
+
 async def sign_in_page(request: Request) -> Response:
+    ways = _ways_in(request)
     if request.method == "GET":
-        return await render(
-            request, "core/sign_in.html", {"next": safe_next(request.query_params.get("next"))}
-        )
+        next_page = safe_next(request.query_params.get("next"))
+        return await render(request, "core/sign_in.html", {"next": next_page, **ways})
+    if not ways["passwords"]:  # refused before reading the form: nothing is changed
+        refused = {"next": "/", "errors": {"form": PASSWORDS_OFF}, **ways}
+        return await render(request, "core/sign_in.html", refused, status=403)
     form = await read_form(request)
     email = str(form.get("email", "")).strip().lower()
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
-    context = {"email": email, "next": target, "errors": {}}
+    context: dict[str, Any] = {"email": email, "next": target, "errors": {}, **ways}
     if not email or not password:
         context["errors"] = {
             name: "required"

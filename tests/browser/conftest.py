@@ -33,11 +33,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(url: str, folder: Path) -> Iterator[str]:
-    """The database at ``url`` served by ``nic serve`` (run in ``folder``): its base URL."""
-    port = _free_port()
-    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
+def served(
+    url: str, folder: Path, *, port: int | None = None, environ: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The database at ``url`` served by ``nic serve`` (run in ``folder``, so a ``nic.toml``
+    there is read) on ``port`` (a free one by default), with ``environ`` added to the
+    environment: its base URL."""
+    port = port or _free_port()
+    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET, **(environ or {})}
     env.pop("NIC_DEBUG", None)
+    env.pop("NIC_SETTINGS_FILE", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
         cwd=folder,
@@ -47,7 +52,7 @@ def served(url: str, folder: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded 2-core machine takes 20 s and more
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:

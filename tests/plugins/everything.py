@@ -64,6 +64,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise import fields
 from tortoise.models import Model
 
+from core.auth.users import create_user
 from core.settings import Settings
 from core.worker import BackgroundTask, WorkerContext
 from plugins.api import (
@@ -100,6 +101,8 @@ MIGRATIONS = "everything_migrations"
 PEEK = "everything_peek"
 """The one action whose permission ``Everything`` decides (for ``@everything.example``)."""
 EXTRA_COMMUNITIES = 1000
+CLAIMED = "claimed@everything.example"
+"""The one email ``nic_claim_account`` knows an invitation for."""
 NODE_KIND = "everything_summary"
 EDGE_KIND = "everything_counted"
 TEAM_KIND = ("everything_hub", "Everything hub")
@@ -202,6 +205,7 @@ class Everything:
         self.mail: list[tuple[Any, str]] = []
         self.to_do: list[str] = []
         self.worked: list[str] = []
+        self.joined: list[tuple[int, str, str]] = []
 
     @property
     def folder(self) -> Path:
@@ -459,6 +463,22 @@ class Everything:
         return Sender()
 
     @hookimpl
+    async def nic_claim_account(self, email: str) -> int | None:
+        """An invitation it knows of: ``claimed@everything.example`` gets an account."""
+        self.calls["nic_claim_account"] += 1
+        if email != CLAIMED:
+            return None
+        user, _ = await create_user(email, None, name="Claimed by Everything")
+        return int(user["id"])
+
+    @hookimpl
+    def nic_join_community(self, user_id: int, community: str, role: str) -> bool | None:
+        """Records the join and leaves the role to the domain."""
+        self.calls["nic_join_community"] += 1
+        self.joined.append((user_id, community, role))
+        return None
+
+    @hookimpl
     def nic_flow_analyses(self) -> list[Analysis]:
         self.calls["nic_flow_analyses"] += 1
 
@@ -649,6 +669,14 @@ class Raising:
     @hookimpl
     def nic_mail_sender(self) -> Any:
         raise self._raise("nic_mail_sender")
+
+    @hookimpl
+    def nic_claim_account(self, email: str) -> int | None:
+        raise self._raise("nic_claim_account")
+
+    @hookimpl
+    def nic_join_community(self, user_id: int, community: str, role: str) -> bool | None:
+        raise self._raise("nic_join_community")
 
     @hookimpl
     def nic_flow_analyses(self) -> list[Analysis]:

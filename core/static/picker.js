@@ -216,7 +216,8 @@
         else if (input.value) { event.preventDefault(); input.value = ""; }
       }
     });
-    input.addEventListener("blur", function () { window.setTimeout(function () { open(false); }, 150); });
+    // A click in the list box keeps the focus in the field (mousedown is cancelled below).
+    input.addEventListener("blur", function () { open(false); });
     listbox.addEventListener("mousedown", function (event) { event.preventDefault(); });
     listbox.addEventListener("click", function (event) {
       var option = event.target.closest("[role=option]");
@@ -323,7 +324,7 @@
           close();
         }
       });
-      area.addEventListener("blur", function () { window.setTimeout(close, 150); });
+      area.addEventListener("blur", close);
       listbox.addEventListener("mousedown", function (event) { event.preventDefault(); });
       listbox.addEventListener("click", function (event) {
         var option = event.target.closest("[role=option]");

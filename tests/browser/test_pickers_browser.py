@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from core.testing import csrf_of
-from tests.browser.pages import signed_in, signed_in_as
+from tests.browser.pages import admin_page, signed_in, signed_in_as
 from tests.helpers import PASSWORD
 
 TEACHER = "tess.teacher@cedar.example"
@@ -224,3 +224,26 @@ def test_a_teacher_posts_a_cycle_with_the_keyboard_alone(
     expect(page.get_by_role("link", name="@Ana Ruiz")).to_be_visible()
     expect(page.locator("#informed-by + ul")).to_contain_text("Advisory huddle protocol")
     expect(page.get_by_text("Half of the class fills them in.")).to_be_visible()
+
+
+def test_mention_someone_in_a_forum_post_with_the_keyboard(browser: Browser, site: str) -> None:
+    admin = admin_page(browser, site)
+    admin.goto("/communities/cedar-valley/forums")
+    admin.get_by_label("Name").fill("Mentions")
+    admin.get_by_role("button", name="Make the board").click()
+    expect(admin.get_by_role("heading", name="Mentions")).to_be_visible()
+
+    page = signed_in(browser, site)
+    page.goto("/communities/cedar-valley/forums")
+    page.get_by_role("link", name="Mentions").click()
+    page.get_by_role("link", name="New thread").click()
+    page.get_by_label("Title").fill("Data prep for huddles")
+    page.get_by_label("Message").focus()
+    page.keyboard.type("Could @ben")
+    suggestions = page.get_by_role("listbox", name="People to mention")
+    expect(suggestions.get_by_role("option")).to_have_text(["Ben Okafor"])  # no team today
+    page.keyboard.press("Enter")
+    page.keyboard.type("share the list?")
+    page.get_by_role("button", name="Post the thread").click()
+    expect(page.get_by_role("heading", name="Data prep for huddles")).to_be_visible()
+    expect(page.locator(".post a.mention")).to_have_text("@Ben Okafor")

@@ -67,11 +67,23 @@ def nic_routes() -> list[BaseRoute]:
     from communities.web.flow_pages import ROUTES as FLOW
     from communities.web.pages import ROUTES as PAGES
     from communities.web.people_pages import ROUTES as PEOPLE
+    from communities.web.pickers import ROUTES as PICKERS
     from communities.web.plugins_pages import ROUTES as PLUGINS
     from communities.web.roles_pages import ROUTES as ROLES
     from communities.web.search_pages import ROUTES as SEARCH
 
-    return [*PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW]
+    return [
+        *PAGES,
+        *CYCLE_FORMS,
+        *PICKERS,
+        *ROLES,
+        *PLUGINS,
+        *PEOPLE,
+        *AIMS,
+        *ARTIFACTS,
+        *SEARCH,
+        *FLOW,
+    ]
 
 
 @hookimpl

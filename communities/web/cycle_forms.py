@@ -20,6 +20,7 @@ from communities.schemas import CycleAdvance, CycleCreate, CycleUpdate, DataPoin
 from communities.services import cycles as cycle_service
 from communities.services.links import record_link
 from communities.services.measures import record_data
+from communities.web import pickers
 from communities.web.forms import form_values, validate
 from communities.web.queries import active_on
 from core.context import ServiceContext
@@ -42,12 +43,14 @@ DO = ("do_what_happened", "do_observations")
 STUDY = ("study_results", "study_learning")
 ACT = ("act_decision", "act_rationale", "act_next_steps")
 DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
+TEXTS = (*PLAN, *DO, *STUDY, "act_rationale", "act_next_steps")
+"""The free-text fields, where people may be mentioned."""
 PHASE_FIELDS = {"planning": PLAN, "doing": DO, "studying": STUDY, "acting": ACT}
 EDITABLE = ("title", "change_idea_id", *PLAN, *DO, *STUDY, *ACT, *DATES)
 
 
-async def _choices(community_id: int, team_id: int, exclude_cycle: int | None = None) -> dict:
-    """What the form offers: change ideas, team measures and people, earlier learning."""
+async def _choices(community_id: int, team_id: int) -> dict:
+    """What the form offers: change ideas, team measures and people."""
     ideas = await ChangeIdea.filter(driver__aim__community_id=community_id).values("id", "title")
     measures = await Measure.filter(community_id=community_id, team_id=team_id).values(
         "id", "name", "unit"
@@ -59,7 +62,6 @@ async def _choices(community_id: int, team_id: int, exclude_cycle: int | None = 
         "ideas": ideas,
         "measures": measures,
         "people": {p["person_id"]: p["person__name"] for p in people},
-        "sources": await source_choices(community_id, exclude_cycle),
     }
 
 
@@ -89,12 +91,29 @@ async def _team(ctx: ServiceContext, slug: str, team_id: int) -> dict[str, Any]:
     return dict(rows[0])
 
 
+async def informed_picker(
+    community_id: int, query: str, chosen: list[str], exclude_cycle: int | None = None
+) -> dict[str, Any]:
+    """The picker of what informed a cycle, as the form shows it without JavaScript: the
+    chosen items on top, then up to ``FORM_LIMIT`` others matching the Find field."""
+    items = await pickers.chosen_items(community_id, chosen)
+    found = await pickers.candidates(
+        community_id,
+        query,
+        exclude_cycle=exclude_cycle,
+        leave_out=frozenset(item["value"] for item in items),
+    )
+    return {"query": query, "chosen": items, "found": found, "limit": pickers.FORM_LIMIT}
+
+
 async def new_cycle_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     team = await _team(ctx, request.path_params["slug"], request.path_params["team_id"])
     choices = await _choices(team["community_id"], team["id"])
     context: dict[str, Any] = {"team": team, "values": {}, "errors": {}, **choices}
     if request.method == "GET":
+        query = request.query_params.get("informed_q", "")[:200]
+        context["picker"] = await informed_picker(team["community_id"], query, [])
         return await render(request, "communities/cycle_new.html", context)
     form = await read_form(request)
     values = form_values(
@@ -103,8 +122,13 @@ async def new_cycle_page(request: Request) -> Response:
         ("author_ids", "measure_ids", "informed_by"),
     )
     informed_by = values.pop("informed_by")
-    data, errors = validate(CycleCreate, {"team_id": team["id"], **values})
+    query = str(form.get("informed_q") or "")[:200]
+    context["picker"] = await informed_picker(team["community_id"], query, informed_by)
     context["values"] = {**values, "informed_by": informed_by}
+    if "find" in form:
+        # The no-script search: the same form again, the list narrowed, nothing saved.
+        return await render(request, "communities/cycle_new.html", context)
+    data, errors = validate(CycleCreate, {"team_id": team["id"], **values})
     if data is None:
         context["errors"] = errors
         return await render(request, "communities/cycle_new.html", context, status=422)
@@ -113,14 +137,24 @@ async def new_cycle_page(request: Request) -> Response:
         async with community_write(team["community_id"]):
             cycle = await cycle_service.post_cycle(batch, data)
             for source in informed_by:
-                await record_link(
-                    batch, LinkCreate(source=source, target=f"cycle:{cycle['id']}", kind="informed")
-                )
+                await _informed(batch, source, cycle["id"])
     except InvalidInput as exc:
         context["errors"] = exc.fields or {"form": exc.message}
         return await render(request, "communities/cycle_new.html", context, status=422)
     await batch.flush()
     return RedirectResponse(f"/cycles/{cycle['id']}", status_code=303)
+
+
+async def _informed(ctx: ServiceContext, source: str, cycle_id: int) -> None:
+    """Record that ``source`` informed the new cycle; a problem is the picker's to show."""
+    try:
+        link = LinkCreate(source=source, target=f"cycle:{cycle_id}", kind="informed")
+    except ValueError as exc:
+        raise InvalidInput.field("informed_by", f"{source} is not a cycle or artifact") from exc
+    try:
+        await record_link(ctx, link)
+    except InvalidInput as exc:
+        raise InvalidInput.field("informed_by", f"{source}: {exc.message}") from exc
 
 
 async def edit_cycle_page(request: Request) -> Response:
@@ -137,7 +171,7 @@ async def edit_cycle_page(request: Request) -> Response:
         "team": team,
         "values": cycle,
         "errors": {},
-        **await _choices(cycle["community_id"], cycle["team_id"], cycle["id"]),
+        **await _choices(cycle["community_id"], cycle["team_id"]),
     }
     if request.method == "GET":
         return await render(request, "communities/cycle_edit.html", context)

@@ -17,6 +17,7 @@ from communities.models import Cycle, DataPoint, LearningLink, Measure, Membersh
 from communities.services import cycles as cycle_service
 from communities.services.links import node_kinds
 from communities.web import queries
+from communities.web.mentions import with_mentions
 from communities.web.page_cache import kept_body, kept_page
 from communities.web.team_overview import MAX_FILTER, team_overview
 from core.bounds import fold_line
@@ -207,9 +208,13 @@ async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
     can_write = await ctx.allowed(
         "write_team", community_id=cycle["community_id"], team_id=cycle["team_id"]
     )
+    from communities.web.cycle_forms import TEXTS
+
+    team = await queries.team_of(cycle["team_id"])
     context: dict[str, Any] = {
-        "cycle": cycle,
-        "team": await queries.team_of(cycle["team_id"]),
+        # Mentions of the community's people become links to their pages.
+        "cycle": await with_mentions(cycle, TEXTS, cycle["community_id"], team["community__slug"]),
+        "team": team,
         "informed_by": [
             {**link, "label": labels.get(link["source"], link["source"])}
             for link in links

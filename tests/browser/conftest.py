@@ -47,7 +47,7 @@ def served(url: str, folder: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded 2-core machine starts it slowly
         while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:

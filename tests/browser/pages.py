@@ -3,6 +3,8 @@ Content-Security-Policy refuses (``conftest.py`` fails a test whose pages report
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.helpers import PASSWORD
@@ -16,13 +18,20 @@ def _watch(message: ConsoleMessage) -> None:
         policy_violations.append(message.text)
 
 
-def signed_in_as(browser: Browser, site: str, email: str) -> Page:
-    """A new browser context signed in as ``email``."""
-    page = browser.new_context(base_url=site).new_page()
+def watched(page: Page) -> Page:
+    """``page``, its Content-Security-Policy reports collected for ``conftest.py``."""
     page.on("console", _watch)
+    return page
+
+
+def signed_in_as(
+    browser: Browser, site: str, email: str, password: str = PASSWORD, **context: Any
+) -> Page:
+    """A new browser context (with ``context``'s options) signed in as ``email``."""
+    page = watched(browser.new_context(base_url=site, **context).new_page())
     page.goto("/sign-in")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     return page

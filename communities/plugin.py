@@ -91,9 +91,10 @@ def nic_cli_commands() -> list[Command]:
 
 @hookimpl
 async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
-    from communities.examples.phases import demo_phases
+    from communities.examples.phases import demo_notes, demo_phases
 
     await demo_phases(ctx, community_ids)
+    await demo_notes(ctx, community_ids)
 
 
 @hookimpl

@@ -298,7 +298,8 @@ def describe(chart: dict[str, Any], unit: str = "") -> str:
     if not points:
         return EMPTY_TEXT
     centre = "median" if chart["type"] == "run" else "centre"
-    said = [f"{NAMES[chart['type']].capitalize()} of {len(points)} points from "
+    name = NAMES[chart["type"]]
+    said = [f"{name[0].upper()}{name[1:]} of {len(points)} points from "
             f"{points[0]['date']} to {points[-1]['date']}."]  # fmt: skip
     for phase in chart["phases"]:
         if phase["last"] < phase["first"] or phase["centre"] is None:

@@ -13,9 +13,14 @@ import httpx
 from communities.examples.demo import demo_communities
 from communities.exchange import load_community
 from communities.models import Cycle, Measure, MeasureNote, MeasurePhase
-from communities.schemas import DataPointCreate, MeasureCreate, MeasureUpdate
+from communities.schemas import DataPointCreate, MeasureCreate, MeasurePhaseCreate, MeasureUpdate
 from communities.services.base import community_id_for_slug
-from communities.services.measures import create_measure, record_data, update_measure
+from communities.services.measures import (
+    add_phase,
+    create_measure,
+    record_data,
+    update_measure,
+)
 from core.context import Actor, ServiceContext
 from core.testing import BASE_URL, csrf_of, make_api_user, sign_in
 
@@ -187,6 +192,8 @@ async def test_who_sees_the_page_and_its_forms(
     refused = await _post(client, page, f"{page}/notes", date="2024-10-04", text="x")
     assert refused.status_code == 403
     ctx = ServiceContext(Actor.system(), app.state.plugins)
+    phase = await add_phase(ctx, MeasurePhaseCreate(measure_id=measure_id, start=SPLIT, label="L"))
+    assert (await client.get(f"{page}/phases/{phase['id']}/delete")).status_code == 403
     other = await load_community(ctx, _other_community(), "other.yaml")
     foreign = await create_measure(
         ctx, MeasureCreate(community_id=other["community_id"], name="Elsewhere", kind="outcome")

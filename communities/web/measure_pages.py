@@ -28,7 +28,7 @@ from communities.web.controlchart import NAMES, RULE_NAMES, ChartPage, render_ch
 from communities.web.forms import form_values, validate
 from communities.web.page_cache import kept_page
 from core.context import ServiceContext
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
 from core.web.render import render
@@ -218,13 +218,15 @@ async def delete_phase_page(request: Request) -> Response:
     """GET asks to confirm; POST deletes the phase."""
     ctx = await signed_in_context(request)
     slug, measure_id = request.path_params["slug"], request.path_params["measure_id"]
-    community, measure, _ = await _measure(ctx, slug, measure_id)
+    community, measure, can_write = await _measure(ctx, slug, measure_id)
     phase_id = request.path_params["phase_id"]
     rows = await MeasurePhase.filter(id=phase_id, measure_id=measure_id).values(
         "id", "start", "label", "frozen"
     )
     if not rows:
         raise NotFound("There is no such phase on this measure.")
+    if not can_write:
+        raise PermissionDenied("Only those who write this measure may delete its phases.")
     if request.method == "GET":
         context = {"community": community, "measure": measure, "phase": rows[0]}
         return await render(request, "communities/measure_phase_delete.html", context)

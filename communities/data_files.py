@@ -357,7 +357,7 @@ def _rules(
             ]
     elif not given["value"] and not (given["numerator"] and given["denominator"]):
         found.append(RowProblem(number, "value", "the value is missing"))
-    if chart_type == "p" and num is not None and den is not None and num > den:
+    if chart_type == "p" and num is not None and den is not None and 0 < den < num:
         found.append(
             RowProblem(
                 number, "numerator", f"the numerator {num:g} is more than the denominator {den:g}"

@@ -149,7 +149,7 @@ NAMED = {
     "board_id": "board", "thread_id": "thread", "post_id": "post", "report_id": "report",
     "team_id": "team", "cycle_id": "cycle", "person_id": "person", "aim_id": "aim",
     "artifact_id": "artifact", "rubric_id": "rubric", "assessment_id": "assessment",
-    "organization_id": "organization", "convening_id": "convening",
+    "organization_id": "organization", "convening_id": "convening", "measure_id": "measure",
 }  # fmt: skip
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -256,8 +256,10 @@ def _body(method: str, path: str, operation: dict[str, Any], doc: dict[str, Any]
     request = operation.get("requestBody")
     if request is None:
         return None
-    schema = request["content"]["application/json"]["schema"]
-    return _example(schema, doc["components"]["schemas"])
+    content = request["content"].get("application/json")
+    if content is None:  # a file (an import): the record is looked up before it is read
+        return None
+    return _example(content["schema"], doc["components"]["schemas"])
 
 
 # --- the tests ------------------------------------------------------------------------

@@ -65,13 +65,17 @@ def nic_routes() -> list[BaseRoute]:
     from communities.web.artifact_pages import ROUTES as ARTIFACTS
     from communities.web.cycle_forms import ROUTES as CYCLE_FORMS
     from communities.web.flow_pages import ROUTES as FLOW
+    from communities.web.measure_import_pages import ROUTES as MEASURE_IMPORT
     from communities.web.pages import ROUTES as PAGES
     from communities.web.people_pages import ROUTES as PEOPLE
     from communities.web.plugins_pages import ROUTES as PLUGINS
     from communities.web.roles_pages import ROUTES as ROLES
     from communities.web.search_pages import ROUTES as SEARCH
 
-    return [*PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW]
+    return [
+        *PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW,
+        *MEASURE_IMPORT,
+    ]  # fmt: skip
 
 
 @hookimpl

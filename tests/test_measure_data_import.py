@@ -86,8 +86,14 @@ async def test_a_dry_run_previews_and_saves_nothing_then_the_import_saves(
     status, saved = await send(w.mem_a, measure, CSV, as_form=True)
     assert status == 200, saved
     assert saved["saved"] is True and saved["counts"]["add"] == 3
-    assert await stored(measure) == [("2025-01-06", 10.0), ("2025-01-13", 12.5), ("2025-01-20", 11.0)]
-    notes = await DataPoint.filter(measure_id=measure).order_by("date").values_list("note", flat=True)
+    assert await stored(measure) == [
+        ("2025-01-06", 10.0),
+        ("2025-01-13", 12.5),
+        ("2025-01-20", 11.0),
+    ]
+    notes = (
+        await DataPoint.filter(measure_id=measure).order_by("date").values_list("note", flat=True)
+    )
     assert notes == ["first", "", "third"]
 
 
@@ -154,7 +160,9 @@ async def test_duplicates_are_skipped_by_default_or_replace_the_stored_points(
 ) -> None:
     w = cycle_world
     measure = await make_measure(w)
-    await w.mem_a.ok("POST", "/data-points", {"measure_id": measure, "date": "2025-01-13", "value": 99}, 201)
+    await w.mem_a.ok(
+        "POST", "/data-points", {"measure_id": measure, "date": "2025-01-13", "value": 99}, 201
+    )
     content = b"date,value\n2025-01-06,1\n2025-01-13,2\n2025-01-06,3\n"
     status, preview = await send(w.mem_a, measure, content, dry_run=True)
     assert status == 200, preview
@@ -285,8 +293,10 @@ async def test_the_export_is_formula_safe_and_reads_back_as_all_duplicates(
     assert again["errors"] == [] and again["counts"]["skip"] == 3 and again["counts"]["add"] == 0
     status, replaced = await send(w.mem_a, measure, response.content, duplicates="replace")
     assert status == 200, replaced
-    points = await DataPoint.filter(measure_id=measure).order_by("date").values(
-        "value", "numerator", "denominator", "note"
+    points = (
+        await DataPoint.filter(measure_id=measure)
+        .order_by("date")
+        .values("value", "numerator", "denominator", "note")
     )
     assert points[0] == {
         "value": 1 / 3,

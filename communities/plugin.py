@@ -88,9 +88,10 @@ def nic_node_kinds() -> list[NodeKind]:
 @hookimpl
 def nic_cli_commands() -> list[Command]:
     from communities.cli import COMMANDS
+    from communities.data_cli import COMMANDS as DATA_COMMANDS
     from communities.flow.cli import COMMANDS as GRAPH_COMMANDS
 
-    return [*COMMANDS, *GRAPH_COMMANDS]
+    return [*COMMANDS, *DATA_COMMANDS, *GRAPH_COMMANDS]
 
 
 @hookimpl

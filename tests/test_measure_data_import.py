@@ -12,7 +12,7 @@ import openpyxl
 
 from communities.data_files import MAX_FILE_BYTES
 from communities.models import DataPoint
-from core.testing import Api
+from core.testing import Api, run_command
 from tests.factories import CycleWorld
 from tests.helpers import assert_error
 
@@ -306,3 +306,50 @@ async def test_the_export_is_formula_safe_and_reads_back_as_all_duplicates(
     }
     assert [p["note"] for p in points[1:]] == ["plain", "-5"]
     assert_error(*await w.outsider.get(f"/measures/{measure}/data.csv"), 404)
+
+
+# --- nic data import / export ---------------------------------------------------------
+
+
+async def test_nic_data_import_dry_run_errors_and_save(
+    app: Any, cycle_world: World, tmp_path: Any
+) -> None:
+    w = cycle_world
+    measure = await make_measure(w)
+    await w.mem_a.ok(
+        "POST", "/data-points", {"measure_id": measure, "date": "2025-01-13", "value": 99}, 201
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(CSV + b"2025-01-27,lots,\n")
+    code, out = await run_command(app, "data", "import", "lakeview", str(measure), str(bad))
+    assert code == 1
+    assert "row 5, value: 'lots' is not a number" in out
+    assert "Nothing was saved" in out
+    assert await stored(measure) == [("2025-01-13", 99.0)]
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook([["date", "value"], ["2025-01-06", 10], ["2025-01-13", 12.5]]))
+    args = ("data", "import", "lakeview", str(measure), str(good))
+    code, out = await run_command(app, *args, "--dry-run")
+    assert code == 0, out
+    assert "row 3 (2025-01-13): skipped, same date as stored: 99" in out
+    assert "2 rows read: 1 to add, 0 replacing stored points, 1 duplicates skipped" in out
+    assert "Dry run" in out and await stored(measure) == [("2025-01-13", 99.0)]
+    code, out = await run_command(app, *args, "--replace-duplicates")
+    assert code == 0 and "Saved 2 data points" in out
+    assert await stored(measure) == [("2025-01-06", 10.0), ("2025-01-13", 12.5)]
+
+    exported = tmp_path / "out.csv"
+    code, out = await run_command(
+        app, "data", "export", "lakeview", str(measure), "-o", str(exported)
+    )
+    assert code == 0
+    assert exported.read_text().splitlines() == [
+        "date,value,numerator,denominator,note",
+        "2025-01-06,10,,,",
+        "2025-01-13,12.5,,,",
+    ]
+    code, out = await run_command(app, "data", "import", "riverside", str(measure), str(good))
+    assert code == 1 and "no measure" in out
+    code, out = await run_command(app, "data", "import", "lakeview", str(measure), "nowhere.csv")
+    assert code == 1 and "cannot read nowhere.csv" in out

@@ -30,7 +30,9 @@ def test_upload_fix_and_confirm_a_csv_of_data_points(browser: Browser, site: str
     problems = page.locator("#problems")
     expect(problems).to_contain_text("'ninety' is not a number")
     expect(problems.locator("tbody tr")).to_have_count(1)
-    expect(problems.locator("tbody tr td").first).to_have_text("5")  # the row as a spreadsheet shows it
+    expect(problems.locator("tbody tr td").first).to_have_text(
+        "5"
+    )  # the row as a spreadsheet shows it
     expect(page.get_by_role("button", name=re.compile("^Save"))).to_have_count(0)
 
     # Fixed, with the week already stored (2024-09-13) left in: a duplicate, skipped.

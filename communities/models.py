@@ -244,6 +244,24 @@ class MeasurePhase(Model):
         unique_together = (("measure", "start"),)
 
 
+class MeasureNote(Model):
+    """A dated note on a measure chart, such as an event behind a point, by a person."""
+
+    id = fields.IntField(primary_key=True)
+    measure: fields.ForeignKeyRelation[Measure] = fields.ForeignKeyField(
+        "communities.Measure", related_name="notes", on_delete=fields.CASCADE
+    )
+    date = fields.DateField()
+    text = fields.TextField()
+    author: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "communities.Person", related_name="measure_notes", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "measure_note"
+        ordering = ["measure_id", "date", "id"]
+
+
 class Cycle(Model):
     """A PDSA cycle: plan, do, study, act, with a version for optimistic concurrency."""
 

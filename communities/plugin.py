@@ -66,6 +66,7 @@ def nic_routes() -> list[BaseRoute]:
     from communities.web.cycle_forms import ROUTES as CYCLE_FORMS
     from communities.web.flow_pages import ROUTES as FLOW
     from communities.web.measure_import_pages import ROUTES as MEASURE_IMPORT
+    from communities.web.measure_pages import ROUTES as MEASURES
     from communities.web.pages import ROUTES as PAGES
     from communities.web.people_pages import ROUTES as PEOPLE
     from communities.web.plugins_pages import ROUTES as PLUGINS
@@ -75,6 +76,7 @@ def nic_routes() -> list[BaseRoute]:
     return [
         *PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW,
         *MEASURE_IMPORT,
+        *MEASURES,
     ]  # fmt: skip
 
 
@@ -96,9 +98,10 @@ def nic_cli_commands() -> list[Command]:
 
 @hookimpl
 async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
-    from communities.examples.phases import demo_phases
+    from communities.examples.phases import demo_notes, demo_phases
 
     await demo_phases(ctx, community_ids)
+    await demo_notes(ctx, community_ids)
 
 
 @hookimpl

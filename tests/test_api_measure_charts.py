@@ -14,7 +14,7 @@ from communities.examples.demo import demo_communities
 from communities.exchange import load_community
 from communities.services.base import community_id_for_slug
 from core.context import Actor, ServiceContext
-from tests.factories import CycleWorld, measure
+from tests.factories import CycleWorld, cycle, measure
 from tests.helpers import assert_error
 
 World = CycleWorld
@@ -229,3 +229,55 @@ async def test_the_demo_charts_show_a_phase_split_and_a_special_cause(app: Any, 
     assert all(len(chart["phases"]) == 2 for chart in charts)
     rules = {s["rule"] for chart in charts for s in chart["signals"]}
     assert rules & {"outside", "shift", "two_of_three"}, rules
+
+
+async def test_notes_are_written_by_who_writes_the_measure_and_drawn_as_annotations(
+    cycle_world: World,
+) -> None:
+    w = cycle_world
+    m = await measure(w, w.team_a)
+    await points(w, m, [{"value": v} for v in (3, 4, 5)])
+    body = {"measure_id": m, "date": "2025-01-07", "text": "  Snow day: half the class away. "}
+    note = await w.mem_a.ok("POST", "/measure-notes", body, 201)
+    assert (note["text"], note["date"], note["author_id"]) == (
+        "Snow day: half the class away.",
+        "2025-01-07",
+        w.p_a,  # the person of the signed-in member
+    )
+    by_fac = await w.fac.ok(
+        "POST", "/measure-notes", body | {"text": "Fire drill", "author_id": w.p_b}, 201
+    )
+    assert by_fac["author_id"] == w.p_b
+    for api in (w.mem_b, w.researcher, w.observer):
+        assert_error(*await api.post("/measure-notes", body), 403)
+    assert_error(*await w.outsider.post("/measure-notes", body), 422, "measure_id")
+    assert_error(*await w.mem_a.post("/measure-notes", body | {"text": " "}), 422, "text")
+    assert_error(*await w.mem_a.post("/measure-notes", body | {"date": "soon"}), 422, "date")
+    assert_error(
+        *await w.mem_a.post("/measure-notes", body | {"author_id": w.p_other}), 422, "author_id"
+    )
+    listed = await w.observer.ok("GET", f"/measure-notes?measure={m}")
+    assert [n["id"] for n in listed["items"]] == [note["id"], by_fac["id"]]
+    assert_error(*await w.outsider.get(f"/measure-notes/{note['id']}"), 404)
+
+    made = await cycle(
+        w.mem_a, w.team_a, planned_start="2025-01-06", planned_end="2025-01-20",
+        actual_start="2025-01-08",
+    )  # fmt: skip
+    await cycle(w.mem_a, w.team_a, "Undated")
+    chart = await w.observer.ok("GET", f"/measures/{m}/chart?type=xmr")
+    assert [(a["kind"], a["id"], a["date"]) for a in chart["annotations"]] == [
+        ("note", note["id"], "2025-01-07"),
+        ("note", by_fac["id"], "2025-01-07"),
+        ("cycle", made["id"], "2025-01-08"),  # an undated cycle is not drawn
+    ]
+    drawn = chart["annotations"][2]
+    assert (drawn["end"], drawn["planned_start"], drawn["label"]) == (
+        "2025-01-20",
+        "2025-01-06",
+        made["title"],
+    )
+    assert_error(*await w.observer.delete(f"/measure-notes/{note['id']}"), 403)
+    await w.mem_a.ok("DELETE", f"/measure-notes/{note['id']}", status=204)
+    again = await w.observer.ok("GET", f"/measures/{m}/chart")
+    assert [a["id"] for a in again["annotations"] if a["kind"] == "note"] == [by_fac["id"]]

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from communities.cli import DEMO_USERS
@@ -91,6 +92,7 @@ def test_demo_export_load_export_keeps_every_table_and_the_graph(tmp_path: Path)
             assert set(doc["plugins"]) == {"convenings", "forums", "rubrics"}
             assert {r["role"] for r in doc["roles"]} == {"facilitator", "researcher"}
             assert any(m["phases"] for m in doc["measures"])  # the charts' splits travel too
+            assert any(m["notes"] for m in doc["measures"])  # and the notes drawn on them
 
         counts = _counts(demo)
         assert counts == _counts(first) == _counts(second)
@@ -179,3 +181,38 @@ async def test_plugin_sections_load_in_process_under_the_write_guard(app: Any) -
         **exported,
         "digest": "",
     }
+
+
+async def test_measure_notes_travel_with_their_author(app: Any) -> None:
+    """Notes on a measure's chart (and its phases) go out and come back with their date,
+    text and author; a note naming a person the file lacks is refused, naming the field."""
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    doc = yaml.safe_load(SMALL.read_text())
+    doc["format"] = "nic-community/2"
+    doc["measures"][0]["phases"] = [{"start": "2024-09-13", "label": "Huddles", "frozen": True}]
+    doc["measures"][0]["notes"] = [
+        {"date": "2024-09-06", "text": "Picture day: two periods lost.", "author": "ana"},
+        {"date": "2024-09-13", "text": "Fire drill <during> period 1 & 2"},
+    ]
+    await load_community(ctx, doc, "small.yaml")
+    exported = await export_community(ctx, doc["community"]["slug"])
+    (measure,) = exported["measures"]
+    names = {p["key"]: p["name"] for p in exported["people"]}
+    ana = next(p["name"] for p in doc["people"] if p["key"] == "ana")
+    assert [(str(n["date"]), n["text"], names.get(n["author"])) for n in measure["notes"]] == [
+        ("2024-09-06", "Picture day: two periods lost.", ana),
+        ("2024-09-13", "Fire drill <during> period 1 & 2", None),
+    ]
+    assert measure["phases"][0]["frozen"] is True
+    copy = {**exported, "community": {**exported["community"], "slug": "copy"}}
+    copy.pop("digest")
+    await load_community(ctx, copy, "copy.yaml")
+    again = await export_community(ctx, "copy")
+    assert again["measures"] == exported["measures"]
+
+    doc["community"]["slug"] = "broken"
+    doc["measures"][0]["notes"] = [{"date": "2024-09-06", "text": "x", "author": "nobody"}]
+    with pytest.raises(
+        Exception, match=r"measures\[0\] \(key attendance\): notes\[0\]\.author: no person"
+    ):
+        await load_community(ctx, doc, "broken.yaml")

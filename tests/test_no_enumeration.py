@@ -97,6 +97,11 @@ async def _world(app: Any, client: httpx.AsyncClient, make_user: UserFactory) ->
     phase_of = {"measure_id": await _first(m.Measure, community_id=b.id), "label": "After"}
     status, phase = await admin.post("/measure-phases", phase_of | {"start": "2025-01-06"})
     assert status == 201, phase
+    status, note = await admin.post(
+        "/measure-notes",
+        {"measure_id": phase_of["measure_id"], "date": "2025-01-06", "text": "Snow day"},
+    )
+    assert status == 201, note
     post = await _first(Post, thread__community_id=b.id)
     status, report = await admin.post(f"/forums/posts/{post}/reports", {"reason": "spam here"})
     assert status == 201, report
@@ -115,6 +120,7 @@ async def _world(app: Any, client: httpx.AsyncClient, make_user: UserFactory) ->
         "measure": await _first(m.Measure, community_id=b.id),
         "data-point": await _first(m.DataPoint, measure__community_id=b.id),
         "measure-phase": phase["id"],
+        "measure-note": note["id"],
         "artifact": await _first(m.Artifact, community_id=b.id),
         "artifact-version": await _first(m.ArtifactVersion, artifact__community_id=b.id),
         "link": await _first(m.LearningLink, community_id=b.id),
@@ -139,7 +145,7 @@ COLLECTIONS = {
     "people": "person", "memberships": "membership", "aims": "aim", "drivers": "driver",
     "change-ideas": "change-idea", "innovations": "innovation", "cycles": "cycle",
     "measures": "measure", "data-points": "data-point", "artifacts": "artifact",
-    "measure-phases": "measure-phase",
+    "measure-phases": "measure-phase", "measure-notes": "measure-note",
     "artifact-versions": "artifact-version", "innovation-versions": "innovation-version",
     "links": "link", "rubrics": "rubric", "assessments": "assessment",
     "convenings": "convening",
@@ -149,7 +155,8 @@ NAMED = {
     "board_id": "board", "thread_id": "thread", "post_id": "post", "report_id": "report",
     "team_id": "team", "cycle_id": "cycle", "person_id": "person", "aim_id": "aim",
     "artifact_id": "artifact", "rubric_id": "rubric", "assessment_id": "assessment",
-    "organization_id": "organization", "convening_id": "convening", "measure_id": "measure",
+    "organization_id": "organization", "convening_id": "convening",
+    "measure_id": "measure", "phase_id": "measure-phase", "note_id": "measure-note",
 }  # fmt: skip
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from communities.web.runchart import Marker, Point, Signals, analyse, render_svg
+from communities.charts.run import Point, Signals, analyse
+from communities.web.runchart import Marker, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = datetime.date(2024, 1, 1)

@@ -130,6 +130,11 @@ def resource_ops() -> list[Operation]:
             create=(s.MeasurePhaseCreate, measures.add_phase), delete=measures.delete_phase,
         ),
         *resource_operations(
+            singular="measure note", plural="measure notes", path="/measure-notes",
+            listing=measures.MEASURE_NOTES, out=s.MeasureNoteOut,
+            create=(s.MeasureNoteCreate, measures.add_note), delete=measures.delete_note,
+        ),
+        *resource_operations(
             singular="artifact", plural="artifacts", path="/artifacts",
             listing=artifacts.ARTIFACTS, out=s.ArtifactOut,
             create=(s.ArtifactCreate, artifacts.create_artifact),

@@ -1,13 +1,32 @@
-"""Run charts in the shape of a control chart: a median per phase and the run-chart rules.
+"""Run charts: the run-chart rules, and a run chart in the shape of a control chart.
 
-The rules themselves (shift of 6, trend of 5, astronomical point) and their source are in
-:mod:`communities.web.runchart`, which the page's run chart also draws from. A frozen phase
-is judged against the median of the phase before it, as on a control chart.
+Rules after Perla, Provost & Murray (2011), "The run chart: a simple analytical tool for
+learning from variation in healthcare processes", BMJ Qual Saf 20(1):46-51 (IHI):
+
+* **shift**: 6+ consecutive points all above or all below the median; points on the
+  median are skipped (they neither add to nor break a shift);
+* **trend**: 5+ consecutive points all going up or all going down; a point equal to the
+  one before it is skipped (it neither adds to nor breaks a trend);
+* **runs**: series of consecutive points on one side of the median, points on it skipped;
+* **astronomical point**: the paper leaves "obviously different" to judgement; as a
+  practical stand-in, a point beyond Tukey's far-out fences Q1 - 3 IQR or Q3 + 3 IQR,
+  quartiles by ``statistics.quantiles(values, n=4, method="inclusive")``.
+
+:func:`analyse` takes the median of the first ``baseline`` points (default: all); its
+signals hold indices into the points sorted by date; shifts and trends list only the
+points that count. :func:`run_chart` splits the points into phases, a median per phase;
+a frozen phase is judged against the median of the phase before it, as on a control
+chart. The page's run chart (:mod:`communities.web.runchart`) draws from the same rules.
 """
 
 from __future__ import annotations
 
+import datetime
+import itertools
+import math
+import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from communities.charts.limits import (
     BASELINE_LABEL,
@@ -20,7 +39,77 @@ from communities.charts.limits import (
     phase_groups,
 )
 from communities.charts.rules import Signal
-from communities.web.runchart import SHIFT_LENGTH, TREND_LENGTH, Point, Signals, analyse
+
+SHIFT_LENGTH = 6
+TREND_LENGTH = 5
+FENCE = 3.0
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measurement of a measure."""
+
+    date: datetime.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What :func:`analyse` found; indices refer to the points sorted by date."""
+
+    median: float | None
+    shifts: list[list[int]]
+    trends: list[list[int]]
+    astronomical: list[int]
+    runs: int | None
+
+
+def ordered(points: Sequence[Point]) -> list[Point]:
+    """The points sorted by date (stable: points of one day keep their order)."""
+    return sorted(points, key=lambda point: point.date)
+
+
+def analyse(points: Sequence[Point], *, baseline: int | None = None) -> Signals:
+    """Median, shifts, trends, astronomical points and runs; ValueError for bad input."""
+    values = [float(point.value) for point in ordered(points)]
+    if not all(math.isfinite(value) for value in values):
+        raise ValueError("run chart values must be finite numbers")
+    if baseline is not None and baseline < 1:
+        raise ValueError("baseline must be at least 1 point")
+    if not values:
+        return Signals(None, [], [], [], None)
+    median = float(statistics.median(values[:baseline]))
+    if len(values) < 2:
+        return Signals(median, [], [], [], None)
+    runs = _runs(values, median)
+    shifts = [run for run in runs if len(run) >= SHIFT_LENGTH]
+    return Signals(median, shifts, _trends(values), _astronomical(values), len(runs))
+
+
+def _runs(values: Sequence[float], median: float) -> list[list[int]]:
+    """Maximal series of consecutive points on one side of the median, skipping points on it."""
+    sides = [(index, value > median) for index, value in enumerate(values) if value != median]
+    return [[index for index, _ in run] for _, run in itertools.groupby(sides, lambda s: s[1])]
+
+
+def _trends(values: Sequence[float]) -> list[list[int]]:
+    """Series of TREND_LENGTH+ points all going up or all down; repeated values are skipped."""
+    kept = [i for i, value in enumerate(values) if i == 0 or value != values[i - 1]]
+    ups = [values[b] > values[a] for a, b in itertools.pairwise(kept)]
+    trends, start = [], 0
+    for _, steps in itertools.groupby(ups):
+        count = len(list(steps))
+        if count + 1 >= TREND_LENGTH:
+            trends.append(kept[start : start + count + 1])
+        start += count
+    return trends
+
+
+def _astronomical(values: Sequence[float]) -> list[int]:
+    """Points beyond the far-out fences Q1 - 3 IQR and Q3 + 3 IQR."""
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    low, high = q1 - FENCE * (q3 - q1), q3 + FENCE * (q3 - q1)
+    return [i for i, value in enumerate(values) if value < low or value > high]
 
 
 def run_chart(samples: Sequence[Sample], splits: Sequence[PhaseSplit] = ()) -> Chart:

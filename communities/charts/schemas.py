@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
+from typing import Literal
 
 from communities.choices import ChartType
 from communities.schemas import Output
@@ -44,9 +46,30 @@ class ChartSignalOut(Output):
     explanation: str
 
 
+class ChartAnnotationOut(Output):
+    """A note on the measure, or a cycle of its team (or attached to it), drawn at ``date``.
+
+    A cycle is drawn from its actual start (else its planned start) to its actual end
+    (else its planned end) and carries its four dates; a note carries its text and author.
+    """
+
+    kind: Literal["note", "cycle"]
+    id: int
+    date: date
+    end: datetime.date | None
+    label: str
+    author_id: int | None = None
+    status: str | None = None
+    planned_start: datetime.date | None = None
+    planned_end: datetime.date | None = None
+    actual_start: datetime.date | None = None
+    actual_end: datetime.date | None = None
+
+
 class MeasureChartOut(Output):
     measure_id: int
     type: ChartType
     points: list[ChartPointOut]
     phases: list[ChartPhaseOut]
     signals: list[ChartSignalOut]
+    annotations: list[ChartAnnotationOut]

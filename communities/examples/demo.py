@@ -1053,7 +1053,24 @@ class _Builder:
     def _measure_doc(self, code: str, m: dict[str, Any]) -> dict[str, Any]:
         shift = min(self._adopted(None if code == "D" else code), key=lambda c: c.end, default=None)
         doc = dict(key=m["key"], name=m["name"], kind=m["kind"], unit=m["unit"])
+        doc |= self._definition(m)
         return doc | dict(team=self.team[code], description=m["text"], data=self._series(m, shift))
+
+    @staticmethod
+    def _definition(m: dict[str, Any]) -> dict[str, Any]:
+        """How the team defines and charts a measure: counts on a c chart, the rest on an
+        XmR chart; a goal a change's worth above the start, except for balancing measures."""
+        counted = m["unit"] == "count"
+        balancing = m["kind"] == "balancing"
+        return dict(
+            operational_definition=m["text"],
+            data_source="The team's own tally, entered after each data meeting.",
+            collection_frequency="weekly" if m["every"] == 7 else "fortnightly",
+            chart_type="c" if counted else "xmr",
+            direction=None if balancing else "up",
+            goal=None if balancing else round(m["base"] + m["jump"], 1),
+            goal_date=None if balancing else YEAR2_END,
+        )
 
     def _series(self, m: dict[str, Any], shift: Cycle | None) -> list[dict[str, Any]]:
         """Weekly or biweekly values that drift, with a shift after the first adopted change;

@@ -114,6 +114,12 @@ class PhaseEntry(Entry):
     frozen: bool = False
 
 
+class NoteEntry(Entry):
+    date: Day
+    text: str
+    author: str | None = None
+
+
 class MeasureEntry(Entry):
     key: Key
     name: str
@@ -129,6 +135,7 @@ class MeasureEntry(Entry):
     direction: Direction | None = None
     chart_type: ChartType = "run"
     phases: list[PhaseEntry] = Field(default_factory=list)
+    notes: list[NoteEntry] = Field(default_factory=list)
     data: list[DataPointEntry] = Field(default_factory=list)
 
 

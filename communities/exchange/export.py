@@ -24,6 +24,7 @@ from communities.models import (
     InnovationVersion,
     LearningLink,
     Measure,
+    MeasureNote,
     MeasurePhase,
     Membership,
     Organization,
@@ -286,6 +287,14 @@ async def _measures_and_cycles(cid: int, names: _Names) -> tuple[list[Row], list
         .values("measure_id", "start", "label", "frozen")
     ):
         phases[p.pop("measure_id")].append(p)
+    notes: dict[int, list[Row]] = defaultdict(list)
+    for n in (
+        await MeasureNote.filter(measure__community_id=cid)
+        .order_by("measure_id", "date", "id")
+        .values("measure_id", "date", "text", "author_id")
+    ):
+        author = n.pop("author_id")
+        notes[n.pop("measure_id")].append(n | {"author": names.people.get(author)})
     measure_docs = [
         {
             "key": names.measures[m["id"]],
@@ -296,6 +305,7 @@ async def _measures_and_cycles(cid: int, names: _Names) -> tuple[list[Row], list
             "description": m["description"],
             **{name: m[name] for name in DEFINITION},
             "phases": phases[m["id"]],
+            "notes": notes[m["id"]],
             "data": points[m["id"]],
         }
         for m in measures

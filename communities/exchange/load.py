@@ -196,6 +196,19 @@ class _Loader(WorksLoader):
                             frozen=phase.frozen,
                         ),
                     )
+            for j, note in enumerate(m.notes):
+                where = f"notes[{j}]."
+                author = self.ref(
+                    self.people, note.author, "person", "measures", i, where + "author"
+                )
+                with self.entry("measures", i, where):
+                    await measures.add_note(
+                        self.ctx,
+                        s.MeasureNoteCreate(
+                            measure_id=row["id"], date=note.date, text=note.text, author_id=author
+                        ),
+                        default_author=False,
+                    )
 
     async def load_data_points(self) -> int:
         """Every measure's data points (after the cycles they name); how many there were."""

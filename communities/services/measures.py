@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from communities.changes import community_write
-from communities.models import Cycle, DataPoint, Measure, MeasurePhase, Team
-from communities.schemas import DataPointCreate, MeasureCreate, MeasurePhaseCreate, MeasureUpdate
+from communities.models import Cycle, DataPoint, Measure, MeasureNote, MeasurePhase, Person, Team
+from communities.schemas import (
+    DataPointCreate,
+    MeasureCreate,
+    MeasureNoteCreate,
+    MeasurePhaseCreate,
+    MeasureUpdate,
+)
 from communities.services.base import (
     Listing,
     changes_of,
@@ -59,6 +65,14 @@ MEASURE_PHASES = Listing(
     community_path="measure__community_id",
     filters={"measure": "measure_id"},
     order=("measure_id", "start", "id"),
+)
+MEASURE_NOTES = Listing(
+    MeasureNote,
+    "measure note",
+    ("id", "measure_id", "date", "text", "author_id"),
+    community_path="measure__community_id",
+    filters={"measure": "measure_id", "from": "date__gte", "to": "date__lte"},
+    order=("measure_id", "date", "id"),
 )
 
 
@@ -144,7 +158,10 @@ async def _writable_measure(ctx: ServiceContext, measure_id: int) -> int:
 
 
 async def _delete_of_measure(
-    ctx: ServiceContext, model: type[DataPoint] | type[MeasurePhase], record_id: int, what: str
+    ctx: ServiceContext,
+    model: type[DataPoint] | type[MeasurePhase] | type[MeasureNote],
+    record_id: int,
+    what: str,
 ) -> None:
     """Delete a data point or phase, checked like a write to its measure."""
     community_id = await community_id_of(ctx, model, record_id, "measure__community_id", what)
@@ -180,3 +197,28 @@ async def add_phase(ctx: ServiceContext, data: MeasurePhaseCreate) -> dict[str, 
 
 async def delete_phase(ctx: ServiceContext, phase_id: int) -> None:
     await _delete_of_measure(ctx, MeasurePhase, phase_id, "measure phase")
+
+
+async def add_note(
+    ctx: ServiceContext, data: MeasureNoteCreate, *, default_author: bool = True
+) -> dict[str, Any]:
+    """A dated note on a measure's chart, written by those who write the measure; its
+    author is the person named, or else (``default_author``) the signed-in user's person
+    in the community."""
+    community_id = await _writable_measure(ctx, data.measure_id)
+    await check_reference(Person, data.author_id, community_id, "author_id", what="person")
+    author_id = data.author_id
+    if author_id is None and default_author and ctx.actor.user_id is not None:
+        mine = await Person.filter(
+            community_id=community_id, user_id=ctx.actor.user_id
+        ).values_list("id", flat=True)
+        author_id = cast(Any, mine[0]) if mine else None
+    async with community_write(community_id):
+        note = await MeasureNote.create(
+            measure_id=data.measure_id, date=data.date, text=data.text, author_id=author_id
+        )
+    return await get_row(ctx, MEASURE_NOTES, note.id)
+
+
+async def delete_note(ctx: ServiceContext, note_id: int) -> None:
+    await _delete_of_measure(ctx, MeasureNote, note_id, "measure note")

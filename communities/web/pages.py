@@ -169,7 +169,8 @@ async def cycle_context(request: Request, ctx: Any, cycle_id: int) -> dict[str, 
 
 async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
     """What the cycle page shows apart from its panels (for one actor's right to write)."""
-    from communities.web.runchart import Marker, Point, render_svg
+    from communities.charts.run import Point
+    from communities.web.runchart import Marker, render_svg
 
     cycle = await cycle_service.get_cycle(ctx, cycle_id)
     ref = f"cycle:{cycle['id']}"

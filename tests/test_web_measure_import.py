@@ -120,3 +120,16 @@ async def test_an_oversized_upload_is_a_clear_error(app: Any, cedar: Any, client
     big = b"date,value\n" + b"2025-01-01,1\n" * 200_000
     response = await _upload(client, measure, big)
     assert response.status_code == 422 and "over 2 MB" in response.text
+
+
+async def test_a_file_of_duplicates_only_has_nothing_to_confirm(app: Any, cedar: Any) -> None:
+    measure = await _attendance(cedar)
+    async with page_clients(app) as open_client:
+        ana = await open_client("ana.ruiz@cedar.example")
+        preview = await _upload(ana, measure, b"date,value\n2024-09-06,88.5\n2024-09-13,90\n")
+        assert preview.status_code == 200
+        assert "Nothing to save" in preview.text and 'name="rows"' not in preview.text
+        replacing = await _upload(
+            ana, measure, b"date,value\n2024-09-06,88.5\n", duplicates="replace"
+        )
+        assert "Save 1 data points" in replacing.text and "replaces stored: 88.5" in replacing.text

@@ -25,6 +25,8 @@ from communities.data_files import (
     read_table,
 )
 from communities.services import data_import
+from communities.services.base import get_row
+from communities.services.measures import MEASURES, check_measure_write
 from communities.web import queries
 from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound
@@ -52,11 +54,12 @@ async def _target(request: Request) -> tuple[ServiceContext, dict[str, Any], dic
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
     measure_id = request.path_params["measure_id"]
     try:
-        measure = await data_import.importable_measure(ctx, measure_id)
+        measure = await get_row(ctx, MEASURES, measure_id)
     except NotFound:
         measure = None
     if measure is None or measure["community_id"] != community["id"]:
         raise NotFound(f"no measure {measure_id}")
+    await check_measure_write(ctx, measure)  # after the 404s: another community's is missing
     return ctx, community, measure
 
 
@@ -158,7 +161,8 @@ async def import_page(request: Request) -> Response:
             request, community, measure, errors=exc.fields or {"file": exc.message},
             duplicates=duplicates,
         )  # fmt: skip
-    sealed = "" if preview["errors"] else _seal(request, ctx, measure["id"], preview)
+    saving = preview["counts"]["add"] + preview["counts"]["replace"]
+    sealed = "" if preview["errors"] or not saving else _seal(request, ctx, measure["id"], preview)
     return await _page(
         request, community, measure, preview=preview, sealed=sealed, duplicates=duplicates
     )

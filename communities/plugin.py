@@ -65,6 +65,7 @@ def nic_routes() -> list[BaseRoute]:
     from communities.web.artifact_pages import ROUTES as ARTIFACTS
     from communities.web.cycle_forms import ROUTES as CYCLE_FORMS
     from communities.web.flow_pages import ROUTES as FLOW
+    from communities.web.measure_import_pages import ROUTES as MEASURE_IMPORT
     from communities.web.measure_pages import ROUTES as MEASURES
     from communities.web.pages import ROUTES as PAGES
     from communities.web.people_pages import ROUTES as PEOPLE
@@ -84,6 +85,7 @@ def nic_routes() -> list[BaseRoute]:
         *ARTIFACTS,
         *SEARCH,
         *FLOW,
+        *MEASURE_IMPORT,
         *MEASURES,
     ]
 
@@ -98,9 +100,10 @@ def nic_node_kinds() -> list[NodeKind]:
 @hookimpl
 def nic_cli_commands() -> list[Command]:
     from communities.cli import COMMANDS
+    from communities.data_cli import COMMANDS as DATA_COMMANDS
     from communities.flow.cli import COMMANDS as GRAPH_COMMANDS
 
-    return [*COMMANDS, *GRAPH_COMMANDS]
+    return [*COMMANDS, *DATA_COMMANDS, *GRAPH_COMMANDS]
 
 
 @hookimpl

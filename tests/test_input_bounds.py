@@ -218,8 +218,8 @@ async def test_integers_and_dates_out_of_range_in_a_body_answer_422(
     properties need not be valid for the answer to name this one."""
     checked: dict[str, int] = {}
     for method, path, op in _operations(document):
-        if "requestBody" not in op:
-            continue
+        if "application/json" not in op.get("requestBody", {}).get("content", {}):
+            continue  # no body, or a file (the file's own bounds: test_measure_data_import)
         url = _fill(path, _int_params(op, "path"), "1")
         schema = _resolve(document, op["requestBody"]["content"]["application/json"]["schema"])
         for name, prop in schema.get("properties", {}).items():

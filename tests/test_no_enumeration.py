@@ -266,8 +266,10 @@ def _body(method: str, path: str, operation: dict[str, Any], doc: dict[str, Any]
     request = operation.get("requestBody")
     if request is None:
         return None
-    schema = request["content"]["application/json"]["schema"]
-    return _example(schema, doc["components"]["schemas"])
+    content = request["content"].get("application/json")
+    if content is None:  # a file (an import): the record is looked up before it is read
+        return None
+    return _example(content["schema"], doc["components"]["schemas"])
 
 
 # --- the tests ------------------------------------------------------------------------

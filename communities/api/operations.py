@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from starlette.responses import Response
+
 from communities import schemas as s
 from communities.api.crud import resource_operations
 from communities.charts.schemas import MeasureChartOut
@@ -17,12 +19,14 @@ from communities.choices import (
     OrganizationKind,
     Vetting,
 )
+from communities.data_files import MAX_FILE_BYTES, read_table
 from communities.services import (
     aims,
     artifacts,
     charts,
     communities,
     cycles,
+    data_import,
     innovations,
     links,
     measures,
@@ -34,6 +38,9 @@ from communities.services.base import list_rows
 from core.api.calls import ApiCall
 from core.api.operations import Operation, QueryParam
 from core.api.routing import paginated
+from core.uploads import read_upload
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _choices(**kinds: Any) -> dict[str, tuple[str, ...]]:
@@ -213,6 +220,26 @@ async def _measure_chart(call: ApiCall) -> Any:
     return await charts.measure_chart(call.ctx, call.path["id"], call.query.get("type"))
 
 
+async def _import_data(call: ApiCall) -> Any:
+    measure_id = call.path["id"]
+    await data_import.importable_measure(call.ctx, measure_id)  # 404 / 403 before the file
+    upload = await read_upload(call.request, MAX_FILE_BYTES)
+    table = read_table(upload.content, upload.filename)
+    mode = call.query.get("duplicates", "skip")
+    if call.query.get("dry_run"):
+        return await data_import.preview_import(call.ctx, measure_id, table, mode)
+    return await data_import.save_import(call.ctx, measure_id, table, mode)
+
+
+async def _export_data(call: ApiCall) -> Response:
+    measure, text = await data_import.export_csv(call.ctx, call.path["id"])
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="measure-{measure["id"]}.csv"'},
+    )
+
+
 async def _node_kinds(call: ApiCall) -> Any:
     kinds = await links.node_kinds(call.ctx)
     return {"items": [{"kind": k.name, "label": k.label} for k in kinds.values()]}
@@ -273,6 +300,20 @@ def action_ops() -> list[Operation]:
             "special causes", "measures", _measure_chart, response=MeasureChartOut,
             query=(QueryParam("type", str, "chart type (default: the measure's chart_type)",
                               charts.CHART_CHOICES),),
+        ),
+        Operation(
+            "POST", "/measures/{id:int}/data-import", "importMeasureData",
+            "Add a CSV or XLSX file of data points to a measure (dry_run: only the preview)",
+            "measures", _import_data, response=data_import.DataImportOut,
+            uploads=("multipart/form-data", "text/csv", XLSX_TYPE),
+            query=(QueryParam("dry_run", bool, "check and preview the file, save nothing"),
+                   QueryParam("duplicates", str, "rows on a date that has data: skip (default) "
+                              "or replace the stored points", data_import.DUPLICATE_MODES)),
+        ),
+        Operation(
+            "GET", "/measures/{id:int}/data.csv", "exportMeasureData",
+            "A measure's data points as CSV (the columns the import reads)", "measures",
+            _export_data, downloads=("text/csv; charset=utf-8",),
         ),
         Operation(
             "GET", "/team-kinds", "listTeamKinds", "Team kinds (core and plugins)", "meta",

@@ -141,6 +141,12 @@ async def delete_measure(ctx: ServiceContext, measure_id: int) -> None:
         await Measure.filter(id=measure_id).delete()
 
 
+async def check_measure_write(ctx: ServiceContext, measure: dict[str, Any]) -> None:
+    """Refuse (403) an actor who may not write data points on ``measure`` (a row of
+    :data:`MEASURES`)."""
+    await _scope(measure["team_id"], measure["community_id"], ctx)
+
+
 async def _writable_measure(ctx: ServiceContext, measure_id: int) -> int:
     """The community of a measure the actor may write to (its team's writers, or the
     community's when it has no team)."""

@@ -26,6 +26,7 @@ from communities.services.charts import CHART_CHOICES, chart_of
 from communities.web import queries
 from communities.web.controlchart import NAMES, RULE_NAMES, ChartPage, render_chart
 from communities.web.forms import form_values, validate
+from communities.web.measure_import_pages import NOTICE as IMPORT_NOTICE
 from communities.web.page_cache import kept_page
 from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound, PermissionDenied
@@ -67,7 +68,8 @@ async def measure_page(request: Request) -> Response:
     slug, measure_id = request.path_params["slug"], request.path_params["measure_id"]
     community, measure, can_write = await _measure(ctx, slug, measure_id)
     kind = _chart_type(request)
-    return await _page(request, community, measure, can_write, kind, {})
+    notice = request.session.pop(IMPORT_NOTICE, None)  # once, after an import (per request)
+    return await _page(request, community, measure, can_write, kind, {}, {"notice": notice})
 
 
 async def _page(
@@ -77,8 +79,10 @@ async def _page(
     can_write: bool,
     kind: str | None,
     sent: dict[str, Any],
+    around: dict[str, Any] | None = None,
 ) -> Response:
-    """The page; ``sent`` is a form sent back (``form``, ``values``, ``errors``, ``status``)."""
+    """The page; ``sent`` is a form sent back (``form``, ``values``, ``errors``, ``status``);
+    ``around`` what the page shows outside its kept body (a notice)."""
 
     async def data() -> dict[str, Any]:
         return await _context(community, measure, can_write, kind) | sent
@@ -90,6 +94,7 @@ async def _page(
         ("measure", measure["id"], kind, can_write),
         data,
         subject="measure",
+        around=around,
         keep=not sent,
     )
 

@@ -133,9 +133,32 @@ def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _ref(op.body, schemas)}},
         }
+    if op.uploads:
+        entry["requestBody"] = {"required": True, "content": _upload_content(op.uploads)}
     if op.public:
         entry["security"] = []
     return entry
+
+
+def _upload_content(kinds: tuple[str, ...]) -> dict[str, Any]:
+    """The request body of an operation that takes a file: a form with a ``file`` field,
+    or the file itself as the body (text as a string, anything else as bytes)."""
+    content: dict[str, Any] = {}
+    for kind in kinds:
+        if kind == "multipart/form-data":
+            schema: dict[str, Any] = {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "contentMediaType": "application/octet-stream"}
+                },
+            }
+        elif kind.startswith("text/"):
+            schema = {"type": "string"}
+        else:
+            schema = {"type": "string", "contentMediaType": kind}
+        content[kind] = {"schema": schema}
+    return content
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:

@@ -57,6 +57,10 @@ class Operation:
     status: int = 200
     public: bool = False
     downloads: tuple[str, ...] = ()
+    uploads: tuple[str, ...] = ()
+    """Media types of a file the request body may be (instead of a JSON ``body``); the
+    handler reads it within a bound (:func:`core.uploads.read_upload`).
+    ``multipart/form-data`` means a form whose ``file`` field is the file."""
     background: bool = False
     """The answer is computed by a worker: 202 with ``Retry-After`` while there is none
     yet, 503 when the computation failed (:class:`core.errors.StillComputing`)."""
@@ -64,3 +68,5 @@ class Operation:
     def __post_init__(self) -> None:
         if self.many and self.paginated:
             raise ValueError(f"{self.operation_id}: an answer is a page or an array, not both")
+        if self.uploads and self.body is not None:
+            raise ValueError(f"{self.operation_id}: a request body is JSON or a file, not both")

@@ -61,6 +61,7 @@ def nic_api_operations() -> list[Operation]:
 
 @hookimpl
 def nic_routes() -> list[BaseRoute]:
+    from communities.web.account_pages import ROUTES as ACCOUNTS
     from communities.web.aim_pages import ROUTES as AIMS
     from communities.web.artifact_pages import ROUTES as ARTIFACTS
     from communities.web.cycle_forms import ROUTES as CYCLE_FORMS
@@ -71,7 +72,10 @@ def nic_routes() -> list[BaseRoute]:
     from communities.web.roles_pages import ROUTES as ROLES
     from communities.web.search_pages import ROUTES as SEARCH
 
-    return [*PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *AIMS, *ARTIFACTS, *SEARCH, *FLOW]
+    return [
+        *PAGES, *CYCLE_FORMS, *ROLES, *PLUGINS, *PEOPLE, *ACCOUNTS, *AIMS, *ARTIFACTS, *SEARCH,
+        *FLOW,
+    ]  # fmt: skip
 
 
 @hookimpl
@@ -84,9 +88,10 @@ def nic_node_kinds() -> list[NodeKind]:
 @hookimpl
 def nic_cli_commands() -> list[Command]:
     from communities.cli import COMMANDS
+    from communities.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
     from communities.flow.cli import COMMANDS as GRAPH_COMMANDS
 
-    return [*COMMANDS, *GRAPH_COMMANDS]
+    return [*COMMANDS, *ACCOUNT_COMMANDS, *GRAPH_COMMANDS]
 
 
 @hookimpl
@@ -94,6 +99,14 @@ async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
     from communities.examples.phases import demo_phases
 
     await demo_phases(ctx, community_ids)
+
+
+@hookimpl
+async def nic_claim_account(email: str) -> int | None:
+    """Accept the pending invitations of ``email`` (see ``communities.services.accounts``)."""
+    from communities.services.accounts import claim_account
+
+    return await claim_account(email)
 
 
 @hookimpl

@@ -177,6 +177,21 @@ def nic_site_stats() -> dict[str, int]:  # type: ignore[empty-body]
     """Counts this plugin reports for the site's front page, e.g. ``{"communities": 2}``."""
 
 
+# --- accounts -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def nic_claim_account(email: str) -> int | None:
+    """Make the account of someone whose email an identity provider verified, when that
+    email matches no account: the new user's id, or ``None`` to refuse.
+
+    Called after an OpenID Connect sign-in. The domain accepts a pending, unexpired
+    invitation for the email (any case): it creates the account with no usable password,
+    links the invited person and gives the invitation's community role. Stops at the
+    first non-None result.
+    """
+
+
 # --- mail ---------------------------------------------------------------------------
 
 

@@ -79,6 +79,7 @@ async def account_states(person_ids: list[int]) -> dict[int, dict[str, Any]]:
         states[person["id"]] = {
             "person_id": person["id"],
             "state": state,
+            "person_email": person["email"],
             "user_email": person["user__email"],
             "invitation_email": invitation["email"] if invitation else None,
             "invitation_role": invitation["role"] if invitation else None,
@@ -127,8 +128,8 @@ async def check_linkable(community_id: int, person_id: int, user_id: int) -> Non
         )
 
 
-async def _link(community_id: int, person_id: int, user_id: int, role: str) -> None:
-    """Link in the caller's transaction: the person, the role, and the end of any pending
+async def link_person(community_id: int, person_id: int, user_id: int, role: str) -> None:
+    """Link in the caller's ``community_write``: the person, the role, and the end of any pending
     invitation of the person (it has an account now)."""
     await check_linkable(community_id, person_id, user_id)
     await Person.filter(id=person_id).update(user_id=user_id)
@@ -156,7 +157,7 @@ async def link_account(ctx: ServiceContext, person_id: int, user_id: int) -> dic
     if not await User.filter(id=user_id).exists():
         raise InvalidInput.field("user_id", f"no user {user_id}")
     async with community_write(person["community_id"]):
-        await _link(person["community_id"], person_id, user_id, "member")
+        await link_person(person["community_id"], person_id, user_id, "member")
     return (await account_states([person_id]))[person_id]
 
 
@@ -246,7 +247,7 @@ async def invite_person(
                 raise Conflict("a person with that email is in this community", {"email": "taken"})
             await Person.filter(id=person_id).update(email=address)
         if existing:
-            await _link(cid, person_id, int(existing[0]), role)
+            await link_person(cid, person_id, int(existing[0]), role)
         else:
             await Invitation.filter(
                 person_id=person_id, accepted_at__isnull=True, revoked_at__isnull=True
@@ -335,7 +336,7 @@ async def _accept(invitation: dict[str, Any], user_id: int) -> None:
         ).update(accepted_at=timezone.now())
         if not used:
             raise InvitationUnusable("used")
-        await _link(cid, invitation["person_id"], user_id, invitation["role"])
+        await link_person(cid, invitation["person_id"], user_id, invitation["role"])
 
 
 async def accept_invitation(

@@ -62,6 +62,11 @@ async def forgot_page(request: Request) -> Response:
     return response
 
 
+async def _unusable(request: Request, reason: str) -> Response:
+    context = {"title": "This link does not work", "message": UNUSABLE[reason]}
+    return await render(request, "core/reset_unusable.html", context, status=410)
+
+
 async def reset_page(request: Request) -> Response:
     token = request.path_params["token"]
     try:
@@ -69,8 +74,7 @@ async def reset_page(request: Request) -> Response:
             raise ResetUnusable("unknown")
         await usable_reset(token)
     except ResetUnusable as exc:
-        context = {"title": "This link does not work", "message": UNUSABLE[exc.reason]}
-        return await render(request, "core/reset_unusable.html", context, status=410)
+        return await _unusable(request, exc.reason)
     action = f"/account/reset/{token}"
     if request.method == "GET":
         return await render(request, "core/reset.html", {"errors": {}, "action": action})
@@ -83,8 +87,7 @@ async def reset_page(request: Request) -> Response:
         context: dict[str, Any] = {"errors": exc.fields, "action": action}
         return await render(request, "core/reset.html", context, status=422)
     except ResetUnusable as exc:
-        context = {"title": "This link does not work", "message": UNUSABLE[exc.reason]}
-        return await render(request, "core/reset_unusable.html", context, status=410)
+        return await _unusable(request, exc.reason)
     await sign_in(request, user_id)
     return await render(request, "core/reset.html", {"errors": {}, "done": True})
 

@@ -175,15 +175,19 @@ async def unlink_account(ctx: ServiceContext, person_id: int) -> dict[str, Any]:
 
 
 async def _first_team_id(person_id: int) -> int | None:
-    """The team the person is on today (their most recent spell), for where to land."""
+    """The team to land on: one the person is on today, a school team before the district
+    team (a coordinator sits on both), the latest joined first."""
     today = timezone.now().date()
-    rows = (
-        await Membership.filter(person_id=person_id, start_date__lte=today)
-        .order_by("-start_date", "-id")
-        .values("team_id", "end_date")
+    rows = await Membership.filter(person_id=person_id, start_date__lte=today).values(
+        "team_id", "team__kind", "start_date", "end_date"
     )
-    current = [r["team_id"] for r in rows if r["end_date"] is None or r["end_date"] >= today]
-    return current[0] if current else (rows[0]["team_id"] if rows else None)
+    current = [r for r in rows if r["end_date"] is None or r["end_date"] >= today] or rows
+    if not current:
+        return None
+    current.sort(
+        key=lambda r: (r["team__kind"] == "district_design_team", -r["start_date"].toordinal())
+    )
+    return int(current[0]["team_id"])
 
 
 def _invitation_mail(

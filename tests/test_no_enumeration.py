@@ -45,6 +45,8 @@ NOT_COMMUNITY_RECORDS = {
     "/admin/users/{user_id:int}/active",
     "/notifications/{notification_id:int}",
     "/convenings/feed/{token}.ics",
+    "/account/reset/{token}",
+    "/invitations/{token}",
 }
 # Parameters that are not ids: the same value in both requests.
 FIXED = {"format": "json", "action": "rsvp"}

@@ -200,6 +200,7 @@ class Everything:
         """Notes kept per community in memory: the section ``everything`` of community files."""
         self.off: dict[int, list[str]] = {}
         self.mail: list[tuple[Any, str]] = []
+        self.claimed: list[str] = []
         self.to_do: list[str] = []
         self.worked: list[str] = []
 
@@ -448,6 +449,13 @@ class Everything:
         ]
 
     @hookimpl
+    def nic_claim_account(self, email: str) -> int | None:
+        """Makes no account: the domain's invitations do (this one only counts the call)."""
+        self.calls["nic_claim_account"] += 1
+        self.claimed.append(email)
+        return None
+
+    @hookimpl
     def nic_mail_sender(self) -> Any:
         self.calls["nic_mail_sender"] += 1
         plugin = self
@@ -645,6 +653,10 @@ class Raising:
     @hookimpl
     def nic_cli_commands(self) -> list[Command]:
         raise self._raise("nic_cli_commands")
+
+    @hookimpl
+    def nic_claim_account(self, email: str) -> int | None:
+        raise self._raise("nic_claim_account")
 
     @hookimpl
     def nic_mail_sender(self) -> Any:

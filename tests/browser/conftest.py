@@ -33,17 +33,22 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(url: str, folder: Path) -> Iterator[str]:
-    """The database at ``url`` served by ``nic serve`` (run in ``folder``): its base URL."""
+def served(url: str, folder: Path, log: Path | None = None) -> Iterator[str]:
+    """The database at ``url`` served by ``nic serve`` (run in ``folder``): its base URL.
+
+    With ``log``, the server's standard error (its log, with the mail it sends under the
+    default ``NIC_MAIL_URL=log:``) is written to that file."""
     port = _free_port()
     env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
-    env.pop("NIC_DEBUG", None)
+    for name in ("NIC_DEBUG", "NIC_MAIL_URL", "NIC_BASE_URL"):
+        env.pop(name, None)
+    errors = log.open("wb") if log is not None else subprocess.DEVNULL
     server = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -60,6 +65,8 @@ def served(url: str, folder: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if log is not None:
+            errors.close()  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="session")

@@ -160,6 +160,7 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
     import secrets
 
     from communities.examples.demo import demo_communities
+    from communities.examples.demo_accounts import demo_people_accounts
     from core.auth.users import create_user, issue_token
     from core.db import migrate, open_database, tortoise_config
     from core.settings import Settings
@@ -206,6 +207,7 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
                     )
             token = await issue_token(user["id"], name="demo")
             lines.append(f"  {email:28} password {DEMO_PASSWORD}   API token {token}")
+        lines += await demo_people_accounts(system, slugs[0], DEMO_PASSWORD)
         community_ids = [await community_id_for_slug(slug) for slug in slugs]
         await ctx.plugins.call("nic_demo_data", ctx=system, community_ids=community_ids)
     ctx.say(f"Demo ready in {time.perf_counter() - started:.1f} s. Sign in as:")

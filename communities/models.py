@@ -104,6 +104,34 @@ class Person(Model):
         ordering = ["id"]
 
 
+class Invitation(Model):
+    """An invitation mailed to a person to make an account: kept as its link's SHA-256 digest.
+
+    Usable once, until ``expires_at``, unless revoked. Sending it again revokes the old one.
+    """
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "communities.Community", related_name="invitations", on_delete=fields.CASCADE
+    )
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "communities.Person", related_name="invitations", on_delete=fields.CASCADE
+    )
+    email = fields.CharField(max_length=254, db_index=True)
+    role = fields.CharField(max_length=32)
+    digest = fields.CharField(max_length=64, unique=True)
+    invited_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="invitations_sent", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    accepted_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "invitation"
+
+
 class Membership(Model):
     id = fields.IntField(primary_key=True)
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(

@@ -61,6 +61,7 @@ def nic_api_operations() -> list[Operation]:
 
 @hookimpl
 def nic_routes() -> list[BaseRoute]:
+    from communities.web.account_pages import ROUTES as ACCOUNTS
     from communities.web.aim_pages import ROUTES as AIMS
     from communities.web.artifact_pages import ROUTES as ARTIFACTS
     from communities.web.cycle_forms import ROUTES as CYCLE_FORMS
@@ -81,6 +82,7 @@ def nic_routes() -> list[BaseRoute]:
         *ROLES,
         *PLUGINS,
         *PEOPLE,
+        *ACCOUNTS,
         *AIMS,
         *ARTIFACTS,
         *SEARCH,
@@ -100,10 +102,11 @@ def nic_node_kinds() -> list[NodeKind]:
 @hookimpl
 def nic_cli_commands() -> list[Command]:
     from communities.cli import COMMANDS
+    from communities.cli_accounts import COMMANDS as ACCOUNT_COMMANDS
     from communities.data_cli import COMMANDS as DATA_COMMANDS
     from communities.flow.cli import COMMANDS as GRAPH_COMMANDS
 
-    return [*COMMANDS, *DATA_COMMANDS, *GRAPH_COMMANDS]
+    return [*COMMANDS, *ACCOUNT_COMMANDS, *DATA_COMMANDS, *GRAPH_COMMANDS]
 
 
 @hookimpl
@@ -112,6 +115,14 @@ async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
 
     await demo_phases(ctx, community_ids)
     await demo_notes(ctx, community_ids)
+
+
+@hookimpl
+async def nic_claim_account(email: str) -> int | None:
+    """Accept the pending invitations of ``email`` (see ``communities.services.accounts``)."""
+    from communities.services.accounts import claim_account
+
+    return await claim_account(email)
 
 
 @hookimpl

@@ -7,7 +7,7 @@ the database (references, ownership, dates against other records).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -165,6 +165,30 @@ class PersonUpdate(Input):
     title: Annotated[Line, StringConstraints(max_length=200)] | None = None
     organization_id: Id | None = None
     user_id: Id | None = None
+    """Link the person to this account (``null`` unlinks); the account gets the role
+    ``member`` in the community unless it holds one."""
+    user_email: Email | None = None
+    """Link the person to the account with this email (instead of ``user_id``)."""
+
+
+class InvitationCreate(Input):
+    role: CommunityRoleName = "member"
+    """The community role the account gets (``member`` unless told)."""
+    email: Email | None = None
+    """Where to send it; needed only when the person has no email (it becomes theirs)."""
+
+
+class AccountStateOut(Output):
+    person_id: int
+    state: Literal["none", "invited", "active", "inactive"]
+    person_email: str | None
+    user_email: str | None
+    invitation_email: str | None
+    invitation_role: CommunityRoleName | None
+    invitation_expires_at: datetime | None
+    invitation_expired: bool
+    linked_existing: bool = False
+    """After an invitation: the email had an account already, which is now linked."""
 
 
 class PersonOut(Output):

@@ -33,7 +33,7 @@ from core.plugins import STATIC_URL, PluginHost
 from core.request_memory import request_memory
 from core.settings import Settings, load_settings
 from core.templating import build_templates
-from core.web import admin_pages, auth_pages, notification_pages, oidc_pages
+from core.web import admin_pages, auth_pages, notification_pages, oidc_pages, reset_pages
 from core.web.render import page_error, panels, render
 from core.web.security_headers import SecurityHeaders
 from core.web.session import mark_visit, session_user
@@ -193,6 +193,7 @@ def _routes(plugins: PluginHost, operations: list[Operation]) -> list[BaseRoute]
         Route("/favicon.ico", _favicon),
         *auth_pages.ROUTES,
         *oidc_pages.ROUTES,
+        *reset_pages.ROUTES,
         *admin_pages.ROUTES,
         *notification_pages.ROUTES,
         *_plugin_static(plugins),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.worker import embedded_worker
 
@@ -71,9 +72,20 @@ def serve(args: argparse.Namespace, ctx: CommandContext) -> int:
             port=port,
             workers=getattr(args, "workers", 1),
             log_level="info",
+            log_config=log_config(),
             access_log=not getattr(args, "no_access_log", False),
         )
     return 0
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the site's mail on standard error: with ``NIC_MAIL_URL=log:``
+    (the default) each message, its links included, shows in the server's output."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["nic.mail"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:

@@ -89,3 +89,31 @@ class Notification(Model):
         table = "nic_notification"
         ordering = ["-id"]
         indexes = (("user_id", "read_at"),)
+
+
+class PasswordReset(Model):
+    """A link mailed to reset a password: single use, expiring, kept as its SHA-256 digest."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    digest = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "nic_password_reset"
+
+
+class ResetRequest(Model):
+    """A request for a reset link, kept briefly to rate-limit them per address and per email."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    address = fields.CharField(max_length=64, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "nic_reset_request"

@@ -47,6 +47,9 @@ from pydantic_settings import SettingsError as SourceError
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite://nic.sqlite3"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+"""Where ``nic serve`` listens by default; links in mail sent from the command line use it
+when ``base_url`` is not set."""
 SETTINGS_FILE = "nic.toml"
 ENV_PREFIX = "NIC_"
 PLUGIN_ENV_PREFIX = "NIC_PLUGIN_"
@@ -117,6 +120,15 @@ def _mail_from(address: str) -> str:
     if "\n" in address or "@" not in address:
         raise ValueError("expected an address such as NIC <nic@example.org>")
     return address
+
+
+def _base_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ValueError("expected the site's public address, e.g. https://nic.example.org/")
+    return url.rstrip("/") + "/"
 
 
 def _secret_key(key: str | None) -> str | None:
@@ -208,6 +220,10 @@ class Settings(BaseSettings):
     """Where mail goes: ``log:``, ``memory:``, ``smtp://…`` or ``smtps://…`` (``NIC_MAIL_URL``)."""
     mail_from: Annotated[str, AfterValidator(_mail_from)] = "NIC Platform <nic@localhost>"
     """The From address of mail the site sends (``NIC_MAIL_FROM``)."""
+    base_url: Annotated[str | None, AfterValidator(_base_url)] = None
+    """The site's public address, for links in mail (``NIC_BASE_URL``, e.g.
+    ``https://nic.example.org/``). Unset, a page uses the address it was asked at, and the
+    command line the address ``nic serve`` listens on by default."""
     worker: Literal["embedded", "external", "inline"] = "embedded"
     """Who does background work (``NIC_WORKER``): ``embedded``, a ``nic worker`` process
     that ``nic serve`` starts and stops; ``external``, ``nic worker`` processes run
@@ -290,6 +306,12 @@ class Settings(BaseSettings):
             return self.database_url
         netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
+
+    def absolute_url(self, path: str, served: str | None = None) -> str:
+        """``path`` (``/invitations/…``) on the site's public address: ``base_url``, else
+        ``served`` (the address a request came to), else ``http://127.0.0.1:8000/``."""
+        base = self.base_url or served or DEFAULT_BASE_URL
+        return base.rstrip("/") + "/" + path.lstrip("/")
 
     def require_secret_key(self) -> str:
         """The secret key, or a clear error when a non-debug site has none."""

@@ -115,3 +115,55 @@ def test_nic_demo_fills_an_empty_database_given_by_url_and_refuses_a_used_one(
         check=False,
     )
     assert refused.returncode == 1 and "--database: give a SQLite file" in refused.stderr
+
+
+def test_nic_demo_prints_a_teacher_and_a_coordinator_whose_tokens_write_for_their_teams(
+    tmp_path: Path,
+) -> None:
+    """The teacher's token posts a cycle for its school team (201) and is refused on
+    another school team (403); the coordinator's posts for the district team too."""
+    import re
+
+    import httpx
+
+    from tests.browser.conftest import served
+
+    with scratch_database(tmp_path) as url:
+        built = run_nic("demo", "--no-serve", "--database", url, database=url, cwd=tmp_path)
+        tokens = dict(
+            re.findall(r"(\S+@demo\.example)\s+password \S+\s+API token (\S+)", built.stdout)
+        )
+        assert {"teacher@demo.example", "coordinator@demo.example"} <= set(tokens)
+        teacher_team = re.search(r"a teacher on (.+?) in ", built.stdout).group(1)  # type: ignore[union-attr]
+        assert "also on the district team" in built.stdout
+        with served(url, tmp_path) as base:
+            for who in ("teacher", "coordinator"):
+                api = httpx.Client(
+                    base_url=base + "/api/v1",
+                    headers={"Authorization": f"Bearer {tokens[who + '@demo.example']}"},
+                )
+                me = api.get("/me").json()
+                assert me["email"] == f"{who}@demo.example"
+                community = api.get("/communities").json()["items"][0]["id"]
+                teams = api.get("/teams", params={"community": community, "per_page": 100}).json()
+                kinds = {t["name"]: t["kind"] for t in teams["items"]}
+                ids = {t["name"]: t["id"] for t in teams["items"]}
+                schools = [n for n, k in kinds.items() if k == "school_design_team"]
+                people = api.get("/people", params={"community": community, "per_page": 200})
+                person = next(p for p in people.json()["items"] if p["user_id"] == me["id"])
+                spells = api.get("/memberships", params={"person": person["id"]}).json()["items"]
+                mine = {s["team_id"] for s in spells if s["end_date"] is None}
+                own = (
+                    ids[teacher_team]
+                    if who == "teacher"
+                    else next(ids[n] for n in schools if ids[n] in mine)
+                )
+                other = next(ids[n] for n in schools if ids[n] not in mine)
+                cycle = {"title": "Demo account try", "plan_objective": "Post for my team."}
+                assert api.post("/cycles", json={**cycle, "team_id": own}).status_code == 201
+                refused = api.post("/cycles", json={**cycle, "team_id": other})
+                assert refused.status_code == 403, refused.text
+                if who == "coordinator":
+                    didt = next(ids[n] for n, k in kinds.items() if k == "district_design_team")
+                    assert didt in mine
+                    assert api.post("/cycles", json={**cycle, "team_id": didt}).status_code == 201

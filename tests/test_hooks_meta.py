@@ -587,6 +587,25 @@ async def test_hook_nic_agenda_items(eapp: Starlette, world: dict[str, Any]) -> 
     assert first.title == "Everything from the start to 2025-01-10"
 
 
+# --- accounts ---------------------------------------------------------------------------
+
+
+async def test_the_domain_claims_an_account_for_a_pending_invitation(
+    eapp: Starlette, everything: Everything, world: dict[str, Any]
+) -> None:
+    from communities.models import Person
+    from core.models import User
+
+    plugins = eapp.state.plugins
+    assert await plugins.call("nic_claim_account", email="ben.okafor@cedar.example") == []
+    ben = await Person.get(community_id=world["community_id"], email="ben.okafor@cedar.example")
+    await world["admin"].ok("POST", f"/people/{ben.id}/invitation", {}, status=201)
+    [user_id] = await plugins.call("nic_claim_account", email="Ben.Okafor@cedar.example")
+    assert (await User.get(id=user_id)).email == "ben.okafor@cedar.example"
+    assert (await Person.get(id=ben.id)).user_id == user_id  # type: ignore[attr-defined]
+    assert everything.claimed[-1] == "Ben.Okafor@cedar.example"
+
+
 # --- mail -------------------------------------------------------------------------------
 
 

@@ -48,6 +48,8 @@ NOT_COMMUNITY_RECORDS = {
     "/convenings/feed/{token}.ics",
     "/sign-in/oidc/{name}",
     "/sign-in/oidc/{name}/callback",
+    "/account/reset/{token}",
+    "/invitations/{token}",
 }
 # Parameters that are not ids: the same value in both requests.
 FIXED = {"format": "json", "action": "rsvp"}

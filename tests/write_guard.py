@@ -46,6 +46,8 @@ EXEMPT_TABLES: dict[str, str] = {
     "nic_api_token": "API tokens are the account's, shown only to its owner, uncached",
     "nic_web_session": "sign-in sessions, no community's data",
     "nic_sign_in_attempt": "rate limiting of sign-ins, no community's data",
+    "nic_password_reset": "password reset links of an account, no community's data",
+    "nic_reset_request": "rate limiting of reset requests, no community's data",
     "nic_notification": "a user's mail queue, read by no cached page or analysis",
     # Two of a plugin's tables hold one user's own state: raising the counter for them
     # would throw away the community's caches every time someone reads a thread.

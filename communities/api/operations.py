@@ -327,4 +327,6 @@ def action_ops() -> list[Operation]:
 
 
 def all_operations() -> list[Operation]:
-    return resource_ops() + action_ops()
+    from communities.api.account_ops import account_operations
+
+    return resource_ops() + action_ops() + account_operations()

@@ -17,6 +17,7 @@ from communities.schemas import (
     PersonCreate,
     PersonUpdate,
 )
+from communities.services.accounts import link_person, user_id_for_email
 from communities.services.base import (
     Listing,
     changes_of,
@@ -95,16 +96,26 @@ async def create_person(ctx: ServiceContext, data: PersonCreate) -> dict[str, An
 
 
 async def update_person(ctx: ServiceContext, person_id: int, data: PersonUpdate) -> dict[str, Any]:
+    """Change a person; a new ``user_id`` (or ``user_email``) links their account, which
+    gets the role ``member`` in the community unless it holds one."""
     community_id = await community_id_of(ctx, Person, person_id, "community_id", "person")
     await ctx.authorize("manage", community_id=community_id)
-    changes = changes_of(data, not_null=("name", "title"))
+    changes = changes_of(data, not_null=("name", "title", "user_email"))
     if changes.get("email"):
         changes["email"] = changes["email"].lower()
+    if "user_email" in changes:
+        if "user_id" in changes:
+            raise InvalidInput.field("user_email", "give user_id or user_email, not both")
+        changes["user_id"] = await user_id_for_email(changes.pop("user_email"))
     await _check_person(community_id, changes)
+    user_id = changes.pop("user_id", None) if changes.get("user_id") else None
     try:
-        if changes:
+        if changes or user_id:
             async with community_write(community_id):
-                await Person.filter(id=person_id).update(**changes)
+                if changes:
+                    await Person.filter(id=person_id).update(**changes)
+                if user_id:
+                    await link_person(community_id, person_id, user_id, "member")
     except IntegrityError:
         raise _email_taken() from None
     return await get_row(ctx, PEOPLE, person_id)

@@ -15,8 +15,10 @@ from communities.changes import note_counter
 from communities.kept import STAMP_FIELDS, stamp_of
 from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
 from communities.services import cycles as cycle_service
+from communities.services.accounts import account_states
 from communities.services.links import node_kinds
 from communities.web import queries
+from communities.web.account_pages import NOTICE as ACCOUNT_NOTICE
 from communities.web.mentions import with_mentions
 from communities.web.page_cache import kept_body, kept_page
 from communities.web.team_overview import MAX_FILTER, team_overview
@@ -90,12 +92,13 @@ async def team_page(request: Request) -> Response:
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
     cid, team_id, page = community["id"], request.path_params["team_id"], page_number(request)
     can_write = await ctx.allowed("write_team", community_id=cid, team_id=team_id)
+    can_manage = await ctx.allowed("manage", community_id=cid)
     body = await kept_body(
         request,
         "communities/_team_body.html",
-        ("team", cid, team_id, page, can_write),
+        ("team", cid, team_id, page, can_write, can_manage),
         stamp_of(cid, community["created_at"], community["change_counter"]),
-        lambda: _team_context(community, team_id, page, can_write),
+        lambda: _team_context(community, team_id, page, can_write, can_manage),
         subject="team",
     )
     team = body.subject
@@ -104,15 +107,17 @@ async def team_page(request: Request) -> Response:
         "team": team,
         "body": body.html,
         "panels": await panels(request, "team", dict(team, community_id=cid), community_id=cid),
+        "notice": request.session.pop(ACCOUNT_NOTICE, None),
     }
     return await render(request, "communities/team.html", context)
 
 
 async def _team_context(
-    community: dict[str, Any], team_id: int, page: int, can_write: bool
+    community: dict[str, Any], team_id: int, page: int, can_write: bool, can_manage: bool
 ) -> dict[str, Any]:
     """What the team page shows, apart from its panels: the same for everyone who may (or
-    may not) write to the team."""
+    may not) write to the team, and manage the community (who sees each member's account
+    state, with their invitation's expiry date, kept until the community's next write)."""
     structure = await queries.team_structure(community["id"], date.today())
     team = next((t for t in structure["teams"] if t["id"] == team_id), None)
     if team is None:
@@ -142,6 +147,9 @@ async def _team_context(
         "measures": await Measure.filter(team_id=team["id"]).values("id", "name", "kind", "unit"),
         "artifacts": await queries.recent_artifacts_of_team(team["id"]),
         "can_write": can_write,
+        "accounts": (
+            await account_states(list({s["person_id"] for s in spells})) if can_manage else None
+        ),
     }
 
 

@@ -11,8 +11,9 @@ from tortoise.transactions import in_transaction
 
 from core.auth.oidc import label_of
 from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from core.auth.resets import check_new_password, set_password
 from core.auth.sessions import end_sessions
-from core.errors import NotAuthenticated
+from core.errors import InvalidInput, NotAuthenticated
 from core.models import User
 from core.web.csrf import read_form
 from core.web.rate_limit import clear_failures, lockout, record_failure
@@ -100,16 +101,15 @@ async def password_page(request: Request) -> Response:
     stored = (await User.filter(id=user["id"]).values("password_hash"))[0]["password_hash"]
     if not verify_password(stored, current):
         errors["current"] = "This is not your current password."
-    if len(new) < MIN_PASSWORD_LENGTH:
-        errors["new"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    elif new != confirm:
-        errors["confirm"] = "The two new passwords differ."
+    try:
+        check_new_password(new, confirm)
+    except InvalidInput as exc:
+        errors.update(exc.fields)
     if errors:
         return await render(request, "core/password.html", {"errors": errors}, status=422)
     new_hash = hash_password(new)
     async with in_transaction():
-        await User.filter(id=user["id"]).update(password_hash=new_hash)
-        await end_sessions(user["id"], keep=session_key(request))
+        await set_password(user["id"], new_hash, keep_session=session_key(request))
     return await render(request, "core/password.html", {"errors": {}, "changed": True})
 
 

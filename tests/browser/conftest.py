@@ -34,21 +34,31 @@ def _free_port() -> int:
 
 @contextmanager
 def served(
-    url: str, folder: Path, *, port: int | None = None, environ: dict[str, str] | None = None
+    url: str,
+    folder: Path,
+    *,
+    port: int | None = None,
+    environ: dict[str, str] | None = None,
+    log: Path | None = None,
 ) -> Iterator[str]:
     """The database at ``url`` served by ``nic serve`` (run in ``folder``, so a ``nic.toml``
     there is read) on ``port`` (a free one by default), with ``environ`` added to the
-    environment: its base URL."""
+    environment: its base URL.
+
+    With ``log``, the server's standard error (its log, with the mail it sends under the
+    default ``NIC_MAIL_URL=log:``) is written to that file."""
     port = port or _free_port()
-    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET, **(environ or {})}
-    env.pop("NIC_DEBUG", None)
-    env.pop("NIC_SETTINGS_FILE", None)
+    env = {**os.environ, "NIC_DATABASE_URL": url, "NIC_SECRET_KEY": SECRET}
+    for name in ("NIC_DEBUG", "NIC_SETTINGS_FILE", "NIC_MAIL_URL", "NIC_BASE_URL"):
+        env.pop(name, None)
+    env.update(environ or {})
+    errors = log.open("wb") if log is not None else subprocess.DEVNULL
     server = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log"],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -65,6 +75,8 @@ def served(
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if log is not None:
+            errors.close()  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="session")

@@ -203,6 +203,7 @@ class Everything:
         """Notes kept per community in memory: the section ``everything`` of community files."""
         self.off: dict[int, list[str]] = {}
         self.mail: list[tuple[Any, str]] = []
+        self.claimed: list[str] = []
         self.to_do: list[str] = []
         self.worked: list[str] = []
         self.joined: list[tuple[int, str, str]] = []
@@ -466,6 +467,7 @@ class Everything:
     async def nic_claim_account(self, email: str) -> int | None:
         """An invitation it knows of: ``claimed@everything.example`` gets an account."""
         self.calls["nic_claim_account"] += 1
+        self.claimed.append(email)
         if email != CLAIMED:
             return None
         user, _ = await create_user(email, None, name="Claimed by Everything")
@@ -667,12 +669,12 @@ class Raising:
         raise self._raise("nic_cli_commands")
 
     @hookimpl
-    def nic_mail_sender(self) -> Any:
-        raise self._raise("nic_mail_sender")
-
-    @hookimpl
     def nic_claim_account(self, email: str) -> int | None:
         raise self._raise("nic_claim_account")
+
+    @hookimpl
+    def nic_mail_sender(self) -> Any:
+        raise self._raise("nic_mail_sender")
 
     @hookimpl
     def nic_join_community(self, user_id: int, community: str, role: str) -> bool | None:

@@ -10,9 +10,8 @@ from starlette.routing import Route
 from tortoise.transactions import in_transaction
 
 from core.auth.oidc import label_of
-from core.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from core.auth.passwords import hash_password, verify_password
 from core.auth.resets import check_new_password, set_password
-from core.auth.sessions import end_sessions
 from core.errors import InvalidInput, NotAuthenticated
 from core.models import User
 from core.web.csrf import read_form

@@ -5,7 +5,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("communities", "0008_measure_definitions_and_phases")]
+    dependencies = [("communities", "0009_measure_notes")]
 
     initial = False
 

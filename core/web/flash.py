@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 FLASH_KEY = "flash"
@@ -43,3 +44,13 @@ def take_flashes(request: Request) -> list[dict[str, str]]:
         for m in waiting
         if isinstance(m, dict)
     ]
+
+
+CONFIRM_FIELD = "confirm"
+"""The box an irreversible action's form asks to tick (``confirm_box`` in core/macros.html)."""
+
+
+def confirmed(form: FormData) -> bool:
+    """Whether the form's confirm box was ticked: an irreversible action (abandon, delete,
+    revoke) asks first, without JavaScript, and does nothing until it is."""
+    return form.get(CONFIRM_FIELD) == "yes"

@@ -40,7 +40,7 @@ def take_flashes(request: Request) -> list[dict[str, str]]:
     if not isinstance(waiting, list):
         return []
     return [
-        {"text": str(m.get("text", "")), "kind": m.get("kind") if m.get("kind") in KINDS else "ok"}
+        {"text": str(m.get("text", "")), "kind": str(m["kind"]) if m.get("kind") in KINDS else "ok"}
         for m in waiting
         if isinstance(m, dict)
     ]

@@ -64,6 +64,12 @@ Pages (``nic_routes``, ``nic_nav_items``, ``nic_panels``)
     panels_for=...)`` is a community page in one call: its body (``_<name>_body.html``
     beside ``template``) rendered from ``await data()`` once per change of the community
     and kept, ``key`` naming what else it depends on (the viewer, filters, page number).
+    ``flash(request, text, kind="ok")`` confirms a form on the next page: call it before
+    the redirect that follows a successful post; the next page shows ``text`` once, in
+    its status region (``kind="warning"`` when the action did less than asked).
+    An irreversible action asks first: its form carries ``confirm_box(text)`` (a macro
+    of ``core/macros.html``: a required "Yes, ..." box), and ``confirmed(form)`` tells
+    the page whether it was ticked.
 
 Bounded input (``docs/api.md``, "Bounds")
     Input schemas derive from ``InputModel`` (unknown fields refused, strings stripped,
@@ -267,6 +273,7 @@ from core.plugins.parts import PluginParts
 from core.settings import Settings
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import confirmed, flash
 from core.web.render import NavItem, Panel, panels, render
 from core.web.session import session_actor
 
@@ -332,6 +339,7 @@ __all__ = [
     "community_id_for_slug",
     "community_stamp",
     "community_write",
+    "confirmed",
     "create_artifact",
     "cut_people",
     "cycle_date",
@@ -339,6 +347,7 @@ __all__ = [
     "delete_link",
     "downstream",
     "evolution",
+    "flash",
     "fold_line",
     "form_values",
     "fragmentation",

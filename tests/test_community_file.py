@@ -103,7 +103,9 @@ def test_demo_export_load_export_keeps_every_table_and_the_graph(tmp_path: Path)
         graphs = _graphs(demo, tmp_path)
         assert graphs == _graphs(first, tmp_path) == _graphs(second, tmp_path)
         harrow = graphs[SLUGS[0]]
-        assert (len(harrow["nodes"]), len(harrow["edges"])) == (147, 482)
+        # The demo is dated from the day it is built (its convenings and what they decide
+        # depend on the quarter), so its size is checked loosely; the round trip exactly.
+        assert len(harrow["nodes"]) >= 140 and len(harrow["edges"]) >= 450
 
 
 def _write(tmp_path: Path, name: str, change) -> Path:  # type: ignore[no-untyped-def]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from communities.examples.demo import demo_communities
+from communities.examples.demo import TODAY, demo_communities
 from communities.exchange import export_community, load_community
+from communities.models import Community
 from core.context import Actor, ServiceContext
 from tests.scratch import run_nic, scratch_database, sql
 
-ON = date(2025, 3, 3)  # a school day in the first demo year
+ON = date(2025, 3, 3)  # a school day in the first demo year (of the demo built on its TODAY)
 
 
 def _active(spell: dict[str, Any], day: date) -> bool:
@@ -20,7 +21,7 @@ def _active(spell: dict[str, Any], day: date) -> bool:
 
 async def test_demo_communities_load_and_follow_the_pattern(app: Any) -> None:
     ctx = ServiceContext(Actor.system(), app.state.plugins)
-    documents = demo_communities()
+    documents = demo_communities(TODAY)
     assert len(documents) == 2
     for document in documents:
         summary = await load_community(ctx, document, "demo")
@@ -167,3 +168,64 @@ def test_nic_demo_prints_a_teacher_and_a_coordinator_whose_tokens_write_for_thei
                     didt = next(ids[n] for n, k in kinds.items() if k == "district_design_team")
                     assert didt in mine
                     assert api.post("/cycles", json={**cycle, "team_id": didt}).status_code == 201
+
+
+def test_the_demo_moves_to_the_day_it_is_built_by_whole_weeks() -> None:
+    built = demo_communities(date(2027, 1, 13))[0]
+    written = demo_communities(TODAY)[0]
+    shift = built["cycles"][0]["planned_start"] - written["cycles"][0]["planned_start"]
+    assert shift.days % 7 == 0 and abs((date(2027, 1, 13) - TODAY - shift).days) < 7
+    latest = max(point["date"] for m in built["measures"] for point in m["data"])
+    assert date(2027, 1, 13) - latest < timedelta(days=14), "data runs to this week"
+    under_way = [c for c in built["cycles"] if c.get("actual_start") and not c.get("actual_end")]
+    assert under_way and all(c["actual_start"] <= date(2027, 1, 13) for c in under_way)
+    # Dates in its texts move with it: no aim "by June 2026" in a demo built in 2027.
+    statement = built["aims"][0]["statement"]
+    assert "2026" not in statement
+    assert f"By {built['aims'][0]['target_date']:%B %Y}" in statement
+
+
+async def test_the_demo_built_today_lives_in_the_present(app: Any) -> None:
+    """Plugins date their demo data from the day it is built: a convening to come with
+    its availability open, past ones with minutes, forum posts over weeks, a rubric
+    adopted before it was first used."""
+    from plugins.convenings.models import Availability, Convening, DateOption, Decision
+    from plugins.forums.models import Post
+    from plugins.rubrics.models import Assessment, RubricVersion
+
+    ctx = ServiceContext(Actor.system(), app.state.plugins)
+    document = demo_communities()[0]
+    await load_community(ctx, document, "demo")
+    community = (await Community.get(slug=document["community"]["slug"])).id
+    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[community])
+    now = datetime.now(UTC)
+
+    upcoming = await Convening.filter(community_id=community, status="planning")
+    assert len(upcoming) == 1 and upcoming[0].starts_at is None
+    options = await DateOption.filter(convening_id=upcoming[0].id).values_list(
+        "starts_at", flat=True
+    )
+    assert len(options) == 3 and all(o > now + timedelta(days=7) for o in options)
+    assert await Availability.filter(option__convening_id=upcoming[0].id).exists()
+    held = await Convening.filter(community_id=community, status="held").order_by("starts_at")
+    assert held and all(c.starts_at is not None and c.starts_at < now for c in held)
+    assert await Decision.filter(convening_id__in=[c.id for c in held]).exists()
+    assert now - held[-1].starts_at < timedelta(days=100), "the last one, last quarter"
+
+    posted = sorted(
+        await Post.filter(thread__board__community_id=community).values_list(
+            "created_at", flat=True
+        )
+    )
+    assert len(posted) >= 3 and posted[-1] - posted[0] >= timedelta(days=14)
+    assert len({p.replace(second=0, microsecond=0) for p in posted}) == len(posted)
+    assert all(p <= now for p in posted)
+
+    versions = await RubricVersion.filter(rubric__community_id=community).values_list(
+        "created_at", flat=True
+    )
+    first_held = min(
+        await Assessment.filter(community_id=community).values_list("held_on", flat=True)
+    )
+    assert versions and all(v.date() < first_held for v in versions)
+    assert first_held < date.today()

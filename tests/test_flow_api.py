@@ -17,7 +17,7 @@ from communities.exchange import load_community, read_document
 from core.context import Actor, ServiceContext
 from tests.flow_readers import igraph_dl, read_csv_zip, read_gexf, read_graphml, read_json
 from tests.helpers import SMALL
-from tests.scratch import run_nic, scratch_database
+from tests.scratch import run_nic, scratch_database, sql
 
 RESULT_KEYS = ("computed_at", "as_of_counter", "stale")
 """What every stored flow answer carries beside the analysis's own keys."""
@@ -278,3 +278,28 @@ async def test_a_title_a_spreadsheet_would_run_is_exported_as_text(world, admin,
         nodes = bundle.read("nodes.csv").decode("utf-8-sig")
     labels = {row["id"]: row["label"] for row in csv.DictReader(io.StringIO(nodes))}
     assert labels[f"cycle:{cycle}"] == "'" + title
+
+
+def test_graph_report_tells_apart_work_of_the_same_title(tmp_path: Path) -> None:
+    """Two teams' artifacts of one title on the main path: each carries its team's name."""
+    with scratch_database(tmp_path) as url:
+        run_nic("migrate", database=url, cwd=tmp_path)
+        run_nic("load", str(SMALL), database=url, cwd=tmp_path)
+        sql(
+            url,
+            [
+                "UPDATE artifact SET title = 'Advisory huddle protocol'"
+                " WHERE title = 'South''s huddle protocol'"
+            ],
+        )
+        report = run_nic("graph", "report", "cedar-valley", database=url, cwd=tmp_path)
+        path = report.stdout.split("Main path")[1].splitlines()[0]
+        assert "Advisory huddle protocol v1 (North SIDT)" in path
+        assert "Advisory huddle protocol v1 (South SIDT)" in path
+        data = json.loads(
+            run_nic("graph", "report", "cedar-valley", "--json", database=url, cwd=tmp_path).stdout
+        )
+        labels = [n["label"] for n in data["main_path"]["nodes"]]
+        assert len(set(labels)) == len(labels) == 3
+        # A title no other work shares stays as it is.
+        assert "Huddle with three advisors" in labels

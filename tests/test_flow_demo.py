@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from communities.examples.demo import demo_communities
+from communities.examples.demo import TODAY, demo_communities
 from communities.exchange import load_community
 from communities.flow.build import build_graph
 from communities.flow.mainpath import main_path, search_path_counts
@@ -27,7 +27,7 @@ from core.context import Actor, ServiceContext
 @pytest.fixture
 async def demo(app: Any) -> nx.MultiDiGraph:
     ctx = ServiceContext(Actor.system(), app.state.plugins)
-    document = demo_communities()[0]
+    document = demo_communities(TODAY)[0]  # as written: the dates below are its own
     await load_community(ctx, document, "demo")
     community = await community_id_for_slug(document["community"]["slug"])
     return await build_graph(app.state.plugins, [community])

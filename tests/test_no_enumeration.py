@@ -212,7 +212,9 @@ def _variants(path: str, world: World, *, slug_from_a: bool) -> tuple[str, str, 
 
 def _normalized(text: str, named: list[str]) -> str:
     """The body with the ids and slug the request named put as ``<named>``: a message may
-    echo what was asked for ("no cycle 5"); it must say nothing else."""
+    echo what was asked for ("no cycle 5"); it must say nothing else. The confirmation an
+    earlier request's form left for the next page (core/web/flash.py) is not part of it."""
+    text = re.sub(r'<div class="flashes" role="status">.*?</div>', "", text, flags=re.S)
     section = re.search(r'<section class="narrow">.*?</section>', text, re.S)
     start, end = section.span() if section else (0, len(text))
     part = text[start:end]

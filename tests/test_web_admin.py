@@ -376,8 +376,16 @@ async def test_a_facilitator_assigns_changes_and_removes_roles(client) -> None:
     )
     assert changed.status_code == 303 and await role_of(north, world["nia"]["id"]) == "observer"
     assert await CommunityRole.filter(community=north).count() == 4
-    removed = await client.post(
+    unconfirmed = await client.post(
         f"/communities/north/roles/{world['mo']['id']}/remove", data={"csrf_token": csrf}
+    )
+    assert unconfirmed.status_code == 303 and await role_of(north, world["mo"]["id"]) == "member"
+    asked = await client.get("/communities/north/roles")
+    assert "Nothing was removed: tick the box to confirm." in asked.text
+    assert 'name="confirm" value="yes" required' in asked.text
+    removed = await client.post(
+        f"/communities/north/roles/{world['mo']['id']}/remove",
+        data={"csrf_token": csrf, "confirm": "yes"},
     )
     assert removed.status_code == 303 and await role_of(north, world["mo"]["id"]) is None
     listed = await client.get("/communities/north/roles")
@@ -402,7 +410,8 @@ async def test_the_roles_page_keeps_the_last_facilitator(client) -> None:
     assert demoted.status_code == 422 and 'id="e-role"' in demoted.text
     assert "last facilitator" in demoted.text
     removed = await client.post(
-        f"/communities/north/roles/{world['fran']['id']}/remove", data={"csrf_token": csrf}
+        f"/communities/north/roles/{world['fran']['id']}/remove",
+        data={"csrf_token": csrf, "confirm": "yes"},
     )
     assert removed.status_code == 303
     assert "last facilitator" in (await client.get("/communities/north/roles")).text

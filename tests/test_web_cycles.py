@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from communities.models import Cycle, DataPoint, LearningLink, Person, Team
+from communities.models import Community, Cycle, DataPoint, LearningLink, Person, Team
 from communities.schemas import MembershipCreate, PersonCreate, RoleAssign
 from communities.services.communities import assign_role
 from communities.services.people import add_membership, create_person
@@ -73,6 +74,12 @@ async def test_member_posts_a_cycle_with_what_informed_it(client, cedar) -> None
     page = (await client.get(f"/cycles/{cycle.id}")).text
     assert "Try grade 10." in page and "Huddle with three advisors" in page
     assert "Move to doing" in page
+    # The next page confirms it, once; the page shows the authors ticked on the form.
+    status = page.split('class="flashes" role="status">')[1].split("</div>")[0]
+    assert "Your cycle is posted with 1 source of learning: Huddle in grade 10." in status
+    assert "Ana Ruiz" in page.split("Authors</dt>")[1].split("</dd>")[0]
+    again = (await client.get(f"/cycles/{cycle.id}")).text
+    assert "Your cycle is posted" not in again
 
 
 async def test_new_cycle_form_shows_errors_beside_fields(client, cedar) -> None:
@@ -188,6 +195,7 @@ async def test_advancing_through_the_phases(client, cedar) -> None:
         f"/cycles/{cycle_id}/advance", data={"csrf_token": token, "version": str(version)}
     )
     assert moved.status_code == 303
+    assert "The cycle moved to doing." in (await client.get(moved.headers["location"])).text
     cycle = await Cycle.get(id=cycle_id)
     assert cycle.status == "doing" and cycle.actual_start == date.today()
     refused = await client.post(
@@ -220,6 +228,8 @@ async def test_entering_data_and_recording_links(client, cedar) -> None:
     )
     assert added.status_code == 303
     assert await DataPoint.filter(measure_id=measure).count() == before + 1
+    shown = (await client.get(f"/cycles/{cycle_id}")).text
+    assert "The data point of 20 Sep 2024 is added to the chart." in shown
     bad = await client.post(
         f"/cycles/{cycle_id}/data",
         data={
@@ -241,7 +251,8 @@ async def test_entering_data_and_recording_links(client, cedar) -> None:
         data={"csrf_token": token, "source": f"cycle:{cycle_id}", "note": "From North"},
     )
     assert linked.status_code == 303
-    assert "From North" in (await client.get(f"/cycles/{target}")).text
+    shown = (await client.get(f"/cycles/{target}")).text
+    assert "From North" in shown and "The link is recorded" in shown
     older = await client.post(
         f"/cycles/{cycle_id}/links", data={"csrf_token": token, "source": f"cycle:{target}"}
     )
@@ -255,10 +266,51 @@ async def test_the_cycle_page_shows_its_edit_history(client, admin, cedar) -> No
         "PATCH", f"/cycles/{cycle_id}", {"version": version, "title": "Huddle, all advisors"}
     )
     await admin.ok("POST", f"/cycles/{cycle_id}/advance", {"version": version + 1})
+    await sign_in(client, "ana.ruiz@cedar.example")
+    token = csrf_of((await client.get(f"/cycles/{cycle_id}/edit")).text)
+    edited = await client.post(
+        f"/cycles/{cycle_id}/edit",
+        data={"csrf_token": token, "version": str(version + 2), "title": "Huddle, every advisor"},
+    )
+    assert edited.status_code == 303
     await sign_in(client, "olu@example.org")
     page = (await client.get(f"/cycles/{cycle_id}")).text
+    # No internal version number: how often, when and by whom, in words.
+    facts = page.split("Edits</dt>")[1].split("</dd>")[0]
+    assert "edited 3 times, last on" in facts and "Ana Ruiz" in facts
+    assert "Version" not in page.split("Edit history")[0]
     history = page.split("Edit history")[1]
     assert "Huddle with all grade 9 advisors → Huddle, all advisors" in history
-    assert "doing → studying" in history and "admin@example.org" in history
-    newest, older = f"<td>{version + 2}</td>", f"<td>{version + 1}</td>"
-    assert history.index(newest) < history.index(older)
+    assert "doing → studying" in history
+    # Names, never emails; times in a <time> element, with the community's zone.
+    assert "@" not in history and "Ana Ruiz" in history and "an unnamed user" in history
+    assert history.index("Ana Ruiz") < history.index("an unnamed user")  # newest first
+    assert history.count('<time datetime="') == 3
+    zone = (await Community.get(slug="cedar-valley")).time_zone
+    assert f" {datetime.now(ZoneInfo(zone)).tzname()}</time>" in history
+
+
+async def test_abandoning_asks_first_and_stands_apart(client, cedar) -> None:
+    cycle_id = cedar["cycles"]["District huddle protocol pilot"]
+    await sign_in(client, "ana.ruiz@cedar.example")
+    page = (await client.get(f"/cycles/{cycle_id}")).text
+    token = csrf_of(page)
+    # Not a button beside "Move to ...": its own section, with a box to tick.
+    actions = page.split('class="actions card">')[1].split("</div>")[0]
+    assert "Move to doing" in actions and "bandon" not in actions
+    zone = page.split('id="abandon"')[1].split("</details>")[0]
+    assert 'name="confirm" value="yes" required' in zone and "Yes, abandon this cycle" in zone
+    version = str((await Cycle.get(id=cycle_id)).version)
+    unticked = await client.post(
+        f"/cycles/{cycle_id}/advance",
+        data={"csrf_token": token, "version": version, "to": "abandoned"},
+    )
+    assert unticked.status_code == 422 and "tick “Yes, abandon this cycle”" in unticked.text
+    assert (await Cycle.get(id=cycle_id)).status == "planning"
+    ticked = await client.post(
+        f"/cycles/{cycle_id}/advance",
+        data={"csrf_token": token, "version": version, "to": "abandoned", "confirm": "yes"},
+    )
+    assert ticked.status_code == 303
+    assert (await Cycle.get(id=cycle_id)).status == "abandoned"
+    assert "The cycle is abandoned." in (await client.get(f"/cycles/{cycle_id}")).text

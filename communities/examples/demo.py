@@ -5,7 +5,13 @@
 School Innovation Design Teams (SIDTs) whose coordinators also sit on the DIDT, two
 school years of membership changes, ramps of PDSA cycles, measures with weekly data,
 artifacts adapted from school to school, and the learning links between all of them.
-Every name is invented. A fixed seed makes the output identical on every run.
+Every name is invented. A fixed seed makes the output identical on every run of a day.
+
+The demo lives in the present: it is written for its own "now" (:data:`TODAY`, spring of
+its second school year) and every date is then moved by whole weeks so that its now is
+the day it is built (``demo_communities(today)``): cycles are under way this week,
+data runs to this week, and the plugins' demo data (convenings, forums, rubrics) date
+themselves from the same day.
 
 The district content is written as small text tables (see ``_rows``); the PDSA text of
 each cycle is assembled from templates filled with that cycle's own numbers.
@@ -1235,10 +1241,57 @@ class _Builder:
                 self._link(source[-1], versions[0], "adapted_from", f"Adapted from {derived}.")
 
 
-def demo_communities() -> list[dict[str, Any]]:
-    """The two DEMO community documents, identical on every run."""
+def demo_communities(today: date | None = None) -> list[dict[str, Any]]:
+    """The two DEMO community documents, identical on every run of a day, with their
+    "now" on ``today`` (by default the day it runs), to the week."""
     used: set[str] = set()
-    return [_Builder(cfg, SEED + i, used).build() for i, cfg in enumerate(DISTRICTS)]
+    shift = demo_shift(today or date.today())
+    return [
+        _shifted(_Builder(cfg, SEED + i, used).build(), shift) for i, cfg in enumerate(DISTRICTS)
+    ]
+
+
+def demo_shift(today: date) -> timedelta:
+    """How far the demo's dates move so that its :data:`TODAY` falls in the week of
+    ``today``: whole weeks, so every date keeps its weekday (meetings stay on Tuesdays)."""
+    return timedelta(weeks=(today - TODAY).days // 7)
+
+
+_MONTH_YEAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) (\d{4})\b"
+)
+_SCHOOL_YEAR = re.compile(r"\b(\d{4})-(\d\d)\b")
+
+
+def _shifted(value: Any, shift: timedelta) -> Any:
+    """``value`` (a document, or any part of it) with every date moved by ``shift``, and
+    the dates its texts name ("By June 2026", "in 2023-24") moved with them."""
+    if isinstance(value, date):
+        return value + shift
+    if isinstance(value, dict):
+        return {key: _shifted(item, shift) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shifted(item, shift) for item in value]
+    if isinstance(value, str) and shift and (" 20" in value or "-2" in value):
+        return _dated_text(value, shift)
+    return value
+
+
+def _dated_text(text: str, shift: timedelta) -> str:
+    years = round(shift.days / 365.25)
+
+    def month_year(found: re.Match[str]) -> str:
+        month = _MONTH_YEAR.pattern.split("(")[1].split(")")[0].split("|").index(found[1]) + 1
+        return f"{date(int(found[2]), month, 15) + shift:%B %Y}"
+
+    def school_year(found: re.Match[str]) -> str:
+        first = int(found[1])
+        if not 2000 <= first <= 2100 or (first + 1) % 100 != int(found[2]):
+            return found[0]  # not a school year ("2024-09" is left alone)
+        return f"{first + years}-{(first + years + 1) % 100:02d}"
+
+    return _SCHOOL_YEAR.sub(school_year, _MONTH_YEAR.sub(month_year, text))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -123,10 +123,32 @@ def resilience_report(
     }
 
 
+def distinct_labels(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, str]:
+    """Labels of ``nodes`` a reader can tell apart: a title that another node of the same
+    kind in the graph shares gets its team's name, "Huddle pilot (North SIDT)"."""
+    wanted = {graph.nodes[n].get("label", n) for n in nodes}
+    seen: dict[tuple[Any, Any], int] = {}
+    for _, data in graph.nodes(data=True):
+        label = data.get("label")
+        if label in wanted:
+            key = (data.get("kind"), label)
+            seen[key] = seen.get(key, 0) + 1
+    found = {}
+    for node in nodes:
+        data = graph.nodes[node]
+        label = data.get("label", node)
+        team = data.get("team")
+        if seen.get((data.get("kind"), label), 0) > 1 and team in graph:
+            label = f"{label} ({graph.nodes[team].get('label', team)})"
+        found[node] = label
+    return found
+
+
 def main_path_report(graph: nx.MultiDiGraph) -> dict[str, Any]:
     path = memoized(graph, "main_path", lambda: main_path(graph))
+    labels = distinct_labels(graph, list(path.nodes))
     return {
-        "nodes": [_labelled(graph, n) for n in path.nodes],
+        "nodes": [_labelled(graph, n) | {"label": labels[n]} for n in path.nodes],
         # Search path counts grow past what JavaScript numbers hold exactly.
         "edges": [
             {"source": e.source, "target": e.target, "spc": e.spc if e.spc < 2**53 else str(e.spc)}

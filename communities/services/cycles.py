@@ -235,12 +235,27 @@ async def _record_revision(
 
 
 async def cycle_history(ctx: ServiceContext, cycle_id: int) -> list[dict[str, Any]]:
-    """The cycle's saved edits, newest first (the caller has read the cycle already)."""
-    return list(
+    """The cycle's saved edits, newest first (the caller has read the cycle already).
+
+    Each names who saved it as ``changed_by_name``: their account's name, else the name of
+    their person in the community, else "an unnamed user" (an email is never shown)."""
+    rows = list(
         await CycleRevision.filter(cycle_id=cycle_id)
         .order_by("-version")
-        .values("version", "changed_at", "changed_by__email", "changes")
+        .values("version", "changed_at", "changed_by_id", "changed_by__name", "changes")
     )
+    unnamed = {r["changed_by_id"] for r in rows if r["changed_by_id"] and not r["changed_by__name"]}
+    people: dict[int, str] = {}
+    if unnamed:
+        for person in await Person.filter(
+            user_id__in=unnamed, community__cycles__id=cycle_id
+        ).values("user_id", "name"):
+            people.setdefault(person["user_id"], person["name"])
+    for row in rows:
+        row["changed_by_name"] = (
+            row.pop("changed_by__name") or people.get(row["changed_by_id"]) or "an unnamed user"
+        )
+    return rows
 
 
 def next_status(status: str) -> str:

@@ -27,6 +27,7 @@ from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, NotFound, ServiceError
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import confirmed, flash
 from core.web.render import render
 
 PLAN = (
@@ -142,6 +143,8 @@ async def new_cycle_page(request: Request) -> Response:
         context["errors"] = exc.fields or {"form": exc.message}
         return await render(request, "communities/cycle_new.html", context, status=422)
     await batch.flush()
+    linked = f" with {len(informed_by)} source{'s' if len(informed_by) != 1 else ''} of learning"
+    flash(request, f"Your cycle is posted{linked if informed_by else ''}: {cycle['title']}.")
     return RedirectResponse(f"/cycles/{cycle['id']}", status_code=303)
 
 
@@ -198,6 +201,7 @@ async def edit_cycle_page(request: Request) -> Response:
     except InvalidInput as exc:
         context["errors"] = exc.fields or {"form": exc.message}
         return await render(request, "communities/cycle_edit.html", context, status=422)
+    flash(request, "Your changes to the cycle are saved.")
     return RedirectResponse(f"/cycles/{cycle['id']}", status_code=303)
 
 
@@ -218,11 +222,20 @@ async def advance_cycle_page(request: Request) -> Response:
     try:
         if data is None:
             raise InvalidInput(next(iter(errors.values())), errors)
-        await cycle_service.advance_cycle(ctx, cycle_id, data)
+        if data.to == "abandoned" and not confirmed(form):
+            await cycle_service.get_cycle(ctx, cycle_id)  # a missing cycle is a 404 first
+            raise InvalidInput.field(
+                "confirm", "Nothing changed: tick “Yes, abandon this cycle” to confirm."
+            )
+        moved = await cycle_service.advance_cycle(ctx, cycle_id, data)
     except ServiceError as exc:
         if exc.status in (401, 403, 404):
             raise
         return await _back_with_error(request, ctx, cycle_id, exc)
+    if moved["status"] == "abandoned":
+        flash(request, "The cycle is abandoned.")
+    else:
+        flash(request, f"The cycle moved to {moved['status']}.")
     return RedirectResponse(f"/cycles/{cycle_id}", status_code=303)
 
 
@@ -261,6 +274,7 @@ async def add_data_page(request: Request) -> Response:
         if exc.status in (401, 403, 404):
             raise
         return await _back_with_error(request, ctx, cycle_id, exc)
+    flash(request, f"The data point of {data.date:%-d %b %Y} is added to the chart.")
     return RedirectResponse(f"/cycles/{cycle_id}#measures", status_code=303)
 
 
@@ -286,6 +300,7 @@ async def add_link_page(request: Request) -> Response:
         if exc.status in (401, 403, 404):
             raise
         return await _back_with_error(request, ctx, cycle_id, exc)
+    flash(request, "The link is recorded: it shows under “What informed this cycle”.")
     return RedirectResponse(f"/cycles/{cycle_id}#informed-by", status_code=303)
 
 

@@ -36,8 +36,9 @@ CLUSTER_COLOURS = 8
 """Colours of detected clusters (``cluster-0`` to ``cluster-7`` in the style sheet)."""
 LABELLED_EDGES = 40  # beyond this many arrows, their numbers are left to the tooltips
 
-_SLOT = 170.0  # horizontal room per team
-_ROW = 130.0  # vertical distance between team rows
+_SLOT = 170.0  # horizontal room per team, at least
+_ROW = 140.0  # vertical distance between team rows
+_WIDTH = 1040.0  # the narrowest drawing: teams spread over the width a page gives it
 _LEFT, _TOP, _RIGHT, _BOTTOM = 78.0, 56.0, 16.0, 84.0
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -169,15 +170,16 @@ def team_layout(
         for start in range(0, len(nodes), MAX_PER_ROW):
             rows.append((name, nodes[start : start + MAX_PER_ROW]))
     widest = max((len(nodes) for _, nodes in rows), default=1)
-    width = _LEFT + widest * _SLOT + _RIGHT
+    slot = max(_SLOT, (_WIDTH - _LEFT - _RIGHT) / max(widest, 1))
+    width = _LEFT + widest * slot + _RIGHT
     height = _TOP + 18 + max(len(rows) - 1, 0) * _ROW + _BOTTOM
     most = _most_links(teams)
     places: dict[str, TeamPlace] = {}
     for index, (_, nodes) in enumerate(rows):
-        offset = _LEFT + (widest - len(nodes)) * _SLOT / 2
+        offset = _LEFT + (widest - len(nodes)) * slot / 2
         for i, node in enumerate(nodes):
             r = _radius(teams, node, most)
-            places[node] = TeamPlace(offset + (i + 0.5) * _SLOT, _TOP + 18 + index * _ROW, r, index)
+            places[node] = TeamPlace(offset + (i + 0.5) * slot, _TOP + 18 + index * _ROW, r, index)
     return places, [name for name, _ in rows], width, height
 
 
@@ -226,15 +228,11 @@ def _team_edge(
     most: int,
     places: dict[str, TeamPlace],
     labelled: bool,
+    rows: int = 1,
 ) -> str:
     a, b = places[u], places[v]
     p0, p2 = (a.x, a.y), (b.x, b.y)
-    dx, dy = p2[0] - p0[0], p2[1] - p0[1]
-    length = math.hypot(dx, dy) or 1.0
-    # Bend to the right of the direction of travel, so u → v and v → u stay apart; along a
-    # row, bend further, to pass the teams in between.
-    bend = min(max(30.0, 0.4 * length), 130.0) if a.row == b.row else max(24.0, 0.18 * length)
-    control = ((p0[0] + p2[0]) / 2 - dy / length * bend, (p0[1] + p2[1]) / 2 + dx / length * bend)
+    control = _control(a, b, rows, teams.has_edge(v, u))
     ux, uy = _unit(p0, control)
     start = (p0[0] + ux * a.r, p0[1] + uy * a.r)
     vx, vy = _unit(p2, control)
@@ -247,9 +245,11 @@ def _team_edge(
         f"M{start[0]:.1f},{start[1]:.1f} Q{control[0]:.1f},{control[1]:.1f} "
         f"{base[0]:.1f},{base[1]:.1f}"
     )
+    # The number sits a little before the middle, on the way out: the numbers of u → v and
+    # v → u are then apart along the line as well as across it.
     mid = (
-        0.25 * start[0] + 0.5 * control[0] + 0.25 * base[0],
-        0.25 * start[1] + 0.5 * control[1] + 0.25 * base[1],
+        0.36 * start[0] + 0.48 * control[0] + 0.16 * base[0],
+        0.36 * start[1] + 0.48 * control[1] + 0.16 * base[1],
     )
     names = teams.nodes[u].get("label", u), teams.nodes[v].get("label", v)
     links = f"{weight} link{'s' if weight != 1 else ''}"
@@ -277,6 +277,24 @@ def _team_edge(
         data_weight=weight,
         data_label=title,
     )
+
+
+def _control(a: TeamPlace, b: TeamPlace, rows: int, paired: bool) -> Point:
+    """The control point of the curve from ``a`` to ``b``.
+
+    Between rows, the curve bends to the right of its direction of travel, so u → v and
+    v → u stay apart (further when both exist). Along a row, it bends away from the row's
+    labels (up when they are below the teams, down when above), further for one direction
+    of a pair than the other, to pass the teams in between clear of their names."""
+    dx, dy = b.x - a.x, b.y - a.y
+    length = math.hypot(dx, dy) or 1.0
+    mid = ((a.x + b.x) / 2, (a.y + b.y) / 2)
+    if a.angle is None and a.row == b.row:
+        labels_below = not (a.row == 0 and rows > 1)
+        bend = min(max(36.0, 0.3 * length), 110.0) * (1.6 if paired and dx < 0 else 1.0)
+        return mid[0], mid[1] + (-bend if labels_below else bend)
+    bend = max(32.0, 0.24 * length) if paired else max(24.0, 0.18 * length)
+    return mid[0] - dy / length * bend, mid[1] + dx / length * bend
 
 
 def team_graph_svg(
@@ -315,7 +333,9 @@ def team_graph_svg(
         tag(
             "g",
             "".join(
-                _team_edge(teams, u, v, int(w), most, places, len(edges) <= LABELLED_EDGES)
+                _team_edge(
+                    teams, u, v, int(w), most, places, len(edges) <= LABELLED_EDGES, len(row_levels)
+                )
                 for u, v, w in edges
                 if u != v
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,7 +14,7 @@ from tortoise.expressions import Q
 
 from communities.changes import note_counter
 from communities.kept import STAMP_FIELDS, stamp_of
-from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership
+from communities.models import Cycle, DataPoint, LearningLink, Measure, Membership, Person
 from communities.services import cycles as cycle_service
 from communities.services.accounts import account_states
 from communities.services.links import node_kinds
@@ -220,10 +221,16 @@ async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
     from communities.web.cycle_forms import TEXTS
 
     team = await queries.team_of(cycle["team_id"])
+    zone = _zone(team["community__time_zone"])
+    history = await cycle_service.cycle_history(ctx, cycle["id"])
+    for revision in history:
+        revision["changed_at"] = revision["changed_at"].astimezone(zone)
+    authors = await Person.filter(id__in=cycle["author_ids"]).order_by("name").values("name")
     context: dict[str, Any] = {
         # Mentions of the community's people become links to their pages.
         "cycle": await with_mentions(cycle, TEXTS, cycle["community_id"], team["community__slug"]),
         "team": team,
+        "authors": [a["name"] for a in authors],
         "informed_by": [
             {**link, "label": labels.get(link["source"], link["source"])}
             for link in links
@@ -235,7 +242,7 @@ async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
             if link["source"] == ref
         ],
         "charts": charts,
-        "history": await cycle_service.cycle_history(ctx, cycle["id"]),
+        "history": history,
         "can_write": can_write,
         "measures": measures,
         "next_status": None,
@@ -247,6 +254,14 @@ async def _cycle_data(ctx: Any, cycle_id: int) -> dict[str, Any]:
             context["next_status"] = cycle_service.next_status(cycle["status"])
         context["sources"] = await source_choices(cycle["community_id"], cycle["id"])
     return context
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    """The community's time zone, for the times its pages show (UTC if it names none)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 _CYCLE_STAMP = PreparedValues(

@@ -19,9 +19,8 @@ from core.context import ServiceContext
 from core.errors import InvalidInput
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import flash
 from core.web.render import render
-
-NOTICE = "plugins_notice"
 
 
 async def _community(request: Request, ctx: ServiceContext) -> dict[str, Any]:
@@ -45,7 +44,6 @@ async def _page(
     context = {
         "community": community,
         "plugins": [row for row in rows if not row["essential"]],
-        "notice": request.session.pop(NOTICE, None),
         "error": error,
     }
     return await render(request, "communities/plugins.html", context, status=422 if error else 200)
@@ -65,7 +63,7 @@ async def plugins_page(request: Request) -> Response:
         await plugin_service.switch_plugins(ctx, community["id"], states)
     except InvalidInput as exc:
         return await _page(request, ctx, community, error=exc.fields.get("plugin", exc.message))
-    request.session[NOTICE] = "The plugins of this community are saved."
+    flash(request, "The plugins of this community are saved.")
     return RedirectResponse(f"/communities/{community['slug']}/plugins", status_code=303)
 
 

@@ -147,7 +147,9 @@ async def recent_artifacts_of_team(team_id: int, limit: int = 50) -> list[dict[s
 
 
 async def team_of(team_id: int) -> dict[str, Any]:
-    rows = await Team.filter(id=team_id).values("id", "name", "kind", "community__slug")
+    rows = await Team.filter(id=team_id).values(
+        "id", "name", "kind", "community__slug", "community__time_zone"
+    )
     return dict(rows[0])
 
 

@@ -23,12 +23,12 @@ from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, NotFound
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import confirmed, flash
 from core.web.paging import page_number
 from core.web.render import render
 
 ROLE_NAMES: tuple[str, ...] = get_args(CommunityRoleName)
 PAGE_SIZE = 100
-NOTICE = "roles_notice"
 
 HOLDERS = Listing(
     CommunityRole,
@@ -72,7 +72,6 @@ async def _roles_page(
         "roles": ROLE_NAMES,
         "form": form or {"role": "member"},
         "errors": errors or {},
-        "notice": request.session.pop(NOTICE, None),
         "previous_url": f"{base}?page={min(number - 1, pages)}" if number > 1 else None,
         "next_url": f"{base}?page={number + 1}" if number < pages else None,
     }
@@ -120,14 +119,14 @@ async def roles_page(request: Request) -> Response:
         ctx, community, f"{role['user__email']} is now {_article(role['role'])} {role['role']}."
     )
     if notice:
-        request.session[NOTICE] = notice
+        flash(request, notice)
     return RedirectResponse(target, status_code=303)
 
 
 async def remove_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await _community(request, ctx)
-    await read_form(request)
+    form = await read_form(request)
     user_id = request.path_params["user_id"]
     emails: list[Any] = []
     if 0 < user_id <= MAX_ID:
@@ -135,6 +134,9 @@ async def remove_page(request: Request) -> Response:
             community_id=community["id"], user_id=user_id
         ).values_list("user__email", flat=True)
     message = "That user has no role in this community (any more)."
+    if emails and not confirmed(form):
+        flash(request, "Nothing was removed: tick the box to confirm.", kind="warning")
+        return RedirectResponse(_roles_url(community["slug"]), status_code=303)
     if emails:
         try:
             await remove_role(ctx, community["id"], user_id)
@@ -146,7 +148,7 @@ async def remove_page(request: Request) -> Response:
             message = f"{emails[0]} no longer has a role in this community."
     target, notice = await _after_change(ctx, community, message)
     if notice:
-        request.session[NOTICE] = notice
+        flash(request, notice)
     return RedirectResponse(target, status_code=303)
 
 

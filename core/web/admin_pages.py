@@ -18,11 +18,11 @@ from core.context import ServiceContext
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import flash
 from core.web.paging import page_number
 from core.web.render import render
 from core.web.session import session_key
 
-NOTICE = "admin_notice"
 MAX_SEARCH = 254
 
 
@@ -86,8 +86,7 @@ async def _user_page(
     status: int = 200,
     **extra: Any,
 ) -> Response:
-    notice = request.session.pop(NOTICE, None)
-    context = {"account": user, "errors": errors or {}, "notice": notice, **extra}
+    context = {"account": user, "errors": errors or {}, **extra}
     return await render(request, "core/admin_user.html", context, status=status)
 
 
@@ -147,10 +146,11 @@ async def active_page(request: Request) -> Response:
         user = await admin.set_active(ctx.actor, user_id, wanted == "true")
     except InvalidInput as exc:
         return await _user_page(request, user, errors=exc.fields, status=exc.status)
-    request.session[NOTICE] = (
+    flash(
+        request,
         "The account is active again."
         if user["is_active"]
-        else "The account is deactivated: it cannot sign in or use API tokens."
+        else "The account is deactivated: it cannot sign in or use API tokens.",
     )
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 

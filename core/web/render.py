@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from core.disconnects import client_gone
 from core.errors import NotAuthenticated, ServiceError
 from core.web.csrf import FIELD, csrf_token
+from core.web.flash import take_flashes
 from core.web.session import session_actor, session_user
 
 logger = logging.getLogger("nic.web")
@@ -91,7 +92,8 @@ async def render(
     *,
     community_id: int | None = None,
 ) -> HTMLResponse:
-    """Render a page with the signed-in user, the CSRF token and the navigation.
+    """Render a page with the signed-in user, the CSRF token, the navigation and the
+    messages :func:`core.web.flash.flash` left for it (shown once).
 
     A page inside a community (``community_id``, by default the ``id`` of the context's
     ``community``) shows only the navigation items of plugins switched on there.
@@ -113,6 +115,7 @@ async def render(
         "csrf_token": csrf_token(request),
         "nav": sorted(nav, key=lambda item: (item.order, item.label)),
         "path": request.url.path,
+        "flashes": take_flashes(request),
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status

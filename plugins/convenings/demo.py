@@ -1,9 +1,12 @@
-"""Demo data: a year of quarterly convenings, held, with agendas, minutes and decisions.
+"""Demo data: a year of quarterly convenings, held, with agendas, minutes and decisions,
+and the next one being planned.
 
-For each demo community, four convenings at the end of the last four quarters that
-its cycles span, each drafted from the graph as of its date, with attendance, notes
-on the first items and one decision resting on the cycles completed before it.
-Written through the plugin's services (no invitations are mailed for the past).
+For each demo community, four convenings at the end of the last four quarters before
+the day the demo is built (the demo lives in the present: ``communities.examples.demo``),
+each drafted from the graph as of its date, with attendance, notes on the first items and
+one decision resting on the cycles completed before it; and the next quarter's
+convening, three proposed dates still open, some invitees' availability given.
+Written through the plugin's services (no invitations are mailed).
 """
 
 from __future__ import annotations
@@ -13,7 +16,12 @@ from datetime import date, datetime, time, timedelta
 from plugins.api import Community, Cycle, ServiceContext, community_write
 from plugins.convenings import agenda, minutes, services
 from plugins.convenings.models import Convening, Invitee
-from plugins.convenings.schemas import AgendaEntryUpdate, ConveningCreate, DecisionCreate
+from plugins.convenings.schemas import (
+    AgendaEntryUpdate,
+    AvailabilityIn,
+    ConveningCreate,
+    DecisionCreate,
+)
 from plugins.convenings.times import to_utc
 
 QUARTERS = 4
@@ -28,11 +36,12 @@ NOTES = {
 }
 
 
-def _quarter_ends(first: date, last: date) -> list[date]:
-    """The last Tuesday of each of the last ``QUARTERS`` quarters between two dates."""
-    found = []
-    year, quarter = last.year, (last.month - 1) // 3
-    while len(found) < QUARTERS:
+def _quarter_ends(first: date, last: date, count: int = QUARTERS) -> list[date]:
+    """The convening day (a week before the last Tuesday) of each of the last ``count``
+    quarters between two dates."""
+    found: list[date] = []
+    year, quarter = last.year, (last.month - 1) // 3 + 1
+    while len(found) < count:
         month = quarter * 3  # the quarter ends with this month (1-based: 3, 6, 9, 12)
         if month == 0:
             year, quarter, month = year - 1, 4, 12
@@ -50,12 +59,51 @@ def _quarter_ends(first: date, last: date) -> list[date]:
     return sorted(found)
 
 
-async def demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+async def demo_data(
+    ctx: ServiceContext, community_ids: list[int], today: date | None = None
+) -> None:
+    today = today or date.today()
     for community_id in community_ids:
-        await _community(ctx, community_id)
+        await _community(ctx, community_id, today)
+        await _upcoming(ctx, community_id, today)
 
 
-async def _community(ctx: ServiceContext, community_id: int) -> None:
+def _next_quarter_end(today: date) -> date:
+    """The convening day (a Tuesday a week before a quarter closes) at least three weeks
+    away: time for invitees to answer."""
+    found = _quarter_ends(today, today + timedelta(days=200), count=3)
+    return next(day for day in found if day >= today + timedelta(days=21))
+
+
+async def _upcoming(ctx: ServiceContext, community_id: int, today: date) -> None:
+    """The next quarter's convening: three dates proposed, availability open, some given."""
+    day = _next_quarter_end(today)
+    options = [datetime.combine(day + timedelta(days=d), time(16, 0)) for d in (-7, 0, 2)]
+    conv = await services.create_convening(
+        ctx,
+        ConveningCreate(
+            community_id=community_id,
+            title=f"Quarterly convening {day:%B %Y}",
+            place="District office, board room",
+            video_url="https://video.example.org/convening",
+            options=options,
+        ),
+    )
+    ids = sorted(o["id"] for o in conv["options"])
+    people = await Invitee.filter(convening_id=conv["id"]).order_by("person_id")
+    for index, invitee in enumerate(people[: len(people) // 2]):
+        pattern = ("yes", "maybe", "no") if index % 3 else ("no", "yes", "yes")
+        await services.set_availability(
+            ctx,
+            conv["id"],
+            AvailabilityIn(
+                answers=dict(zip(ids, pattern, strict=True)),  # type: ignore[arg-type]
+                person_id=invitee.person_id,
+            ),
+        )
+
+
+async def _community(ctx: ServiceContext, community_id: int, today: date) -> None:
     zones = await Community.filter(id=community_id).values_list("time_zone", flat=True)
     days = [
         d
@@ -68,7 +116,8 @@ async def _community(ctx: ServiceContext, community_id: int) -> None:
     if not days or not zones:
         return
     tz = str(zones[0])
-    for number, day in enumerate(_quarter_ends(min(days), max(days)), 1):
+    last = min(max(days), today - timedelta(days=1))
+    for number, day in enumerate(_quarter_ends(min(days), last), 1):
         local_start = datetime.combine(day, time(16, 0))
         conv = await services.create_convening(
             ctx,

@@ -17,12 +17,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from plugins.api import (
+    ArtifactVersion,
     Cycle,
     InvalidInput,
     NotFound,
     Page,
     ServiceContext,
     StillComputing,
+    confirmed,
+    flash,
     form_values,
     id_or_none,
     kept_page,
@@ -120,11 +123,15 @@ async def feed_form(request: Request) -> Response:
     ctx = await signed_in_context(request)
     community = await _community(ctx, request)
     form = await read_form(request)
-    if form.get("revoke"):
+    if form.get("revoke") and not confirmed(form):
+        flash(request, "The feed is still on: tick the box to confirm.", kind="warning")
+    elif form.get("revoke"):
         await feeds.revoke_feed(ctx, community["id"])
+        flash(request, "The calendar feed is off: its address no longer works.")
     else:
         await feeds.new_feed_token(ctx, community["id"])
-    return RedirectResponse(f"/communities/{community['slug']}/convenings", status_code=303)
+        flash(request, "The calendar feed has a new address; any earlier one stops working.")
+    return RedirectResponse(f"/communities/{community['slug']}/convenings#feed", status_code=303)
 
 
 async def new_page(request: Request) -> Response:
@@ -158,6 +165,9 @@ async def new_page(request: Request) -> Response:
                 errors = exc.fields
             else:
                 url = f"/communities/{community['slug']}/convenings/{conv['id']}"
+                flash(
+                    request, "The convening is planned: invitees can now give their availability."
+                )
                 return RedirectResponse(url, status_code=303)
     context = {
         "community": community,
@@ -183,13 +193,19 @@ async def _detail(
     me = await my_person_id(ctx, cid)
     mine = next((i for i in conv["invitees"] if i["person_id"] == me and not i["removed"]), None)
     can_plan = await ctx.allowed("manage", community_id=cid)
-    cycles = []
+    cycles, versions = [], []
     if can_plan:
         cycles = list(
             await Cycle.filter(community_id=cid)
             .order_by("-updated_at", "-id")
             .limit(CYCLE_CHOICES)
             .values("id", "title", team="team__name")
+        )
+        versions = list(
+            await ArtifactVersion.filter(artifact__community_id=cid)
+            .order_by("artifact__title", "-number")
+            .limit(CYCLE_CHOICES)
+            .values("id", "number", title="artifact__title", team="artifact__team__name")
         )
     context = {
         "community": community,
@@ -201,6 +217,7 @@ async def _detail(
         "rsvps": RSVPS,
         "people": await services.people_of(cid) if can_plan else [],
         "cycles": cycles,
+        "versions": versions,
         "errors": errors or {},
         "form_name": form_name,
         "statuses": STATUSES,
@@ -299,6 +316,7 @@ async def action_form(request: Request) -> Response:
         # The graph's suggestions come from a worker: say so, and nothing is drafted yet.
         waiting = {"agenda": "the graph's suggestions are still being computed: draft again soon"}
         return await _detail(request, ctx, community, conv["id"], waiting, action)
+    flash(request, DONE[action])
     url = f"/communities/{community['slug']}/convenings/{conv['id']}#{action}"
     return RedirectResponse(url, status_code=303)
 
@@ -320,6 +338,21 @@ async def feed_page(request: Request) -> Response:
     headers = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
+
+DONE = {
+    "availability": "Your availability is saved.",
+    "confirm": "The date is confirmed; invitations go out to the invitees.",
+    "option": "The date option is added.",
+    "rsvp": "Your answer is saved.",
+    "invitee": "The invitation list is saved.",
+    "attendance": "Attendance is recorded.",
+    "details": "The convening's details are saved.",
+    "draft": "The agenda is drafted from the knowledge-flow graph.",
+    "entry_add": "The agenda item is added.",
+    "entry": "The agenda item is saved.",
+    "decision": "The decision is recorded in the minutes.",
+}
+"""What the next page says after each of a convening's forms."""
 
 BASE = "/communities/{slug}/convenings"
 ROUTES = [

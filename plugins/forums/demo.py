@@ -8,18 +8,33 @@ with names of the community's people (demo accounts are not linked to people).
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
 from plugins.api import Cycle, Person, ServiceContext, Team, community_write
 from plugins.forums import services
 from plugins.forums.models import Post, Thread
 from plugins.forums.schemas import BoardCreate, ReplyCreate, ThreadCreate
 
 
-async def load_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
+async def load_demo(
+    ctx: ServiceContext, community_ids: list[int], today: date | None = None
+) -> None:
+    today = today or date.today()
     for community_id in community_ids:
-        await _community(ctx, community_id)
+        await _community(ctx, community_id, today)
 
 
-async def _community(ctx: ServiceContext, community_id: int) -> None:
+POSTED_AGO = (
+    timedelta(days=33, hours=-2),
+    timedelta(days=31, hours=3),
+    timedelta(days=24, hours=-5),
+    timedelta(days=6, hours=1),
+)
+"""How long before the demo's day each demo post was written, in the order they are made
+(the question, its two replies, the team's note): activity over weeks, not one minute."""
+
+
+async def _community(ctx: ServiceContext, community_id: int, today: date) -> None:
     teams = list(await Team.filter(community_id=community_id).order_by("id").values("id", "name"))
     cycles = list(
         await Cycle.filter(community_id=community_id).order_by("id").values("id", "team_id")
@@ -91,5 +106,17 @@ async def _community(ctx: ServiceContext, community_id: int) -> None:
             .order_by("id")
             .values_list("id", flat=True)
         )
+        # Written over weeks (the demo lives in the present: communities.examples.demo).
+        noon = datetime.combine(today, time(16), UTC)
+        moments = [noon - ago for ago in POSTED_AGO]
         for number, post_id in enumerate(posts):
-            await Post.filter(id=post_id).update(author_name=names[number % len(names)])
+            await Post.filter(id=post_id).update(
+                author_name=names[number % len(names)],
+                created_at=moments[min(number, len(moments) - 1)],
+            )
+        await Thread.filter(id=question["id"]).update(
+            created_at=moments[0], last_activity_at=moments[2]
+        )
+        await Thread.filter(id=private["id"]).update(
+            created_at=moments[3], last_activity_at=moments[3]
+        )

@@ -21,6 +21,7 @@ from plugins.api import (
     PermissionDenied,
     ServiceContext,
     ServiceError,
+    flash,
     form_values,
     id_or_none,
     kept_page,
@@ -118,6 +119,7 @@ async def boards_page(request: Request) -> Response:
                 errors = exc.fields
             else:
                 url = f"{_base(community)}/boards/{board['id']}"
+                flash(request, f"The board “{data.name}” is open.")
                 return RedirectResponse(url, status_code=303)
 
     async def page() -> dict[str, Any]:
@@ -190,6 +192,7 @@ async def new_thread_page(request: Request) -> Response:
             except InvalidInput as exc:
                 errors = exc.fields
             else:
+                flash(request, "Your thread is posted.")
                 return RedirectResponse(thread["url"], status_code=303)
     context = {
         "community": community,
@@ -269,9 +272,24 @@ async def reply_page(request: Request) -> Response:
         else:
             last = _pages(thread["post_total"] + 1, POSTS_PER_PAGE)
             url = f"{thread['url']}?page={last}#post-{post['id']}"
+            flash(request, "Your reply is posted.")
             return RedirectResponse(url, status_code=303)
     context.update(values=values, errors=errors)
     return await render(request, "forums/thread.html", context, status=422)
+
+
+FOLLOWING = {
+    True: "You follow this thread: new replies reach your notifications.",
+    False: "You no longer follow this thread.",
+}
+RESOLVED = {True: "The question is marked resolved.", False: "The question is open again."}
+MODERATED = {
+    "lock": "The thread is locked: no new replies.",
+    "unlock": "The thread is open for replies again.",
+    "hide": "The thread is hidden from everyone but moderators.",
+    "unhide": "The thread is shown again.",
+    "move": "The thread is moved.",
+}
 
 
 async def _thread_action(request: Request, action: str) -> Response:
@@ -285,11 +303,13 @@ async def _thread_action(request: Request, action: str) -> Response:
         raise NotFound("There is no such thread in this community.")
     values = form_values(form, ("action", "board_id", "resolved", "following"))
     if action == "follow":
-        await services.follow(ctx, thread_id, values.get("following") == "1")
+        following = values.get("following") == "1"
+        await services.follow(ctx, thread_id, following)
+        flash(request, FOLLOWING[following])
     elif action == "resolution":
-        await services.set_resolved(
-            ctx, thread_id, Resolution(resolved=values.get("resolved") == "1")
-        )
+        resolved = values.get("resolved") == "1"
+        await services.set_resolved(ctx, thread_id, Resolution(resolved=resolved))
+        flash(request, RESOLVED[resolved])
     else:
         data, errors = validate(
             Moderation, {k: v for k, v in values.items() if k in ("action", "board_id") and v}
@@ -297,6 +317,7 @@ async def _thread_action(request: Request, action: str) -> Response:
         if data is None:
             raise InvalidInput("check the moderation form", errors)
         await services.moderate(ctx, thread_id, data)
+        flash(request, MODERATED[data.action])
     return RedirectResponse(thread["url"], status_code=303)
 
 
@@ -352,6 +373,7 @@ async def edit_post_page(request: Request) -> Response:
                 status = exc.status
             else:
                 url = f"{post['thread_url']}#post-{post['id']}"
+                flash(request, "Your edit is saved; the post's history keeps the earlier text.")
                 return RedirectResponse(url, status_code=303)
         else:
             status = 422
@@ -374,6 +396,7 @@ async def post_moderation_page(request: Request) -> Response:
     if data is None:
         raise InvalidInput("choose hide or unhide", errors)
     await services.moderate_post(ctx, post["id"], data)
+    flash(request, "The post is hidden." if data.action == "hide" else "The post is shown again.")
     return RedirectResponse(f"{post['thread_url']}#post-{post['id']}", status_code=303)
 
 
@@ -401,7 +424,8 @@ async def report_page(request: Request) -> Response:
         data, errors = validate(ReportCreate, values)
         if data is not None:
             await services.report_post(ctx, post["id"], data)
-            return RedirectResponse(f"{post['thread_url']}?reported=1", status_code=303)
+            flash(request, "Thank you: the facilitators will look at the post.")
+            return RedirectResponse(post["thread_url"], status_code=303)
     context = {"community": community, "post": post, "values": values, "errors": errors}
     return await render(request, "forums/post_report.html", context, status=422 if errors else 200)
 
@@ -424,6 +448,8 @@ async def decision_page(request: Request) -> Response:
     if data is None:
         raise InvalidInput("choose an outcome", errors)
     await services.decide_report(ctx, request.path_params["report_id"], data)
+    outcome = "the post is hidden" if data.outcome == "hidden" else "the post stays as it is"
+    flash(request, f"The report is decided: {outcome}.")
     return RedirectResponse(f"{_base(community)}/moderation", status_code=303)
 
 

@@ -10,22 +10,39 @@ number of queries per community.
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from plugins.api import ServiceContext, Team, community_write
 from plugins.rubrics import definitions, services
-from plugins.rubrics.models import Assessment, Consensus, RubricVersion, Target
+from plugins.rubrics.models import Assessment, Consensus, Rubric, RubricVersion, Target
 
-PERIODS = (
-    ("2024-Q3", "self_review", date(2024, 9, 20)),
-    ("2025-Q1", "external_review", date(2025, 2, 14)),
-    ("2025-Q3", "self_review", date(2025, 9, 19)),
-)
+REVIEWS = (("self_review", 574), ("external_review", 427), ("self_review", 210))
+"""Each assessment's kind and how many days before the demo's day it was held (the demo
+lives in the present: ``communities.examples.demo``)."""
+ADOPTED_BEFORE = 30
+"""Days between the framework's adoption (its version 1) and the first assessment."""
 
 
-async def add_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
+def periods(today: date) -> list[tuple[str, str, date]]:
+    """The assessments' period names, kinds and days, counted back from ``today``."""
+    found = []
+    for kind, days in REVIEWS:
+        held_on = today - timedelta(days=days)
+        found.append((f"{held_on.year}-Q{(held_on.month - 1) // 3 + 1}", kind, held_on))
+    return found
+
+
+async def add_demo(
+    ctx: ServiceContext, community_ids: list[int], today: date | None = None
+) -> None:
+    today = today or date.today()
+    held = periods(today)
+    adopted = datetime.combine(held[0][2] - timedelta(days=ADOPTED_BEFORE), time(15), UTC)
     for community_id in community_ids:
         saved = await services.add_default_framework(ctx, community_id)
+        async with community_write(community_id):  # adopted before its first use
+            await Rubric.filter(id=saved["id"]).update(created_at=adopted)
+            await RubricVersion.filter(rubric_id=saved["id"]).update(created_at=adopted)
         version = await RubricVersion.get(rubric_id=saved["id"], number=saved["version"])
         keys = [i["key"] for i in definitions.indicators_of(version.definition)]
         top = len(version.definition["levels"])
@@ -45,7 +62,7 @@ async def add_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
                     )
                     for t in teams
                     if t["kind"].endswith("design_team")
-                    for period, kind, held_on in PERIODS
+                    for period, kind, held_on in held
                 ]
             )
             made = await Assessment.filter(community_id=community_id).values(
@@ -68,7 +85,7 @@ async def add_demo(ctx: ServiceContext, community_ids: list[int]) -> None:
                     Target(
                         team_id=team_id,
                         rubric_id=saved["id"],
-                        year=2025,
+                        year=held[-1][2].year,
                         indicator=key,
                         level=min(top, level + 1),
                     )

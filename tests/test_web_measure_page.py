@@ -149,8 +149,12 @@ async def test_cycles_and_notes_are_drawn_and_linked(
 
     cycle_page = (await client.get(f"/cycles/{cedar['cycles']['Huddle with three advisors']}")).text
     assert f'href="{page}"' in cycle_page
-    gone = await _post(client, page, f"{page}/notes/{note.id}/delete")
+    kept = await _post(client, page, f"{page}/notes/{note.id}/delete")
+    assert kept.status_code == 422 and "delete this note" in kept.text
+    assert await MeasureNote.exists(id=note.id)  # not without the confirmation box
+    gone = await _post(client, page, f"{page}/notes/{note.id}/delete", confirm="yes")
     assert gone.status_code == 303 and not await MeasureNote.exists(id=note.id)
+    assert "The note is deleted." in (await client.get(page)).text
 
 
 async def test_forms_validate_and_deleting_a_phase_asks_first(

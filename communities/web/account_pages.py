@@ -17,11 +17,11 @@ from communities.web import queries
 from core.errors import Conflict, InvalidInput, NotFound
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import flash
 from core.web.render import render, safe_next
 from core.web.session import sign_in
 
 ROLE_NAMES: tuple[str, ...] = get_args(CommunityRoleName)
-NOTICE = "account_notice"
 MAX_TOKEN_LENGTH = 100
 
 UNUSABLE = {
@@ -62,7 +62,7 @@ async def account_context(ctx: Any, community_id: int, person: dict[str, Any]) -
 async def _done(
     request: Request, community: dict[str, Any], person: dict[str, Any], notice: str
 ) -> Response:
-    request.session[NOTICE] = notice
+    flash(request, notice)
     back = safe_next(request.query_params.get("next"))
     target = back if back != "/" else person_url(community["slug"], person["id"])
     return RedirectResponse(target, status_code=303)
@@ -205,8 +205,9 @@ async def accept_page(request: Request) -> Response:
     except accounts.InvitationUnusable as exc:
         return await _unusable(request, exc.reason)
     await sign_in(request, user_id)
-    request.session[NOTICE] = (
-        f"Welcome, {context['name'].strip()}: your account is ready, and you are signed in."
+    flash(
+        request,
+        f"Welcome, {context['name'].strip()}: your account is ready, and you are signed in.",
     )
     slug = where["slug"]
     target = (

@@ -33,9 +33,9 @@ from core.errors import InvalidInput, NotFound
 from core.uploads import file_of
 from core.web.context import signed_in_context
 from core.web.csrf import read_upload_form
+from core.web.flash import flash
 from core.web.render import render
 
-NOTICE = "measure_notice"
 """The session key of the message the measure page shows once after an import."""
 SEAL_MAX_AGE = 3600
 SHOWN_ROWS = 200
@@ -177,9 +177,10 @@ async def confirm_page(request: Request) -> Response:
     except InvalidInput as exc:
         return await _page(request, community, measure, errors=exc.fields or {"file": exc.message})
     counts = saved["counts"]
-    request.session[NOTICE] = (
+    flash(
+        request,
         f"Imported {counts['add'] + counts['replace']} data points "
-        f"({counts['replace']} replacing stored ones, {counts['skip']} duplicates skipped)."
+        f"({counts['replace']} replacing stored ones, {counts['skip']} duplicates skipped).",
     )
     return RedirectResponse(measure_url(community["slug"], measure["id"]), status_code=303)
 

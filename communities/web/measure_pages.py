@@ -26,12 +26,12 @@ from communities.services.charts import CHART_CHOICES, chart_of
 from communities.web import queries
 from communities.web.controlchart import NAMES, RULE_NAMES, ChartPage, render_chart
 from communities.web.forms import form_values, validate
-from communities.web.measure_import_pages import NOTICE as IMPORT_NOTICE
 from communities.web.page_cache import kept_page
 from core.context import ServiceContext
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
+from core.web.flash import confirmed, flash
 from core.web.render import render
 
 TEMPLATE = "communities/measure.html"
@@ -68,8 +68,7 @@ async def measure_page(request: Request) -> Response:
     slug, measure_id = request.path_params["slug"], request.path_params["measure_id"]
     community, measure, can_write = await _measure(ctx, slug, measure_id)
     kind = _chart_type(request)
-    notice = request.session.pop(IMPORT_NOTICE, None)  # once, after an import (per request)
-    return await _page(request, community, measure, can_write, kind, {}, {"notice": notice})
+    return await _page(request, community, measure, can_write, kind, {})
 
 
 async def _page(
@@ -186,6 +185,7 @@ async def add_note_page(request: Request) -> Response:
     except InvalidInput as exc:
         sent = {"form": "note", "values": values, "errors": exc.fields, "status": 422}
         return await _page(request, community, measure, can_write, None, sent)
+    flash(request, f"Your note of {note['date']} is on the chart.")
     return RedirectResponse(f"/communities/{slug}/measures/{measure_id}#note-{note['id']}", 303)
 
 
@@ -193,11 +193,14 @@ async def delete_note_page(request: Request) -> Response:
     ctx = await signed_in_context(request)
     slug, measure_id = request.path_params["slug"], request.path_params["measure_id"]
     await _measure(ctx, slug, measure_id)
-    await read_form(request)
+    form = await read_form(request)
     note_id = request.path_params["note_id"]
     if not await MeasureNote.filter(id=note_id, measure_id=measure_id).exists():
         raise NotFound("There is no such note on this measure.")
+    if not confirmed(form):
+        raise InvalidInput.field("confirm", "Nothing deleted: tick “Yes, delete this note”.")
     await measure_service.delete_note(ctx, note_id)
+    flash(request, "The note is deleted.")
     return RedirectResponse(f"/communities/{slug}/measures/{measure_id}#notes", 303)
 
 
@@ -212,10 +215,11 @@ async def add_phase_page(request: Request) -> Response:
     try:
         if data is None:
             raise InvalidInput("The phase has problems.", errors)
-        await measure_service.add_phase(ctx, data)
+        phase = await measure_service.add_phase(ctx, data)
     except InvalidInput as exc:
         sent = {"form": "phase", "values": values, "errors": exc.fields, "status": 422}
         return await _page(request, community, measure, can_write, None, sent)
+    flash(request, f"The chart now splits on {phase['start']}: {phase['label']}.")
     return RedirectResponse(f"/communities/{slug}/measures/{measure_id}#phases", 303)
 
 
@@ -237,6 +241,7 @@ async def delete_phase_page(request: Request) -> Response:
         return await render(request, "communities/measure_phase_delete.html", context)
     await read_form(request)
     await measure_service.delete_phase(ctx, phase_id)
+    flash(request, "The phase is deleted: its points belong to the phase before.")
     return RedirectResponse(f"/communities/{slug}/measures/{measure_id}#phases", 303)
 
 

@@ -19,7 +19,6 @@ from communities.services import cycles as cycle_service
 from communities.services.accounts import account_states
 from communities.services.links import node_kinds
 from communities.web import queries
-from communities.web.account_pages import NOTICE as ACCOUNT_NOTICE
 from communities.web.mentions import with_mentions
 from communities.web.page_cache import kept_body, kept_page
 from communities.web.team_overview import MAX_FILTER, team_overview
@@ -108,7 +107,6 @@ async def team_page(request: Request) -> Response:
         "team": team,
         "body": body.html,
         "panels": await panels(request, "team", dict(team, community_id=cid), community_id=cid),
-        "notice": request.session.pop(ACCOUNT_NOTICE, None),
     }
     return await render(request, "communities/team.html", context)
 

@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from communities.models import Membership, Person
 from communities.web import queries
-from communities.web.account_pages import NOTICE, account_context
+from communities.web.account_pages import account_context
 from communities.web.page_cache import kept_page
 from core.errors import NotFound
 from core.web.context import signed_in_context
@@ -70,7 +70,6 @@ async def person_page(request: Request) -> Response:
     community = await queries.community_by_slug(ctx, request.path_params["slug"])
     person_id = request.path_params["person_id"]
     around = await account_context(ctx, community["id"], {"id": person_id})
-    around["notice"] = request.session.pop(NOTICE, None)
     return await kept_page(
         request,
         "communities/person.html",

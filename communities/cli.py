@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 import time
@@ -190,7 +191,8 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
             )
         system = system_context(ctx)
         slugs = []
-        for document in demo_communities():
+        today = args.today or datetime.date.today()
+        for document in demo_communities(today):
             slug = document["community"]["slug"]
             ctx.say(f"Loading demo community {slug!r} ...")
             await load_community(system, document, f"demo:{slug}", progress=ctx.say)
@@ -209,7 +211,9 @@ async def demo_command(args: argparse.Namespace, ctx: CommandContext) -> int:
             lines.append(f"  {email:28} password {DEMO_PASSWORD}   API token {token}")
         lines += await demo_people_accounts(system, slugs[0], DEMO_PASSWORD)
         community_ids = [await community_id_for_slug(slug) for slug in slugs]
-        await ctx.plugins.call("nic_demo_data", ctx=system, community_ids=community_ids)
+        await ctx.plugins.call(
+            "nic_demo_data", ctx=system, community_ids=community_ids, today=today
+        )
     ctx.say(f"Demo ready in {time.perf_counter() - started:.1f} s. Sign in as:")
     for line in lines:
         ctx.say(line)
@@ -236,6 +240,21 @@ def _configure_demo(parser: argparse.ArgumentParser) -> None:
         help="the SQLite file to (re)create, or the URL of an empty database (postgres://...)",
     )
     parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
+    parser.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the demo lives in: its dates move by whole weeks to it (default: today); "
+        "a fixed day gives the same figures on every run (docs/research.md uses one)",
+    )
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-04-17") from None
 
 
 COMMANDS = (

@@ -107,8 +107,11 @@ def nic_community_file_sections() -> list[FileSection]:  # type: ignore[empty-bo
 
 
 @hookspec
-def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+def nic_demo_data(ctx: ServiceContext, community_ids: list[int], today: date) -> None:
     """Add this plugin's demo records to the communities ``nic demo`` just loaded.
+
+    ``today`` is the day the demo lives in (``nic demo --today``, by default the day it
+    runs): date your records from it, so a demo built any day has a past and a future.
 
     Called once, after the demo communities and the demo users exist, with the
     database open and ``ctx`` acting as the system (site operator). Create records

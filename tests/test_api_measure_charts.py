@@ -6,6 +6,7 @@ the same data here must give the same numbers through the API.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -221,7 +222,9 @@ async def test_the_demo_charts_show_a_phase_split_and_a_special_cause(app: Any, 
     document = demo_communities()[0]
     await load_community(ctx, document, "demo")
     community_id = await community_id_for_slug(document["community"]["slug"])
-    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[community_id])
+    await app.state.plugins.call(
+        "nic_demo_data", ctx=ctx, community_ids=[community_id], today=date.today()
+    )
     phases = (await admin.ok("GET", "/measure-phases?per_page=100"))["items"]
     assert phases and all(p["label"].startswith("After adopting ") for p in phases)
     measures = {p["measure_id"] for p in phases}

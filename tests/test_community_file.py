@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +171,9 @@ async def test_plugin_sections_load_in_process_under_the_write_guard(app: Any) -
     ctx = ServiceContext(Actor.system(), app.state.plugins)
     document = demo_communities()[0]
     summary = await load_community(ctx, document, "demo")
-    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[summary["community_id"]])
+    await app.state.plugins.call(
+        "nic_demo_data", ctx=ctx, community_ids=[summary["community_id"]], today=date.today()
+    )
     exported = await export_community(ctx, document["community"]["slug"])
     assert set(exported["plugins"]) == {"convenings", "forums", "rubrics"}
 

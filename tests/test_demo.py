@@ -197,7 +197,9 @@ async def test_the_demo_built_today_lives_in_the_present(app: Any) -> None:
     document = demo_communities()[0]
     await load_community(ctx, document, "demo")
     community = (await Community.get(slug=document["community"]["slug"])).id
-    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[community])
+    await app.state.plugins.call(
+        "nic_demo_data", ctx=ctx, community_ids=[community], today=date.today()
+    )
     now = datetime.now(UTC)
 
     upcoming = await Convening.filter(community_id=community, status="planning")

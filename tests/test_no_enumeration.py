@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ async def _world(app: Any, client: httpx.AsyncClient, make_user: UserFactory) ->
     ctx = ServiceContext(Actor.system(), app.state.plugins)
     await load_community(ctx, yaml.safe_load(DATA.read_text()))
     b = await m.Community.get(slug="cedar-valley")
-    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[b.id])
+    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[b.id], today=date.today())
     status, a = await admin.post("/communities", {"slug": "alder-a", "name": "Alder A"})
     assert status == 201, a
     for community_id, email in ((a["id"], OUTSIDER), (b.id, b_user.email)):

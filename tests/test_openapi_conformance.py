@@ -8,6 +8,7 @@ regular tests."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -57,7 +58,9 @@ async def demo(app: Any, admin: Api, make_user: Any) -> dict[str, Any]:
     await load_community(ctx, document, "demo")
     slug = document["community"]["slug"]
     community_id = await community_id_for_slug(slug)
-    await app.state.plugins.call("nic_demo_data", ctx=ctx, community_ids=[community_id])
+    await app.state.plugins.call(
+        "nic_demo_data", ctx=ctx, community_ids=[community_id], today=date.today()
+    )
     facilitator = await make_user("facilitator@example.org")
     await admin.ok(
         "PUT",

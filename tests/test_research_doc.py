@@ -18,6 +18,8 @@ from pathlib import Path
 from tests.scratch import SECRET, run_nic, scratch_database
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "research.md"
+DAY = "2026-04-17"
+"""The day the page's demo lives in (``nic demo --today``): its figures hold on any day."""
 DEMO_URL = "sqlite://nic-demo.sqlite3"
 """The database URL the page uses: the file ``nic demo --no-serve`` writes, in the folder
 the reader works in."""
@@ -63,16 +65,22 @@ def test_every_snippet_of_the_worked_example_is_a_checked_session() -> None:
     assert f'load_graph("{DEMO_URL}", "harrow-creek-hs-network")' in example
 
 
+def test_the_page_builds_the_demo_on_the_day_this_test_does() -> None:
+    assert f"nic demo --no-serve --today {DAY}" in DOC.read_text(encoding="utf-8")
+
+
 def test_the_worked_example_gives_its_figures_on_a_fresh_demo(tmp_path: Path) -> None:
     text = DOC.read_text(encoding="utf-8")
     with scratch_database(tmp_path) as url:
         if url.startswith("sqlite://"):
             # As the page says: ``nic demo --no-serve`` writes nic-demo.sqlite3 here.
-            run_nic("demo", "--no-serve", database=url, cwd=tmp_path)
+            run_nic("demo", "--no-serve", "--today", DAY, database=url, cwd=tmp_path)
             assert (tmp_path / "nic-demo.sqlite3").exists()
             doc = DOC
         else:
-            run_nic("demo", "--no-serve", "--database", url, database=url, cwd=tmp_path)
+            run_nic(
+                "demo", "--no-serve", "--today", DAY, "--database", url, database=url, cwd=tmp_path
+            )
             doc = tmp_path / "research.md"
             doc.write_text(text.replace(DEMO_URL, url), encoding="utf-8")
         result = run_doctest(doc, tmp_path)

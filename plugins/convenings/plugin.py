@@ -85,10 +85,10 @@ async def nic_graph_contributions(
 
 
 @hookimpl
-async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int], today: date) -> None:
     from plugins.convenings.demo import demo_data
 
-    await demo_data(ctx, community_ids)
+    await demo_data(ctx, community_ids, today)
 
 
 @hookimpl

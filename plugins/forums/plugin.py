@@ -91,10 +91,10 @@ async def nic_agenda_items(community_id: int, since: date | None, until: date) -
 
 
 @hookimpl
-async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int], today: date) -> None:
     from plugins.forums.demo import load_demo
 
-    await load_demo(ctx, community_ids)
+    await load_demo(ctx, community_ids, today)
 
 
 @hookimpl

@@ -86,10 +86,10 @@ async def nic_agenda_items(community_id: int, since: date | None, until: date) -
 
 
 @hookimpl
-async def nic_demo_data(ctx: ServiceContext, community_ids: list[int]) -> None:
+async def nic_demo_data(ctx: ServiceContext, community_ids: list[int], today: date) -> None:
     from plugins.rubrics.demo import add_demo
 
-    await add_demo(ctx, community_ids)
+    await add_demo(ctx, community_ids, today)
 
 
 @hookimpl

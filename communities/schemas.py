@@ -491,44 +491,6 @@ class DataPointOut(Output):
     note: str
 
 
-class MeasurePhaseCreate(Input):
-    """A new phase of a measure's chart from ``start`` on; ``frozen`` keeps the limits before."""
-
-    measure_id: Id
-    start: Day
-    label: Name
-    frozen: bool = False
-
-
-class MeasurePhaseOut(Output):
-    id: int
-    measure_id: int
-    start: date
-    label: str
-    frozen: bool
-
-
-NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-
-class MeasureNoteCreate(Input):
-    """A note drawn on a measure's chart at ``date``; the author defaults to the person of
-    the signed-in user in the measure's community, if there is one."""
-
-    measure_id: Id
-    date: Day
-    text: NoteText
-    author_id: Id | None = None
-
-
-class MeasureNoteOut(Output):
-    id: int
-    measure_id: int
-    date: date
-    text: str
-    author_id: int | None
-
-
 # --- artifacts --------------------------------------------------------------------
 
 

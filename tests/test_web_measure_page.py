@@ -10,10 +10,11 @@ from typing import Any
 
 import httpx
 
+from communities.charts.schemas import MeasurePhaseCreate
 from communities.examples.demo import demo_communities
 from communities.exchange import load_community
 from communities.models import Cycle, Measure, MeasureNote, MeasurePhase
-from communities.schemas import DataPointCreate, MeasureCreate, MeasurePhaseCreate, MeasureUpdate
+from communities.schemas import DataPointCreate, MeasureCreate, MeasureUpdate
 from communities.services.base import community_id_for_slug
 from communities.services.measures import (
     add_phase,

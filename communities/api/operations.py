@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from communities import schemas as s
 from communities.api.crud import resource_operations
+from communities.charts import schemas as cs
 from communities.charts.schemas import MeasureChartOut
 from communities.choices import (
     ArtifactKind,
@@ -126,13 +127,13 @@ def resource_ops() -> list[Operation]:
         ),
         *resource_operations(
             singular="measure phase", plural="measure phases", path="/measure-phases",
-            listing=measures.MEASURE_PHASES, out=s.MeasurePhaseOut,
-            create=(s.MeasurePhaseCreate, measures.add_phase), delete=measures.delete_phase,
+            listing=measures.MEASURE_PHASES, out=cs.MeasurePhaseOut,
+            create=(cs.MeasurePhaseCreate, measures.add_phase), delete=measures.delete_phase,
         ),
         *resource_operations(
             singular="measure note", plural="measure notes", path="/measure-notes",
-            listing=measures.MEASURE_NOTES, out=s.MeasureNoteOut,
-            create=(s.MeasureNoteCreate, measures.add_note), delete=measures.delete_note,
+            listing=measures.MEASURE_NOTES, out=cs.MeasureNoteOut,
+            create=(cs.MeasureNoteCreate, measures.add_note), delete=measures.delete_note,
         ),
         *resource_operations(
             singular="artifact", plural="artifacts", path="/artifacts",

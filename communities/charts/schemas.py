@@ -1,13 +1,16 @@
-"""The JSON shape of a measure's chart, as the API answers and documents it."""
+"""The JSON shape of a measure's chart, as the API answers and documents it, and of the
+phases and notes drawn on it."""
 
 from __future__ import annotations
 
 import datetime
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
 
 from communities.choices import ChartType
-from communities.schemas import Output
+from communities.schemas import Day, Id, Input, Name, Output
 
 
 class ChartPointOut(Output):
@@ -73,3 +76,41 @@ class MeasureChartOut(Output):
     phases: list[ChartPhaseOut]
     signals: list[ChartSignalOut]
     annotations: list[ChartAnnotationOut]
+
+
+class MeasurePhaseCreate(Input):
+    """A new phase of a measure's chart from ``start`` on; ``frozen`` keeps the limits before."""
+
+    measure_id: Id
+    start: Day
+    label: Name
+    frozen: bool = False
+
+
+class MeasurePhaseOut(Output):
+    id: int
+    measure_id: int
+    start: date
+    label: str
+    frozen: bool
+
+
+NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class MeasureNoteCreate(Input):
+    """A note drawn on a measure's chart at ``date``; the author defaults to the person of
+    the signed-in user in the measure's community, if there is one."""
+
+    measure_id: Id
+    date: Day
+    text: NoteText
+    author_id: Id | None = None
+
+
+class MeasureNoteOut(Output):
+    id: int
+    measure_id: int
+    date: date
+    text: str
+    author_id: int | None

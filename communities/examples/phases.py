@@ -10,8 +10,8 @@ show a phase split and, across it, the special causes the shift makes.
 
 from __future__ import annotations
 
+from communities.charts.schemas import MeasureNoteCreate, MeasurePhaseCreate
 from communities.models import DataPoint
-from communities.schemas import MeasureNoteCreate, MeasurePhaseCreate
 from communities.services.measures import add_note, add_phase
 from core.context import ServiceContext
 

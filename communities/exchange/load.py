@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from communities import schemas as s
 from communities.changes import bump, community_write
+from communities.charts.schemas import MeasureNoteCreate, MeasurePhaseCreate
 from communities.exchange.document import (
     CommunityDocument,
 )
@@ -189,7 +190,7 @@ class _Loader(WorksLoader):
                 with self.entry("measures", i, f"phases[{j}]."):
                     await measures.add_phase(
                         self.ctx,
-                        s.MeasurePhaseCreate(
+                        MeasurePhaseCreate(
                             measure_id=row["id"],
                             start=phase.start,
                             label=phase.label,
@@ -204,7 +205,7 @@ class _Loader(WorksLoader):
                 with self.entry("measures", i, where):
                     await measures.add_note(
                         self.ctx,
-                        s.MeasureNoteCreate(
+                        MeasureNoteCreate(
                             measure_id=row["id"], date=note.date, text=note.text, author_id=author
                         ),
                         default_author=False,

@@ -5,14 +5,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from communities.changes import community_write
+from communities.charts.schemas import MeasureNoteCreate, MeasurePhaseCreate
 from communities.models import Cycle, DataPoint, Measure, MeasureNote, MeasurePhase, Person, Team
-from communities.schemas import (
-    DataPointCreate,
-    MeasureCreate,
-    MeasureNoteCreate,
-    MeasurePhaseCreate,
-    MeasureUpdate,
-)
+from communities.schemas import DataPointCreate, MeasureCreate, MeasureUpdate
 from communities.services.base import (
     Listing,
     changes_of,

@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from communities.charts.schemas import MeasureNoteCreate, MeasurePhaseCreate
 from communities.models import DataPoint, Measure, MeasureNote, MeasurePhase, Team
-from communities.schemas import MeasureNoteCreate, MeasurePhaseCreate
 from communities.services import measures as measure_service
 from communities.services.charts import CHART_CHOICES, chart_of
 from communities.web import queries

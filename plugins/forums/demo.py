@@ -95,14 +95,20 @@ async def _community(ctx: ServiceContext, community_id: int, today: date) -> Non
             body=f"Let's bring #cycle-{own['id']} and what we learned from it.",
         ),
     )
+    await _sign_and_date(community_id, question["id"], private["id"], asking["id"], people, today)
+
+
+async def _sign_and_date(
+    community_id: int, question: int, private: int, asking: int, people: list[str], today: date
+) -> None:
     # Sign the demo posts with people of the community, and give the question the
     # asking team (the operator who wrote them belongs to no team).
     names = people or ["Demo Facilitator"]
     async with community_write(community_id):
-        await Thread.filter(id=question["id"]).update(team_id=asking["id"], author_name=names[0])
-        await Thread.filter(id=private["id"]).update(author_name=names[0])
+        await Thread.filter(id=question).update(team_id=asking, author_name=names[0])
+        await Thread.filter(id=private).update(author_name=names[0])
         posts = (
-            await Post.filter(thread_id__in=[question["id"], private["id"]])
+            await Post.filter(thread_id__in=[question, private])
             .order_by("id")
             .values_list("id", flat=True)
         )
@@ -114,9 +120,5 @@ async def _community(ctx: ServiceContext, community_id: int, today: date) -> Non
                 author_name=names[number % len(names)],
                 created_at=moments[min(number, len(moments) - 1)],
             )
-        await Thread.filter(id=question["id"]).update(
-            created_at=moments[0], last_activity_at=moments[2]
-        )
-        await Thread.filter(id=private["id"]).update(
-            created_at=moments[3], last_activity_at=moments[3]
-        )
+        await Thread.filter(id=question).update(created_at=moments[0], last_activity_at=moments[2])
+        await Thread.filter(id=private).update(created_at=moments[3], last_activity_at=moments[3])

@@ -331,3 +331,47 @@ async def test_claim_account_hook_accepts_a_pending_invitation(
         used = await client.get(f"/invitations/{link_in(nic_outbox[-1])}")
         assert used.status_code == 410
     assert await plugins.call("nic_claim_account", email="ana.ruiz@cedar.example") == []
+
+
+async def test_with_passwords_off_an_invitation_offers_the_provider_and_no_password(
+    app: Any, cv: dict[str, Any], nic_outbox: list[Message]
+) -> None:
+    from core.settings import Settings
+
+    site = app.state.settings
+    provider = {
+        "issuer": "https://idp.cedar.example",
+        "client_id": "nic",
+        "client_secret": "not-used-here",
+        "allowed_email_domains": ["cedar.example"],
+        "label": "Sign in with Cedar schools",
+    }
+    configured = Settings(
+        database_url=site.database_url, secret_key="x" * 32, oidc={"cedar": provider}
+    ).oidc
+    await cv["fac"].ok("POST", f"/people/{cv['people']['ana']}/invitation", {}, status=201)
+    token = link_in(nic_outbox[-1])
+    async with page_clients(app) as open_client:
+        client = await open_client()
+        csrf_token = csrf_of((await client.get(f"/invitations/{token}")).text)  # passwords on
+        app.state.settings = site.model_copy(update={"auth_passwords": False, "oidc": configured})
+        try:
+            page = await client.get(f"/invitations/{token}")
+            assert page.status_code == 200
+            assert (
+                'href="/sign-in/oidc/cedar"' in page.text
+                and "Sign in with Cedar schools" in page.text
+            )
+            assert 'name="password"' not in page.text
+            refused = await client.post(
+                f"/invitations/{token}",
+                data={"csrf_token": csrf_token, "name": "Ana", "password": PASSWORD,
+                      "confirm": PASSWORD},
+            )  # fmt: skip
+            assert refused.status_code == 403 and "Passwords are switched off" in refused.text
+            assert not await User.exists(email="ana.ruiz@cedar.example")
+            for path in ("/account/forgot", "/account/reset/anything"):
+                off = await client.get(path)
+                assert off.status_code == 403 and "Passwords are switched off" in off.text
+        finally:
+            app.state.settings = site

@@ -15,6 +15,7 @@ from communities.models import Person
 from communities.services import accounts
 from communities.web import queries
 from core.errors import Conflict, InvalidInput, NotFound
+from core.web.auth_pages import PASSWORDS_OFF, ways_in
 from core.web.context import signed_in_context
 from core.web.csrf import read_form
 from core.web.flash import flash
@@ -187,9 +188,13 @@ async def accept_page(request: Request) -> Response:
         "errors": {},
         "name": invitation["person__name"],
         "action": f"/invitations/{token}",
+        **ways_in(request),
     }
     if request.method == "GET":
         return await render(request, "communities/invitation.html", context)
+    if not context["passwords"]:
+        context["errors"] = {"form": PASSWORDS_OFF}
+        return await render(request, "communities/invitation.html", context, status=403)
     form = await read_form(request)
     context["name"] = str(form.get("name", ""))[:300]
     try:

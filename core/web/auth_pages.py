@@ -30,7 +30,7 @@ PASSWORDS_OFF = (
 )
 
 
-def _ways_in(request: Request) -> dict[str, Any]:
+def ways_in(request: Request) -> dict[str, Any]:
     """What the sign-in page offers: passwords (unless switched off) and each provider."""
     settings = request.app.state.settings
     return {
@@ -43,7 +43,7 @@ def _ways_in(request: Request) -> dict[str, Any]:
 
 
 async def sign_in_page(request: Request) -> Response:
-    ways = _ways_in(request)
+    ways = ways_in(request)
     if request.method == "GET":
         next_page = safe_next(request.query_params.get("next"))
         return await render(request, "core/sign_in.html", {"next": next_page, **ways})

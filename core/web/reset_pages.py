@@ -17,7 +17,7 @@ from core.auth.resets import (
     usable_reset,
 )
 from core.auth.users import normalize_email
-from core.errors import InvalidInput
+from core.errors import InvalidInput, PermissionDenied
 from core.web.csrf import read_form
 from core.web.render import render
 from core.web.session import sign_in
@@ -37,7 +37,16 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _passwords_on(request: Request) -> None:
+    if not request.app.state.settings.auth_passwords:
+        raise PermissionDenied(
+            "Passwords are switched off on this site: sign in with your organization's "
+            "identity provider on the sign-in page."
+        )
+
+
 async def forgot_page(request: Request) -> Response:
+    _passwords_on(request)
     if request.method == "GET":
         return await render(request, "core/forgot.html", {"errors": {}, "email": ""})
     form = await read_form(request)
@@ -68,6 +77,7 @@ async def _unusable(request: Request, reason: str) -> Response:
 
 
 async def reset_page(request: Request) -> Response:
+    _passwords_on(request)
     token = request.path_params["token"]
     try:
         if len(token) > MAX_TOKEN_LENGTH:

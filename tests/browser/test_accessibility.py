@@ -84,10 +84,14 @@ def page_types(page: Page, demo: Demo) -> list[str]:
     board = next(u for u in found if "/boards/" in u)
     found.append(first_link(page, board, r"/forums/threads/\d+$"))
     team = f"{COMMUNITY}/teams/{demo.team_id}"
+    measure = first_link(page, team, r"/measures/\d+$")
     return [
         *FIXED,
         *found,
         team,
+        measure,
+        f"{measure}?type=run",
+        f"{measure}/import",
         f"{team}/cycles/new",
         f"{cycle}/edit",
         f"{board}/new",
@@ -122,7 +126,9 @@ def every_page_type(browser: Browser, demo: Demo) -> list[str]:
     tables scroll in their own boxes and the header is compact), as the facilitator, signed
     out and as the site admin (the admin pages)."""
     signed_out = watched(browser.new_context(base_url=demo.base, **PHONE).new_page())
-    problems, counts = check(signed_out, ["/sign-in", "/"])
+    problems, counts = check(
+        signed_out, ["/sign-in", "/", "/account/forgot", "/invitations/no-such-link"]
+    )
     email, password = demo.accounts["facilitator"]
     page = signed_in_as(browser, demo.base, email, password, **PHONE)
     urls = page_types(page, demo) + list(FACILITATOR_ONLY) + list(ADMIN)  # admin: forbidden

@@ -89,7 +89,8 @@ async def test_the_page_draws_the_chart_with_a_phase_split_signals_and_a_table(
     shown = await client.get(page)
     assert shown.status_code == 200
     root = _svg(shown.text)
-    assert root.get("role") == "img" and root.get("viewBox")
+    # A group, not an image: it holds links to its cycles and notes (axe: nested-interactive).
+    assert root.get("role") == "group" and root.get("viewBox")
     title_id, desc_id = root.get("aria-labelledby", "").split()
     assert root.find(f"{SVG}title").get("id") == title_id
     desc = root.find(f"{SVG}desc")

@@ -145,12 +145,15 @@ def axes(frame: Frame, unit: str) -> str:
 
 
 def outer_svg(uid: str, kind: str, title: str, desc: str, size: Size, body: list[str]) -> str:
-    """The outer element of class ``kind``: role, title and description, then ``body``."""
+    """The outer element of class ``kind``: role, title and description, then ``body``.
+    A picture is an image to assistive technology, unless it holds links (a chart's cycles
+    and notes): an image's inside is not read, so that one is a group its links stay in."""
     width, height = size
     heading = tag("title", esc(title), id=f"{uid}-title")
     summary = tag("desc", esc(desc), id=f"{uid}-desc")
     content = "\n".join(["", heading, summary, *body, ""])
-    look: Look = {"xmlns": "http://www.w3.org/2000/svg", "role": "img", "class": kind}
+    role = "group" if any("<a " in part for part in body) else "img"
+    look: Look = {"xmlns": "http://www.w3.org/2000/svg", "role": role, "class": kind}
     box: Look = {"width": width, "height": height, "viewBox": f"0 0 {width} {height}"}
     labels = f"{uid}-title {uid}-desc"
     return tag("svg", content, {**look, **box, **LOOKS["font"]}, aria_labelledby=labels)

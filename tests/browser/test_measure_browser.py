@@ -12,7 +12,7 @@ def test_split_note_and_read_the_chart_on_a_phone(browser: Browser, site: str) -
     page = signed_in(browser, site)
     page.get_by_role("link", name="North SIDT").first.click()
     page.get_by_role("link", name="Weekly attendance of the pilot group", exact=True).click()
-    chart = page.locator("figure svg[role=img]")
+    chart = page.locator("figure svg[role=group]")
     expect(chart).to_be_visible()
     expect(page.locator("table.measure-data tbody tr")).to_have_count(2)
 

@@ -525,7 +525,9 @@ class Everything:
         return len(entries)
 
     @hookimpl
-    async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:
+    async def nic_demo_data(
+        self, ctx: ServiceContext, community_ids: list[int], today: date
+    ) -> None:
         self.calls["nic_demo_data"] += 1
         self.demo.append(list(community_ids))
         await EverythingNote.bulk_create(
@@ -693,7 +695,9 @@ class Raising:
         raise self._raise("nic_community_file_sections")
 
     @hookimpl
-    async def nic_demo_data(self, ctx: ServiceContext, community_ids: list[int]) -> None:
+    async def nic_demo_data(
+        self, ctx: ServiceContext, community_ids: list[int], today: date
+    ) -> None:
         raise self._raise("nic_demo_data")
 
 

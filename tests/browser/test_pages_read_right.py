@@ -130,7 +130,7 @@ def test_the_cycle_page_confirms_each_form_and_asks_before_abandoning(
     expect(status(page)).to_have_text("The cycle moved to doing.")
     page.reload()
     expect(status(page)).to_be_empty()  # shown once
-    history = page.locator("#history + table")
+    history = page.locator("#history + .table-scroll table")
     expect(history).to_contain_text("Ana Ruiz")
     expect(history).not_to_contain_text("@")
     when = history.locator("time").first

@@ -13,6 +13,7 @@ a form sent back with its errors is rendered and not kept.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -171,22 +172,47 @@ def _table(rows: list[dict[str, Any]], chart: dict[str, Any] | None) -> list[dic
     ]
 
 
-async def add_note_page(request: Request) -> Response:
+async def _add_from_form(
+    request: Request,
+    name: str,
+    schema: Any,
+    values_of: Callable[[Any], dict[str, Any]],
+    create: Callable[[Any, Any], Awaitable[dict[str, Any]]],
+) -> dict[str, Any] | Response:
+    """The note and phase forms: the record made from the form, or the page again with
+    the form's errors (422)."""
     ctx = await signed_in_context(request)
     slug, measure_id = request.path_params["slug"], request.path_params["measure_id"]
     community, measure, can_write = await _measure(ctx, slug, measure_id)
-    form = await read_form(request)
-    values = form_values(form, NOTE_FIELDS)
-    data, errors = validate(MeasureNoteCreate, {**values, "measure_id": measure_id})
+    values = values_of(await read_form(request))
+    data, errors = validate(schema, {**values, "measure_id": measure_id})
     try:
         if data is None:
-            raise InvalidInput("The note has problems.", errors)
-        note = await measure_service.add_note(ctx, data)
+            raise InvalidInput(f"The {name} has problems.", errors)
+        return await create(ctx, data)
     except InvalidInput as exc:
-        sent = {"form": "note", "values": values, "errors": exc.fields, "status": 422}
+        sent = {"form": name, "values": values, "errors": exc.fields, "status": 422}
         return await _page(request, community, measure, can_write, None, sent)
+
+
+def _measure_url(request: Request) -> str:
+    return (
+        f"/communities/{request.path_params['slug']}/measures/{request.path_params['measure_id']}"
+    )
+
+
+async def add_note_page(request: Request) -> Response:
+    note = await _add_from_form(
+        request,
+        "note",
+        MeasureNoteCreate,
+        lambda form: form_values(form, NOTE_FIELDS),
+        measure_service.add_note,
+    )
+    if isinstance(note, Response):
+        return note
     flash(request, f"Your note of {note['date']} is on the chart.")
-    return RedirectResponse(f"/communities/{slug}/measures/{measure_id}#note-{note['id']}", 303)
+    return RedirectResponse(f"{_measure_url(request)}#note-{note['id']}", 303)
 
 
 async def delete_note_page(request: Request) -> Response:
@@ -205,22 +231,17 @@ async def delete_note_page(request: Request) -> Response:
 
 
 async def add_phase_page(request: Request) -> Response:
-    ctx = await signed_in_context(request)
-    slug, measure_id = request.path_params["slug"], request.path_params["measure_id"]
-    community, measure, can_write = await _measure(ctx, slug, measure_id)
-    form = await read_form(request)
-    values = form_values(form, PHASE_FIELDS)
-    values["frozen"] = form.get("frozen") == "on"
-    data, errors = validate(MeasurePhaseCreate, {**values, "measure_id": measure_id})
-    try:
-        if data is None:
-            raise InvalidInput("The phase has problems.", errors)
-        phase = await measure_service.add_phase(ctx, data)
-    except InvalidInput as exc:
-        sent = {"form": "phase", "values": values, "errors": exc.fields, "status": 422}
-        return await _page(request, community, measure, can_write, None, sent)
+    phase = await _add_from_form(
+        request,
+        "phase",
+        MeasurePhaseCreate,
+        lambda form: {**form_values(form, PHASE_FIELDS), "frozen": form.get("frozen") == "on"},
+        measure_service.add_phase,
+    )
+    if isinstance(phase, Response):
+        return phase
     flash(request, f"The chart now splits on {phase['start']}: {phase['label']}.")
-    return RedirectResponse(f"/communities/{slug}/measures/{measure_id}#phases", 303)
+    return RedirectResponse(f"{_measure_url(request)}#phases", 303)
 
 
 async def delete_phase_page(request: Request) -> Response:
